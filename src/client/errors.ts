@@ -1,0 +1,121 @@
+// A small error taxonomy with stable string codes (design §6b). Every error a user or model can act
+// on is a RevCentError and becomes an isError tool result; anything else is a bug and is thrown.
+// Messages are ours: an upstream body is never pasted, only its short documented fields.
+
+export type ErrorCode =
+  | "invalid_arguments" // our validation refused the input before any request
+  | "operation_not_allowed" // the session's policy does not allow the operation
+  | "bad_request" // 400, body code 0
+  | "unauthorized" // 401
+  | "payment_declined" // 402, body code 2
+  | "gateway_error" // 402, body code 3
+  | "gateway_hold" // 402, body code 4
+  | "fraud_detected" // 402, body code 5
+  | "not_found" // 404
+  | "method_not_allowed" // 405
+  | "rate_limited" // 429
+  | "upstream_error" // 5xx
+  | "duplicate_request" // RevCent rejected the idempotency key: an earlier attempt was received
+  | "timeout" // the deadline passed before RevCent answered
+  | "cancelled" // the MCP client cancelled the call
+  | "network_error" // connection refused, reset, DNS
+  | "malformed_response" // not JSON, HTML, truncated
+  | "response_too_large" // over the size cap
+  | "redirect_refused"; // upstream redirected; the key is never sent elsewhere
+
+export interface RevCentErrorDetails {
+  status?: number;
+  /** RevCent's body `code` (0 error, 2 declined, 3 gateway error, 4 hold, 5 fraud). */
+  revcentCode?: number;
+  /** RevCent's `error_code`, e.g. E0037. */
+  errorCode?: string;
+  /** The field the error is about, where known. */
+  field?: string;
+  /** Seconds to wait before trying again (429). */
+  retryAfterSeconds?: number;
+}
+
+export class RevCentError extends Error {
+  override name = "RevCentError";
+  readonly code: ErrorCode;
+  readonly details: RevCentErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: RevCentErrorDetails = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}
+
+const PAYMENT_CODES: Record<number, ErrorCode> = {
+  2: "payment_declined",
+  3: "gateway_error",
+  4: "gateway_hold",
+  5: "fraud_detected",
+};
+
+const MAX_UPSTREAM_TEXT = 200;
+
+/** Maps a non-2xx RevCent answer (status + parsed body, if any) to a typed error. */
+export function errorFromResponse(status: number, body: unknown, retryAfterSeconds?: number): RevCentError {
+  const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const revcentCode = typeof b.code === "number" ? b.code : undefined;
+  const errorCode = typeof b.error_code === "string" ? shortText(b.error_code, 32) : undefined;
+  const upstreamMessage = typeof b.message === "string" ? shortText(b.message, MAX_UPSTREAM_TEXT) : undefined;
+  const details: RevCentErrorDetails = { status };
+  if (revcentCode !== undefined) details.revcentCode = revcentCode;
+  if (errorCode) details.errorCode = errorCode;
+  const say = (fallback: string) => upstreamMessage ?? fallback;
+
+  if (status === 402) {
+    const code = (revcentCode !== undefined && PAYMENT_CODES[revcentCode]) || "payment_declined";
+    const gateway = gatewayReason(b.gateway_raw_response);
+    const base = code === "fraud_detected" ? "Payment not processed: RevCent flagged it as fraud." : say("The payment failed.");
+    return new RevCentError(code, gateway ? `${base} Gateway says: ${gateway}` : base, details);
+  }
+  if (status === 400) {
+    if (isDuplicateKey(upstreamMessage, errorCode)) {
+      return new RevCentError("duplicate_request", say("RevCent rejected a repeated idempotency key."), details);
+    }
+    const field = fieldNamed(upstreamMessage);
+    if (field) details.field = field;
+    return new RevCentError("bad_request", say("RevCent rejected the request."), details);
+  }
+  if (status === 401) return new RevCentError("unauthorized", "RevCent rejected the API key: it is missing, invalid or disabled.", details);
+  if (status === 404) return new RevCentError("not_found", say("The requested item does not exist."), details);
+  if (status === 405) return new RevCentError("method_not_allowed", "RevCent does not allow this method on this path.", details);
+  if (status === 429) {
+    if (retryAfterSeconds !== undefined) details.retryAfterSeconds = retryAfterSeconds;
+    return new RevCentError("rate_limited", "RevCent is rate limiting this API key; try again later.", details);
+  }
+  if (status >= 500) return new RevCentError("upstream_error", `RevCent had an internal error (HTTP ${status}).`, details);
+  return new RevCentError("bad_request", say(`RevCent answered HTTP ${status}.`), details);
+}
+
+function gatewayReason(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  const text = r.responsetext ?? r.response_text ?? r.message;
+  return typeof text === "string" && text.trim() ? shortText(text, 120) : undefined;
+}
+
+function isDuplicateKey(message: string | undefined, errorCode: string | undefined): boolean {
+  return /idempotenc/i.test(message ?? "") || /idempotenc/i.test(errorCode ?? "");
+}
+
+/** RevCent messages often name the offending property; surface it for the model. */
+function fieldNamed(message: string | undefined): string | undefined {
+  const m = /\b([a-z]+(?:_[a-z0-9]+)+|limit|page|amount|email)\b/.exec(message ?? "");
+  return m?.[1];
+}
+
+/** Upstream text is data: keep it short, printable, and on one line. */
+export function shortText(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, " ").replace(/\s+/g, " ").trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}

@@ -1,0 +1,206 @@
+// The only way anything reaches RevCent. One keep-alive undici Pool per origin, a deadline on every
+// call, MCP cancellation wired through, no redirects (the key never leaves the configured origin),
+// a response size cap, and retries only where they cannot repeat an effect (design §6b).
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Dispatcher, Pool } from "undici";
+import type { Logger } from "pino";
+import type { Operation } from "../tools/operation.js";
+import { RevCentError, errorFromResponse } from "./errors.js";
+import type { Policy } from "./policy.js";
+import { buildRequest } from "./request.js";
+
+export interface RevCentClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  policy: Policy;
+  logger: Logger;
+  timeoutMs: number;
+  maxResponseBytes?: number;
+  maxRetries?: number;
+  /** Upper bound on one wait between attempts, Retry-After included. */
+  maxBackoffMs?: number;
+  connections?: number;
+  userAgent?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface RevCentResponse {
+  status: number;
+  body: unknown;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export class RevCentClient {
+  /** Created on the first call: undici is most of the bundle and start-up needs none of it. */
+  private pool: Promise<Pool> | undefined;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent">> & { userAgent: string };
+
+  constructor(options: RevCentClientOptions) {
+    const url = new URL(options.baseUrl);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`unsupported API URL scheme ${url.protocol}`);
+    this.basePath = url.pathname.replace(/\/$/, "");
+    this.opts = {
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
+      maxRetries: 2,
+      maxBackoffMs: 10_000,
+      connections: 16,
+      userAgent: "revcent-mcp",
+      ...options,
+    };
+    this.origin = url.origin;
+  }
+
+  private getPool(): Promise<Pool> {
+    this.pool ??= import("undici").then(
+      ({ Pool }) =>
+        new Pool(this.origin, {
+          connections: this.opts.connections,
+          keepAliveTimeout: 30_000,
+          headersTimeout: this.opts.timeoutMs,
+          bodyTimeout: this.opts.timeoutMs,
+        }),
+    );
+    return this.pool;
+  }
+
+  /**
+   * Calls one operation. Throws RevCentError for everything a caller can act on; the policy is
+   * checked here too, so a denied operation never reaches the network.
+   */
+  async call(op: Operation, args: Record<string, unknown>, options: CallOptions = {}): Promise<RevCentResponse> {
+    if (!this.opts.policy.allows(op.id)) {
+      throw new RevCentError("operation_not_allowed", `${op.id} is not allowed in this session.`);
+    }
+    // One key per tool call, reused on retries, so RevCent can reject a repeat of a POST that did
+    // reach it but whose answer was lost.
+    const idempotencyKey = op.method === "POST" ? randomUUID() : undefined;
+    const request = buildRequest(op, args, idempotencyKey);
+    const deadline = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const started = performance.now();
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await this.send(request.method, this.basePath + request.path, request.body, signal);
+        this.opts.logger.debug({ operation: op.id, status: response.status, attempt, ms: elapsed(started) }, "revcent call");
+        return response;
+      } catch (err) {
+        const error = this.classify(err, options.signal, deadline);
+        const retry = attempt < this.opts.maxRetries && isRetryable(error, op);
+        this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
+        if (!retry) {
+          if (error.code === "duplicate_request" && attempt > 0) throw duplicateAfterRetry(op);
+          throw error;
+        }
+        await this.backoff(attempt, error, signal);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await (await this.pool).close();
+  }
+
+  private async send(method: "GET" | "POST", path: string, body: string | undefined, signal: AbortSignal): Promise<RevCentResponse> {
+    const headers: Record<string, string> = {
+      "x-api-key": this.opts.apiKey,
+      accept: "application/json",
+      "user-agent": this.opts.userAgent,
+    };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const pool = await this.getPool();
+    const res = await pool.request({ method, path, headers, body, signal });
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      await res.body.dump();
+      throw new RevCentError("redirect_refused", `RevCent answered with a redirect (HTTP ${res.statusCode}); redirects are not followed so the API key stays on the configured host.`, { status: res.statusCode });
+    }
+    const parsed = await this.readJson(res);
+    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, body: parsed };
+    throw errorFromResponse(res.statusCode, parsed, retryAfter(res.headers["retry-after"]));
+  }
+
+  private async readJson(res: Dispatcher.ResponseData): Promise<unknown> {
+    const cap = this.opts.maxResponseBytes;
+    const declared = Number(res.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > cap) {
+      res.body.destroy();
+      throw new RevCentError("response_too_large", `RevCent's answer is ${declared} bytes, over the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`, { status: res.statusCode });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > cap) {
+        res.body.destroy();
+        throw new RevCentError("response_too_large", `RevCent's answer is over the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`, { status: res.statusCode });
+      }
+      chunks.push(chunk);
+    }
+    const text = Buffer.concat(chunks).toString("utf8");
+    if (text.trim() === "" && res.statusCode >= 400) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      const what = /^\s*</.test(text) ? "an HTML page" : text.trim() === "" ? "an empty body" : "a body that is not valid JSON";
+      throw new RevCentError("malformed_response", `RevCent answered HTTP ${res.statusCode} with ${what}.`, { status: res.statusCode });
+    }
+  }
+
+  private classify(err: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal): RevCentError {
+    if (err instanceof RevCentError) return err;
+    if (callerSignal?.aborted) return new RevCentError("cancelled", "The call was cancelled before RevCent answered.");
+    if (deadline.aborted) return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
+    const code = (err as { code?: string }).code ?? "";
+    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+      return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
+    }
+    const reason = code === "ECONNREFUSED" ? "connection refused" : code === "ECONNRESET" || code === "UND_ERR_SOCKET" ? "connection reset" : code === "ENOTFOUND" ? "host not found" : "network failure";
+    return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`);
+  }
+
+  private async backoff(attempt: number, error: RevCentError, signal: AbortSignal): Promise<void> {
+    const base = Math.min(this.opts.maxBackoffMs, 200 * 2 ** attempt);
+    const jittered = base / 2 + Math.random() * (base / 2);
+    const hinted = error.details.retryAfterSeconds !== undefined ? error.details.retryAfterSeconds * 1000 : 0;
+    const wait = Math.min(this.opts.maxBackoffMs, Math.max(jittered, hinted));
+    await sleep(wait, undefined, { signal }).catch(() => undefined);
+  }
+}
+
+/**
+ * GETs change nothing, so any transient failure may be retried. A POST is retried only where
+ * RevCent cannot have acted (429) or where the idempotency key makes a repeat harmless; a payment
+ * answer (402) or any other 4xx is final.
+ */
+function isRetryable(error: RevCentError, op: Operation): boolean {
+  const transient = error.code === "rate_limited" || error.code === "upstream_error" || error.code === "network_error" || error.code === "malformed_response";
+  if (!transient) return false;
+  return op.method === "GET" || error.code === "rate_limited" || op.hasBody;
+}
+
+function duplicateAfterRetry(op: Operation): RevCentError {
+  return new RevCentError(
+    "duplicate_request",
+    `The first attempt of ${op.id} reached RevCent but its answer was lost; the retry was rejected as a duplicate, so the operation may have gone through once. Check the affected item (for example with a Get or Search operation) before trying again.`,
+  );
+}
+
+function retryAfter(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}

@@ -1,0 +1,161 @@
+// One typed Config, parsed once: flags > environment > defaults (design §8). The API key is read
+// from the environment only, never from argv, so it cannot leak through process listings.
+import { parseArgs } from "node:util";
+
+export type Profile = "operator" | "readonly";
+export type ToolsMode = "static";
+export type Transport = "stdio";
+
+export interface Config {
+  command: "serve" | "sandbox";
+  apiKey: string | undefined;
+  apiUrl: string;
+  /** Another OpenAPI document (e.g. RevCent's official openapi.json); undefined = bundled spec. */
+  openapiPath: string | undefined;
+  profile: Profile;
+  /** Toolset names as given (`default` and `all` are expanded by the policy); null when not set. */
+  toolsets: string[] | null;
+  tools: string[];
+  denyTools: string[];
+  readOnly: boolean;
+  toolsMode: ToolsMode;
+  transport: Transport;
+  port: number;
+  host: string;
+  sandbox: boolean;
+  logLevel: string;
+  /** Upstream deadline per request. */
+  requestTimeoutMs: number;
+}
+
+/** A configuration a user can fix; the message is one line that says how. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const DEFAULT_API_URL = "https://api.revcent.com/v2";
+export const SANDBOX_API_KEY = "sandbox-key";
+
+const PROFILES: readonly Profile[] = ["operator", "readonly"];
+const TOOLS_MODES: readonly ToolsMode[] = ["static"];
+const TRANSPORTS: readonly Transport[] = ["stdio"];
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        "api-url": { type: "string" },
+        openapi: { type: "string" },
+        profile: { type: "string" },
+        toolsets: { type: "string" },
+        tools: { type: "string" },
+        "deny-tools": { type: "string" },
+        "read-only": { type: "boolean" },
+        "tools-mode": { type: "string" },
+        transport: { type: "string" },
+        port: { type: "string" },
+        host: { type: "string" },
+        sandbox: { type: "boolean" },
+        "timeout-ms": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}. Run revcent-mcp --help for the flags.`);
+  }
+  const { values: flags, positionals } = parsed;
+  if (flags.help) throw new HelpRequested();
+  const command = positionals[0] ?? "serve";
+  if (command !== "serve" && command !== "sandbox") {
+    throw new ConfigError(`unknown command "${command}": use "sandbox" to run the emulator, or no command to serve MCP.`);
+  }
+  if (positionals.length > 1) throw new ConfigError(`unexpected argument "${positionals[1]}".`);
+
+  const config: Config = {
+    command,
+    apiKey: nonEmpty(env.REVCENT_API_KEY),
+    apiUrl: flags["api-url"] ?? nonEmpty(env.REVCENT_API_URL) ?? DEFAULT_API_URL,
+    openapiPath: flags.openapi ?? nonEmpty(env.REVCENT_OPENAPI),
+    profile: oneOf("--profile", flags.profile ?? nonEmpty(env.REVCENT_PROFILE) ?? "operator", PROFILES),
+    toolsets: list(flags.toolsets ?? env.REVCENT_TOOLSETS) ?? null,
+    tools: list(flags.tools ?? env.REVCENT_TOOLS) ?? [],
+    denyTools: list(flags["deny-tools"] ?? env.REVCENT_DENY_TOOLS) ?? [],
+    readOnly: flags["read-only"] ?? bool("REVCENT_READ_ONLY", env.REVCENT_READ_ONLY),
+    toolsMode: oneOf("--tools-mode", flags["tools-mode"] ?? nonEmpty(env.REVCENT_TOOLS_MODE) ?? "static", TOOLS_MODES),
+    transport: oneOf("--transport", flags.transport ?? nonEmpty(env.MCP_TRANSPORT) ?? "stdio", TRANSPORTS),
+    port: port(flags.port ?? nonEmpty(env.PORT) ?? (command === "sandbox" ? "4010" : "3000")),
+    host: flags.host ?? nonEmpty(env.HOST) ?? "127.0.0.1",
+    sandbox: flags.sandbox ?? bool("REVCENT_SANDBOX", env.REVCENT_SANDBOX),
+    logLevel: oneOf("LOG_LEVEL", nonEmpty(env.LOG_LEVEL) ?? "info", LOG_LEVELS),
+    requestTimeoutMs: positiveInt("--timeout-ms", flags["timeout-ms"] ?? nonEmpty(env.REVCENT_TIMEOUT_MS) ?? "30000"),
+  };
+  if (config.command === "serve" && !config.apiKey && !config.sandbox) {
+    throw new ConfigError(
+      "no RevCent API key: set REVCENT_API_KEY in the environment, or pass --sandbox to use the built-in emulator.",
+    );
+  }
+  return config;
+}
+
+export class HelpRequested extends Error {}
+
+export const HELP = `revcent-mcp: the RevCent V2 API as MCP tools.
+
+Usage:
+  revcent-mcp [flags]                serve MCP over stdio (REVCENT_API_KEY in the environment)
+  revcent-mcp --sandbox [flags]      serve MCP against a built-in emulator of the API
+  revcent-mcp sandbox [--port 4010]  run the emulator alone (API key: sandbox-key)
+
+Flags (environment variable in brackets):
+  --api-url URL          RevCent API base [REVCENT_API_URL] (${DEFAULT_API_URL})
+  --openapi FILE         another OpenAPI document, e.g. RevCent's official one [REVCENT_OPENAPI]
+  --profile NAME         operator | readonly [REVCENT_PROFILE] (operator)
+  --toolsets a,b         toolsets to expose, or default, or all [REVCENT_TOOLSETS] (default)
+  --tools a,b            only these operations [REVCENT_TOOLS]
+  --deny-tools a,b       never these operations [REVCENT_DENY_TOOLS]
+  --read-only            only operations that change nothing [REVCENT_READ_ONLY]
+  --tools-mode MODE      static [REVCENT_TOOLS_MODE] (static)
+  --transport NAME       stdio [MCP_TRANSPORT] (stdio)
+  --port N, --host H     listen address for sandbox [PORT, HOST] (4010, 127.0.0.1)
+  --sandbox              start the emulator in-process and use it [REVCENT_SANDBOX]
+  --timeout-ms N         upstream deadline per request [REVCENT_TIMEOUT_MS] (30000)
+Logs go to stderr [LOG_LEVEL] (info).
+`;
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function list(v: string | undefined): string[] | undefined {
+  const items = nonEmpty(v)?.split(",").map((s) => s.trim()).filter(Boolean);
+  return items?.length ? items : undefined;
+}
+
+function bool(name: string, v: string | undefined): boolean {
+  const s = nonEmpty(v)?.toLowerCase();
+  if (s === undefined || s === "0" || s === "false" || s === "no") return false;
+  if (s === "1" || s === "true" || s === "yes") return true;
+  throw new ConfigError(`${name} must be true or false, got "${v}".`);
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${name} must be one of ${allowed.join(", ")}; got "${value}".`);
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`--port must be 0-65535, got "${v}".`);
+  return n;
+}
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a positive whole number, got "${v}".`);
+  return n;
+}

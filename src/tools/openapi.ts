@@ -1,0 +1,266 @@
+// OpenAPI 3.1 document -> Operation[]. Accepts our reconstructed spec and RevCent's official
+// openapi.json unchanged: where the official file lacks our x-revcent-* marks, field-name patterns
+// and operation verbs decide (design §2).
+import type { HttpMethod, JsonSchema, Operation, ParameterSpec } from "./operation.js";
+
+type OpenApiDocument = {
+  paths?: Record<string, Record<string, unknown>>;
+  tags?: { name: string; "x-revcent-toolset"?: string }[];
+  components?: Record<string, unknown>;
+};
+
+type RawParameter = {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  style?: string;
+  explode?: boolean;
+  schema?: JsonSchema;
+};
+
+type RawOperation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  parameters?: RawParameter[];
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+  "x-revcent-max-range-days"?: number;
+  "x-revcent-destructive"?: boolean;
+  "x-revcent-read-only"?: boolean;
+  "x-revcent-idempotent"?: boolean;
+};
+
+export class SpecError extends Error {
+  override name = "SpecError";
+}
+
+const SECRET_NAME =
+  /(password|passwd|secret|api_?key|apikey|token$|private_?key|card_?number|card_?code|^cvv|^cvc|security_?code|^ccnum|^pan$)/i;
+const DESTRUCTIVE_WORDS = new Set(["delete", "void", "refund", "cancel", "expire", "disable", "suspend"]);
+// Actions whose repetition with the same arguments changes nothing more (MCP idempotentHint).
+const IDEMPOTENT_ACTIONS = new Set([
+  "enable", "disable", "delete", "set_default", "mark_as_read", "add_to_group", "remove_from_group",
+  "associate_entity", "disassociate_entity", "add_user_gateway", "remove_user_gateway", "add_fraud_alert",
+  "remove_fraud_alert",
+]);
+/** Managed by RevCentClient (one key per tool call), so never part of a tool's input. */
+export const IDEMPOTENCY_FIELD = "idempotency_key";
+
+export function loadOperations(doc: unknown): Operation[] {
+  if (!isObject(doc) || !isObject((doc as OpenApiDocument).paths)) {
+    throw new SpecError("the OpenAPI document has no paths");
+  }
+  const spec = doc as OpenApiDocument;
+  const deref = makeDereferencer(spec);
+  const toolsetOf = new Map((spec.tags ?? []).map((t) => [t.name, t["x-revcent-toolset"] ?? slug(t.name)]));
+  const operations: Operation[] = [];
+  const seen = new Set<string>();
+
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    const shared = (deref(item.parameters) as RawParameter[] | undefined) ?? [];
+    for (const method of ["get", "post"] as const) {
+      const raw = deref(item[method]) as RawOperation | undefined;
+      if (!raw) continue;
+      const op = buildOperation(path, method.toUpperCase() as HttpMethod, raw, shared, deref, toolsetOf);
+      if (seen.has(op.id)) throw new SpecError(`duplicate operationId ${op.id}`);
+      seen.add(op.id);
+      operations.push(op);
+    }
+  }
+  return operations;
+}
+
+function buildOperation(
+  path: string,
+  method: HttpMethod,
+  raw: RawOperation,
+  shared: RawParameter[],
+  deref: (v: unknown) => unknown,
+  toolsetOf: Map<string, string>,
+): Operation {
+  const id = raw.operationId ?? fallbackId(method, path);
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  const secretFields: string[] = [];
+  const parameters: ParameterSpec[] = [];
+
+  const byName = new Map<string, RawParameter>();
+  for (const p of [...shared, ...(raw.parameters ?? [])].map((p) => deref(p) as RawParameter)) byName.set(`${p.in}:${p.name}`, p);
+  for (const p of byName.values()) {
+    if (p.in !== "path" && p.in !== "query") continue; // headers and cookies are the client's business
+    if (SECRET_NAME.test(p.name)) {
+      secretFields.push(p.name);
+      continue;
+    }
+    const schema = cleanSchema(deref(p.schema) ?? {}, deref);
+    if (p.description && !schema.description) schema.description = p.description;
+    addProperty(id, properties, p.name, schema);
+    if (p.required || p.in === "path") required.push(p.name);
+    parameters.push({
+      name: p.name,
+      in: p.in,
+      required: Boolean(p.required || p.in === "path"),
+      style: p.style === "deepObject" ? "deepObject" : p.in === "path" ? "simple" : "form",
+      explode: p.explode ?? p.style !== "deepObject",
+    });
+  }
+
+  const bodySchema = deref(raw.requestBody?.content?.["application/json"]?.schema) as JsonSchema | undefined;
+  const bodyFields: string[] = [];
+  if (bodySchema) {
+    const cleaned = cleanSchema(bodySchema, deref);
+    const bodyProps = (cleaned.properties ?? {}) as Record<string, JsonSchema>;
+    const bodyRequired = new Set((cleaned.required as string[] | undefined) ?? []);
+    for (const [name, schema] of Object.entries(bodyProps)) {
+      if (name === IDEMPOTENCY_FIELD) continue;
+      if (isSecret(name, (bodySchema.properties as Record<string, JsonSchema> | undefined)?.[name], deref)) {
+        secretFields.push(name);
+        continue;
+      }
+      const stripped = stripSecrets(schema, (bodySchema.properties as Record<string, JsonSchema>)[name], deref, name, secretFields);
+      addProperty(id, properties, name, stripped);
+      bodyFields.push(name);
+      if (bodyRequired.has(name)) required.push(name);
+    }
+  }
+
+  const inputSchema: JsonSchema = { type: "object", properties };
+  if (required.length) inputSchema.required = required;
+  inputSchema.additionalProperties = false;
+
+  const lastSegment = path.split("/").filter(Boolean).pop() ?? "";
+  const action = lastSegment.startsWith("{") ? (method === "POST" ? "edit" : "get") : lastSegment;
+  const readOnly = raw["x-revcent-read-only"] ?? method === "GET";
+  const verbs = camelWords(id).concat(action);
+  const destructive = !readOnly && (raw["x-revcent-destructive"] ?? verbs.some((w) => DESTRUCTIVE_WORDS.has(w)));
+  const idempotent = readOnly || (raw["x-revcent-idempotent"] ?? (action === "edit" || IDEMPOTENT_ACTIONS.has(action)));
+  const tag = raw.tags?.[0] ?? "Other";
+  const description = (raw.description ?? raw.summary ?? id).trim();
+  const maxRangeDays = raw["x-revcent-max-range-days"] ?? rangeFromText(description);
+
+  const op: Operation = {
+    id,
+    title: raw.summary ?? id,
+    description,
+    method,
+    path,
+    tag,
+    toolset: toolsetOf.get(tag) ?? slug(tag),
+    readOnly,
+    destructive,
+    idempotent,
+    parameters,
+    bodyFields,
+    hasBody: method === "POST",
+    inputSchema,
+    secretFields,
+  };
+  if (maxRangeDays) op.maxRangeDays = maxRangeDays;
+  const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;
+  if (output && output["x-revcent-provenance"] !== "inferred" && output.type === "object") {
+    op.outputSchema = cleanSchema(output, deref);
+  }
+  return op;
+}
+
+function addProperty(id: string, properties: Record<string, JsonSchema>, name: string, schema: JsonSchema) {
+  if (properties[name]) throw new SpecError(`${id}: input name ${name} appears twice (parameter and body)`);
+  properties[name] = schema;
+}
+
+function isSecret(name: string, schema: unknown, deref: (v: unknown) => unknown): boolean {
+  const s = deref(schema) as JsonSchema | undefined;
+  return s?.["x-revcent-secret"] === true || SECRET_NAME.test(name);
+}
+
+/** Removes secret properties at any depth of a body field, recording their dotted paths. */
+function stripSecrets(cleaned: JsonSchema, original: unknown, deref: (v: unknown) => unknown, at: string, out: string[]): JsonSchema {
+  const orig = deref(original) as JsonSchema | undefined;
+  if (cleaned.type === "array" && isObject(cleaned.items)) {
+    return { ...cleaned, items: stripSecrets(cleaned.items as JsonSchema, orig?.items, deref, `${at}[]`, out) };
+  }
+  if (!isObject(cleaned.properties)) return cleaned;
+  const props: Record<string, JsonSchema> = {};
+  const origProps = (orig?.properties ?? {}) as Record<string, unknown>;
+  for (const [name, schema] of Object.entries(cleaned.properties as Record<string, JsonSchema>)) {
+    if (isSecret(name, origProps[name], deref)) {
+      out.push(`${at}.${name}`);
+      continue;
+    }
+    props[name] = stripSecrets(schema, origProps[name], deref, `${at}.${name}`, out);
+  }
+  const required = (cleaned.required as string[] | undefined)?.filter((r) => r in props);
+  const result: JsonSchema = { ...cleaned, properties: props };
+  if (required?.length) result.required = required;
+  else delete result.required;
+  return result;
+}
+
+/**
+ * A JSON Schema for clients: references inlined, our x-* marks and examples dropped (they cost
+ * context and mean nothing to a model), everything else kept as the spec says.
+ */
+function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0): JsonSchema {
+  const s = deref(schema);
+  if (!isObject(s) || depth > 24) return {};
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(s)) {
+    if (key.startsWith("x-") || key === "example" || key === "examples" || key === "$ref") continue;
+    if (key === "properties" && isObject(value)) {
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([name, sub]) => [name, cleanSchema(sub, deref, depth + 1)]),
+      );
+    } else if ((key === "items" || key === "additionalProperties" || key === "not") && isObject(value)) {
+      out[key] = cleanSchema(value, deref, depth + 1);
+    } else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
+      out[key] = value.map((sub) => cleanSchema(sub, deref, depth + 1));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function makeDereferencer(doc: OpenApiDocument): (value: unknown) => unknown {
+  return function deref(value: unknown, hops = 0): unknown {
+    if (!isObject(value) || typeof value.$ref !== "string") return value;
+    if (hops > 16) throw new SpecError(`reference chain too deep at ${value.$ref}`);
+    const ref = value.$ref;
+    if (!ref.startsWith("#/")) throw new SpecError(`only local references are supported, got ${ref}`);
+    let target: unknown = doc;
+    for (const part of ref.slice(2).split("/")) {
+      const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+      target = isObject(target) ? target[key] : undefined;
+    }
+    if (target === undefined) throw new SpecError(`unresolved reference ${ref}`);
+    // Sibling keywords next to $ref (allowed in 3.1) refine the target.
+    const { $ref: _ignored, ...siblings } = value;
+    const resolved = deref(target, hops + 1);
+    return Object.keys(siblings).length && isObject(resolved) ? { ...resolved, ...siblings } : resolved;
+  };
+}
+
+function rangeFromText(text: string): number | undefined {
+  const m = /cannot exceed an? (?:(\d+)|\w+ \((\d+)\)) day period/.exec(text);
+  return m ? Number(m[1] ?? m[2]) : undefined;
+}
+
+function fallbackId(method: HttpMethod, path: string): string {
+  const words = path.split("/").filter((s) => s && !s.startsWith("{")).flatMap((s) => s.split("_"));
+  return [method.toLowerCase(), ...words].map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+}
+
+function camelWords(id: string): string[] {
+  return id.split(/(?=[A-Z][a-z])/).map((w) => w.toLowerCase());
+}
+
+export function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

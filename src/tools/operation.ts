@@ -1,0 +1,44 @@
+// The internal model every layer shares: one Operation per (method, path) of the API, whatever
+// document it came from. The generator builds tools from it, the policy filters it, and the
+// client builds requests from it.
+
+export type JsonSchema = { [key: string]: unknown };
+
+export type HttpMethod = "GET" | "POST";
+
+export interface ParameterSpec {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  /** Query serialization: `form` arrays repeat the name; `deepObject` uses name[i][key]=value. */
+  style: "form" | "deepObject" | "simple";
+  explode: boolean;
+}
+
+export interface Operation {
+  /** operationId: the tool name. */
+  id: string;
+  title: string;
+  description: string;
+  method: HttpMethod;
+  /** Path template relative to the API base, e.g. `/sales/{sale_id}/void`. */
+  path: string;
+  tag: string;
+  toolset: string;
+  readOnly: boolean;
+  destructive: boolean;
+  idempotent: boolean;
+  /** Longest date_start..date_end window the list accepts, in days. */
+  maxRangeDays?: number;
+  parameters: ParameterSpec[];
+  /** Names of the JSON body's top-level properties that the tool input carries. */
+  bodyFields: string[];
+  /** Whether the operation takes a JSON body at all (every POST does). */
+  hasBody: boolean;
+  /** Flat tool input: path + query + body properties, secrets removed, strict. */
+  inputSchema: JsonSchema;
+  /** Dotted paths of secret fields removed from the input (they must go through secure forms). */
+  secretFields: string[];
+  /** JSON Schema of a successful response, where the spec documents one. */
+  outputSchema?: JsonSchema;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_API_URL, parseConfig } from "../src/config.js";
+
+const KEY = { REVCENT_API_KEY: "k-123" };
+
+describe("parseConfig", () => {
+  it("has the documented defaults", () => {
+    const c = parseConfig([], KEY);
+    expect(c).toMatchObject({
+      command: "serve", apiUrl: DEFAULT_API_URL, profile: "operator", toolsets: null, tools: [], denyTools: [],
+      readOnly: false, toolsMode: "static", transport: "stdio", port: 3000, host: "127.0.0.1", sandbox: false, logLevel: "info",
+    });
+  });
+
+  it("takes flags over environment over defaults", () => {
+    const env = { ...KEY, REVCENT_PROFILE: "readonly", REVCENT_TOOLSETS: "sales", REVCENT_READ_ONLY: "true", REVCENT_API_URL: "http://env" };
+    const c = parseConfig(["--profile", "operator", "--toolsets", "customers, trials", "--api-url", "http://flag"], env);
+    expect(c.profile).toBe("operator");
+    expect(c.toolsets).toEqual(["customers", "trials"]);
+    expect(c.apiUrl).toBe("http://flag");
+    expect(c.readOnly).toBe(true);
+  });
+
+  it("without a key or --sandbox, says how to fix it in one line", () => {
+    expect(() => parseConfig([], {})).toThrow(ConfigError);
+    expect(() => parseConfig([], {})).toThrow(/REVCENT_API_KEY.*--sandbox/);
+    expect(parseConfig(["--sandbox"], {}).sandbox).toBe(true);
+    expect(parseConfig([], { REVCENT_SANDBOX: "1" }).sandbox).toBe(true);
+    expect(parseConfig(["sandbox"], {}).command).toBe("sandbox");
+    expect(parseConfig(["sandbox"], {}).port).toBe(4010);
+  });
+
+  it("rejects unknown values naming the flag and what is allowed", () => {
+    expect(() => parseConfig(["--profile", "root"], KEY)).toThrow(/--profile must be one of operator, readonly; got "root"/);
+    expect(() => parseConfig(["--tools-mode", "fancy"], KEY)).toThrow(/--tools-mode must be one of static/);
+    expect(() => parseConfig(["--port", "70000"], KEY)).toThrow(/--port/);
+    expect(() => parseConfig(["--bogus"], KEY)).toThrow(/bogus/);
+    expect(() => parseConfig([], { ...KEY, REVCENT_READ_ONLY: "maybe" })).toThrow(/REVCENT_READ_ONLY must be true or false/);
+  });
+
+  it("never accepts the API key as a flag", () => {
+    expect(() => parseConfig(["--api-key", "secret"], {})).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_TOOLSETS, Policy, type PolicyConfig } from "../src/client/policy.js";
+import { ConfigError } from "../src/config.js";
+import { loadOperations } from "../src/tools/openapi.js";
+
+const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
+const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false };
+const allowedIds = (p: Policy) => operations.filter((o) => p.allows(o.id)).map((o) => o.id);
+
+describe("Policy", () => {
+  it("default: the curated toolsets, at most 128 tools", () => {
+    const p = Policy.fromConfig(base, operations);
+    expect(p.size).toBeLessThanOrEqual(128);
+    expect(p.size).toBeGreaterThan(60);
+    expect(new Set(p.toolsets)).toEqual(new Set(DEFAULT_TOOLSETS));
+    expect(p.allows("GetCustomer")).toBe(true);
+    expect(p.allows("CreateUserGateway")).toBe(false);
+  });
+
+  it("every default toolset exists in the spec", () => {
+    const known = new Set(operations.map((o) => o.toolset));
+    expect(DEFAULT_TOOLSETS.filter((t) => !known.has(t))).toEqual([]);
+  });
+
+  it("all: every operation", () => {
+    expect(Policy.fromConfig({ ...base, toolsets: ["all"] }, operations).size).toBe(operations.length);
+  });
+
+  it("readonly profile and --read-only keep only operations that change nothing", () => {
+    for (const cfg of [{ ...base, profile: "readonly" as const }, { ...base, readOnly: true }]) {
+      const ids = allowedIds(Policy.fromConfig({ ...cfg, toolsets: ["all"] }, operations));
+      expect(ids).toContain("GetTransactions");
+      expect(ids).toContain("SearchCustomers");
+      expect(ids).not.toContain("VoidSale");
+      expect(ids).not.toContain("CreateSale");
+      expect(ids.every((id) => operations.find((o) => o.id === id)!.readOnly)).toBe(true);
+    }
+  });
+
+  it("--tools alone means exactly those tools; --deny-tools removes", () => {
+    expect(allowedIds(Policy.fromConfig({ ...base, tools: ["GetAIAssistant", "GetSale"] }, operations))).toEqual(["GetAIAssistant", "GetSale"]);
+    const p = Policy.fromConfig({ ...base, toolsets: ["sales"], denyTools: ["VoidSale"] }, operations);
+    expect(p.allows("CreateSale")).toBe(true);
+    expect(p.allows("VoidSale")).toBe(false);
+    expect(p.allows("GetCustomer")).toBe(false);
+  });
+
+  it("unknown toolsets and tools are start-up errors that list what exists", () => {
+    expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(ConfigError);
+    expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(/no toolset named "salez".*sales/);
+    expect(() => Policy.fromConfig({ ...base, tools: ["GetSalez"] }, operations)).toThrow(/no operation named "GetSalez"/);
+  });
+});
