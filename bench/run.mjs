@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// npm run bench: start-up time and peak memory of revcent-mcp as ratios to a minimal SDK server
+// measured in the same run (machines here are shared and noisy), and the context cost of
+// tools/list. Prints a markdown table for README.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Tiktoken } from "js-tiktoken/lite";
+import o200k_base from "js-tiktoken/ranks/o200k_base";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const encoder = new Tiktoken(o200k_base);
+
+const subjects = {
+  minimal: { args: [root + "bench/minimal-server.mjs"], env: {} },
+  default: { args: [root + "dist/server.js"], env: { REVCENT_API_KEY: "bench-not-a-real-key" } },
+  all: { args: [root + "dist/server.js", "--toolsets", "all"], env: { REVCENT_API_KEY: "bench-not-a-real-key" } },
+};
+
+/** Spawns a server, sends initialize + tools/list, and times spawn -> tools/list answered. */
+function startOnce({ args, env }) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env }, stdio: ["pipe", "pipe", "ignore"] });
+    let out = "";
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`timeout: ${args.join(" ")}`)); }, 20_000);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n").find((l) => l.includes('"id":2'));
+      if (!line) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const peakKb = peakRssKb(child.pid);
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      resolve({ ms, peakKb, toolsList: JSON.parse(line).result });
+    });
+    child.on("error", reject);
+    const send = (m) => child.stdin.write(JSON.stringify(m) + "\n");
+    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } } });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+  });
+}
+
+function peakRssKb(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const samples = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
+let lists = {};
+for (const name of Object.keys(subjects)) await startOnce(subjects[name]); // warm the file cache
+for (let i = 0; i < RUNS; i++) {
+  // Interleaved, so drift in machine load hits every subject alike.
+  for (const [name, subject] of Object.entries(subjects)) {
+    const r = await startOnce(subject);
+    samples[name].push(r);
+    lists[name] = r.toolsList;
+  }
+}
+
+const base = { ms: median(samples.minimal.map((s) => s.ms)), kb: median(samples.minimal.map((s) => s.peakKb)) };
+const rows = [];
+rows.push("| configuration | tools | spawn -> tools/list (median) | ratio | peak RSS (median) | ratio | tools/list bytes | tokens (o200k) |");
+rows.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+for (const name of Object.keys(subjects)) {
+  const ms = median(samples[name].map((s) => s.ms));
+  const kb = median(samples[name].map((s) => s.peakKb));
+  const json = JSON.stringify(lists[name]);
+  const label = name === "minimal" ? "minimal SDK server, 1 tool (baseline)" : name === "default" ? "revcent-mcp, default toolsets" : "revcent-mcp, --toolsets all";
+  rows.push(`| ${label} | ${lists[name].tools.length} | ${ms.toFixed(0)} ms | ${(ms / base.ms).toFixed(2)}x | ${(kb / 1024).toFixed(1)} MB | ${(kb / base.kb).toFixed(2)}x | ${json.length} | ${encoder.encode(json).length} |`);
+}
+console.log(`Node ${process.version}, ${RUNS} interleaved runs each\n`);
+console.log(rows.join("\n"));

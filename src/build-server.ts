@@ -1,0 +1,36 @@
+// buildServer(config, deps): one MCP server for any transport. Tools are served from JSON Schema
+// computed once (tools/list) and validated lazily on call, through the SDK's request handlers:
+// McpServer.registerTool would convert zod to JSON Schema for 282 tools on every list (design §9).
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "pino";
+import type { RevCentClient } from "./client/revcent-client.js";
+import { callTool } from "./tools/call-tool.js";
+import type { ToolCatalog } from "./tools/catalog.js";
+import type { Validators } from "./tools/validation.js";
+
+export const SERVER_NAME = "revcent-mcp";
+export const SERVER_VERSION = "0.1.0";
+
+export interface ServerDeps {
+  catalog: ToolCatalog;
+  client: RevCentClient;
+  validators: Validators;
+  logger: Logger;
+}
+
+export function buildServer(deps: ServerDeps): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions:
+        "RevCent payments API. Lists need date_start/date_end (unix seconds), limit (1-25) and page. Search operations return ids; fetch details with the matching Get operation. Tools marked destructive move money or cannot be undone: confirm with the user first.",
+    },
+  );
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
+  server.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+    callTool(deps, request.params.name, request.params.arguments, extra.signal),
+  );
+  return server;
+}

@@ -1,0 +1,167 @@
+// The server as users run it: dist/server.js spawned over stdio, a real MCP client, the built-in
+// sandbox over loopback HTTP.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEED_IDS } from "../../src/sandbox/seed.js";
+import { SERVER_ENTRY, startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+
+const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
+const specIds: string[] = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) =>
+  Object.values(item).map((op) => op.operationId),
+);
+const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+const now = () => Math.floor(Date.now() / 1000);
+const DAY = 86_400;
+
+describe("stdio server with --sandbox --toolsets all", () => {
+  let s: StartedClient;
+  let tools: Tool[];
+
+  beforeAll(async () => {
+    s = await startStdioClient(["--sandbox", "--toolsets", "all"]);
+    tools = (await s.client.listTools()).tools;
+  });
+  afterAll(() => s?.close());
+
+  it("lists every operation of the spec as a tool named by its operationId", () => {
+    expect(tools.map((t) => t.name).sort()).toEqual([...specIds].sort());
+  });
+
+  it("tools/list matches the checked-in snapshot", async () => {
+    await expect(JSON.stringify(tools, null, 1) + "\n").toMatchFileSnapshot("../snapshots/tools-list.all.json");
+  });
+
+  it("inventory: unique names, every tool described and annotated, no secret-looking input", () => {
+    expect(new Set(tools.map((t) => t.name)).size).toBe(tools.length);
+    const secretish = /(password|secret|api_?key|token$|card_?number|card_?code|cvv|idempotency_key)/i;
+    for (const t of tools) {
+      expect(t.description?.length, t.name).toBeGreaterThan(10);
+      expect(t.annotations, t.name).toMatchObject({ openWorldHint: true });
+      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint"] as const) expect(typeof t.annotations?.[hint], `${t.name} ${hint}`).toBe("boolean");
+      const names: string[] = [];
+      const walk = (schema: { properties?: Record<string, object>; items?: object }) => {
+        for (const [k, v] of Object.entries(schema.properties ?? {})) {
+          names.push(k);
+          walk(v);
+        }
+        if (schema.items) walk(schema.items);
+      };
+      walk(t.inputSchema as never);
+      expect(names.filter((n) => secretish.test(n)), t.name).toEqual([]);
+      expect(t.inputSchema.additionalProperties, t.name).toBe(false);
+    }
+  });
+
+  it("GetTransactions keeps its enums and readOnlyHint; VoidSale is destructive", () => {
+    const gt = tools.find((t) => t.name === "GetTransactions")!;
+    expect(gt.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    const props = gt.inputSchema.properties as Record<string, { items?: { enum?: string[] }; maximum?: number }>;
+    expect(props.status_filter?.items?.enum).toEqual(["captured", "settled", "refunded", "held", "chargeback"]);
+    expect(props.method_filter?.items?.enum).toContain("subscription_renew");
+    expect(props.limit?.maximum).toBe(25);
+    expect(gt.inputSchema.required).toEqual(["date_start", "date_end", "limit", "page"]);
+    expect(gt.outputSchema?.type).toBe("object");
+    const vs = tools.find((t) => t.name === "VoidSale")!;
+    expect(vs.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+  });
+
+  it("calls against the sandbox succeed, with structured content", async () => {
+    const list = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 5, page: 1 } })) as CallToolResult;
+    expect(list.isError).toBeFalsy();
+    expect(list.structuredContent).toMatchObject({ code: 1, current_page: 1 });
+    expect((list.structuredContent as { results: unknown[] }).results.length).toBeGreaterThan(0);
+
+    const one = (await s.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } })) as CallToolResult;
+    expect(one.isError).toBeFalsy();
+    expect(JSON.parse(text(one))).toMatchObject({ code: 1, email: "jane.doe@example.com" });
+
+    const tx = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 25, page: 1, status_filter: ["captured", "settled"] } })) as CallToolResult;
+    expect(tx.isError, text(tx)).toBeFalsy();
+
+    const note = (await s.client.callTool({ name: "CreateNote", arguments: { ...noteArgs() } })) as CallToolResult;
+    expect(note.isError, text(note)).toBeFalsy();
+  });
+
+  it("limit 0 is refused with a message naming limit, before any request", async () => {
+    const r = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - DAY, date_end: now(), limit: 0, page: 1 } })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/^\[invalid_arguments\] .*limit/);
+  });
+
+  it("a range longer than the operation allows is refused naming the limit", async () => {
+    const r = (await s.client.callTool({ name: "GetAPICalls", arguments: { date_start: now() - 5 * DAY, date_end: now(), limit: 5, page: 1 } })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain("at most 2 days");
+  });
+
+  it("an unknown id returns isError not_found; unknown arguments are named", async () => {
+    const r = (await s.client.callTool({ name: "GetSale", arguments: { sale_id: "ZZZZZZZZZZZZZZZZZZZZ" } })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toMatch(/^\[not_found\]/);
+    const forged = (await s.client.callTool({ name: "GetSale", arguments: { sale_id: SEED_IDS.sale, verified: true } })) as CallToolResult;
+    expect(forged.isError).toBe(true);
+    expect(text(forged)).toContain("unknown argument verified");
+  });
+
+  it("a secret field is refused with the secure-form route", async () => {
+    const r = (await s.client.callTool({ name: "AddCardToCustomer", arguments: { customer_id: SEED_IDS.customer, credit_card: { card_number: "4111111111111111", exp_month: 1, exp_year: 30 } } })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain("CreateSecureForm");
+    expect(text(r)).not.toContain("4111111111111111");
+  });
+
+  it("logs go to stderr as JSON lines, and never carry the API key", () => {
+    const lines = s.stderr().trim().split("\n").filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(s.stderr()).not.toContain("sandbox-key");
+  });
+});
+
+function noteArgs(): Record<string, unknown> {
+  const schema = spec.paths["/notes"].post.requestBody.content["application/json"].schema;
+  const args: Record<string, unknown> = {};
+  for (const name of schema.required ?? []) {
+    const p = schema.properties[name];
+    args[name] = p.enum ? p.enum[0] : name.endsWith("_id") ? SEED_IDS.customer : p.type === "string" ? "Called about delivery." : 1;
+  }
+  return args;
+}
+
+describe("stdio transport hygiene", () => {
+  it("stdout carries only JSON-RPC, even while tools run and log", async () => {
+    const child = spawn(process.execPath, [SERVER_ENTRY, "--sandbox"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug" }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.resume();
+    const send = (msg: object) => child.stdin.write(JSON.stringify(msg) + "\n");
+    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+    send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "GetSale", arguments: { sale_id: SEED_IDS.sale } } });
+    send({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "GetSale", arguments: { sale_id: "nope" } } });
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (stdout.match(/"id":4/g) ?? []).length === 0) await new Promise((r) => setTimeout(r, 50));
+    child.stdin.end();
+    await new Promise((r) => child.once("exit", r));
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(4);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
+    expect(child.exitCode).toBe(0);
+  });
+
+  it("without a key or --sandbox, exits non-zero with one line naming REVCENT_API_KEY and --sandbox", async () => {
+    const child = spawn(process.execPath, [SERVER_ENTRY], { env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    let stdout = "";
+    child.stderr.on("data", (c) => (stderr += c));
+    child.stdout.on("data", (c) => (stdout += c));
+    const code = await new Promise((r) => child.once("exit", r));
+    expect(code).not.toBe(0);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/REVCENT_API_KEY.*--sandbox/);
+  });
+});

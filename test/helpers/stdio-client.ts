@@ -1,0 +1,26 @@
+// Starts the built server (dist/server.js, as users run it) over stdio with a real MCP client.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { fileURLToPath } from "node:url";
+
+export const SERVER_ENTRY = fileURLToPath(new URL("../../dist/server.js", import.meta.url));
+
+export interface StartedClient {
+  client: Client;
+  stderr: () => string;
+  close: () => Promise<void>;
+}
+
+export async function startStdioClient(args: string[], env: Record<string, string> = {}): Promise<StartedClient> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [SERVER_ENTRY, ...args],
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: "revcent-mcp-tests", version: "0.0.0" });
+  await client.connect(transport);
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
