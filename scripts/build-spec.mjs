@@ -47,6 +47,8 @@ const PAYMENT_OPERATIONS = new Set([
   "TrialExpire",
 ]);
 const DESTRUCTIVE_VERBS = /^(delete|void|refund|cancel|expire|disable|suspend)$/;
+// POSTs that only compute an answer: a query and a price estimate change nothing in the account.
+const READ_ONLY_POSTS = new Set(["BigQueryRunQuery", "EstimateSale"]);
 
 function kindOf(op) {
   const segments = op.path.split("/").filter(Boolean);
@@ -149,6 +151,7 @@ function buildOperation(op) {
   const out = { operationId: op.operationId, summary: op.summary, description: description(op, kind), tags: [op.tag] };
   if (kind === "list" && op.maxRangeDays) out["x-revcent-max-range-days"] = op.maxRangeDays;
   if (verb && DESTRUCTIVE_VERBS.test(verb)) out["x-revcent-destructive"] = true;
+  if (READ_ONLY_POSTS.has(op.operationId)) out["x-revcent-read-only"] = true;
   const parameters = [...pathParameters(op.path), ...queryParameters(op, kind)];
   if (parameters.length) out.parameters = parameters;
   const body = requestBody(op, kind);
