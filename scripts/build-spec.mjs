@@ -43,8 +43,8 @@ const CAMPAIGN_SCOPED = new Set([...CUSTOMER_SCOPED, "/customers"]);
 const SINGLETONS = new Set(["/sentinel", "/bigquery_tables"]);
 // Operations that can decline, error at the gateway, hold, or be stopped as fraud (HTTP 402).
 const PAYMENT_OPERATIONS = new Set([
-  "CreateSale", "ProcessPendingSale", "AddCardToCustomer", "ProcessSalvageTransaction", "SubscriptionRenew",
-  "TrialExpire",
+  "CreateSale", "ProcessPendingSale", "AddCardToCustomer", "ProcessSalvageTransaction", "RenewSubscription",
+  "ExpireTrial",
 ]);
 const DESTRUCTIVE_VERBS = /^(delete|void|refund|cancel|expire|disable|suspend)$/;
 // POSTs that only compute an answer: a query and a price estimate change nothing in the account.

@@ -11,6 +11,7 @@ const spec = load("../spec/revcent-v2.openapi.json");
 const documented: { method: string; path: string; title: string | null; maxRangeDays?: number }[] = load("fixtures/documented-operations.json");
 const namedIds: string[] = load("fixtures/documented-operation-ids.json");
 const official = load("fixtures/official/GetTransactions.json");
+const officialIds: { ids: string[] } = load("fixtures/official-operation-ids.json");
 
 type Op = Record<string, any>;
 const operations: { method: string; path: string; op: Op }[] = Object.entries(spec.paths as Record<string, Record<string, Op>>).flatMap(
@@ -40,6 +41,15 @@ describe("spec/revcent-v2.openapi.json", () => {
     expect(byId.size).toBe(operations.length);
   });
 
+  it("uses RevCent's official operationIds where the V2 docs' prose names none", () => {
+    // The V2 reference's prose names SubscriptionActivate and SubscriptionSuspend, and the design
+    // contract keeps names from the docs verbatim; the official pages now say ActivateSubscription.
+    const docsWin = new Set(["ActivateSubscription", "SuspendSubscription"]);
+    expect(officialIds.ids.length).toBeGreaterThan(200);
+    expect(officialIds.ids.filter((id) => !byId.has(id) && !docsWin.has(id))).toEqual([]);
+    expect(byId.has("SubscriptionActivate") && byId.has("SubscriptionSuspend")).toBe(true);
+  });
+
   it("titles match the docs where the docs give one", () => {
     for (const d of documented) {
       const o = operations.find((x) => x.method === d.method && x.path === d.path)!;
@@ -65,7 +75,7 @@ describe("spec/revcent-v2.openapi.json", () => {
   });
 
   it("marks destructive operations", () => {
-    for (const id of ["VoidSale", "RefundTransaction", "RefundProductSale", "RefundShipment", "RefundTax", "SubscriptionCancel", "TrialExpire", "DeleteProduct", "DisableCustomer", "SubscriptionSuspend"]) {
+    for (const id of ["VoidSale", "RefundTransaction", "RefundProductSale", "RefundShipment", "RefundTax", "CancelSubscription", "ExpireTrial", "DeleteProduct", "DisableCustomer", "SubscriptionSuspend"]) {
       expect(byId.get(id)?.op["x-revcent-destructive"], id).toBe(true);
     }
     expect(byId.get("CreateNote")?.op["x-revcent-destructive"]).toBeUndefined();
@@ -97,7 +107,7 @@ describe("spec/revcent-v2.openapi.json", () => {
     const documentedBodies = ["CreateSale", "CreatePendingSale", "UpdatePendingSale", "EstimateSale", "CreateCustomer", "EditCustomer",
       "AddCardToCustomer", "CreateProduct", "EditProduct", "RefundTransaction", "RefundProductSale", "VoidSale", "CreateChargeback",
       "EditChargeback", "CreateChargebackDocument", "CreateNote", "InsertMetadata", "CreateFraudDetection", "EditSubscription",
-      "TrialExtend", "TrialShorten", "BigQueryRunQuery", "CreateSecureForm", "SendSMTPMessage", "CreateInvoice"];
+      "ExtendTrial", "ShortenTrial", "BigQueryRunQuery", "CreateSecureForm", "SendSMTPMessage", "CreateInvoice"];
     // The builder's placeholder for an undocumented body is open and has no fields of its own.
     const isPlaceholder = (id: string) => {
       const schema = byId.get(id)?.op.requestBody.content["application/json"].schema;
