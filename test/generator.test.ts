@@ -32,6 +32,10 @@ describe("OpenAPI -> operations", () => {
     expect(op!.readOnly).toBe(true);
     const items = (op!.outputSchema?.properties as Record<string, { items?: { allOf?: unknown[] } }>).results?.items;
     expect(items?.allOf).toHaveLength(2);
+    // Output schemas describe without forbidding: an extra upstream field must not fail the call.
+    expect(JSON.stringify(op!.outputSchema)).not.toContain('"additionalProperties":false');
+    expect(op!.inputSchema.additionalProperties).toBe(false);
+    expect(JSON.stringify(op!.outputSchema)).toContain('"enum":["Approved","Declined","Held","Merchant Error"]');
   });
 
   it("strips secrets at any depth, by mark or by name, and records where they were", () => {

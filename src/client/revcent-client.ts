@@ -35,6 +35,20 @@ export interface RevCentResponse {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
+const NETWORK_FAILURES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection reset",
+  UND_ERR_SOCKET: "connection reset",
+  UND_ERR_CLOSED: "connection closed",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host lookup failed",
+  ETIMEDOUT: "connection timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+};
+
 export class RevCentClient {
   /** Created on the first call: undici is most of the bundle and start-up needs none of it. */
   private pool: Promise<Pool> | undefined;
@@ -58,15 +72,17 @@ export class RevCentClient {
   }
 
   private getPool(): Promise<Pool> {
-    this.pool ??= import("undici").then(
-      ({ Pool }) =>
-        new Pool(this.origin, {
-          connections: this.opts.connections,
-          keepAliveTimeout: 30_000,
-          headersTimeout: this.opts.timeoutMs,
-          bodyTimeout: this.opts.timeoutMs,
-        }),
-    );
+    this.pool ??= import("undici").then((mod) => {
+      // undici is CommonJS: bundled, its exports arrive as the module's default.
+      const undici = (mod as { default?: unknown }).default ?? mod;
+      const { Pool } = undici as typeof mod;
+      return new Pool(this.origin, {
+        connections: this.opts.connections,
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+      });
+    });
     return this.pool;
   }
 
@@ -105,7 +121,9 @@ export class RevCentClient {
   }
 
   async close(): Promise<void> {
-    if (this.pool) await (await this.pool).close();
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool).close();
   }
 
   private async send(method: "GET" | "POST", path: string, body: string | undefined, signal: AbortSignal): Promise<RevCentResponse> {
@@ -153,15 +171,17 @@ export class RevCentClient {
     }
   }
 
+  /** Maps what the network can do to us onto the taxonomy; anything else is a bug and is rethrown. */
   private classify(err: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal): RevCentError {
     if (err instanceof RevCentError) return err;
     if (callerSignal?.aborted) return new RevCentError("cancelled", "The call was cancelled before RevCent answered.");
     if (deadline.aborted) return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
-    const code = (err as { code?: string }).code ?? "";
+    const code = (err as { code?: unknown }).code;
     if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
       return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
     }
-    const reason = code === "ECONNREFUSED" ? "connection refused" : code === "ECONNRESET" || code === "UND_ERR_SOCKET" ? "connection reset" : code === "ENOTFOUND" ? "host not found" : "network failure";
+    const reason = typeof code === "string" ? NETWORK_FAILURES[code] : undefined;
+    if (!reason) throw err;
     return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`);
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import type { ToolCatalog } from "./catalog.js";
+import { isSecretName } from "./openapi.js";
 import type { Operation } from "./operation.js";
 import type { Validators } from "./validation.js";
 
@@ -42,7 +43,7 @@ export async function callTool(
 }
 
 function checkArguments(deps: ToolCallDeps, op: Operation, raw: Record<string, unknown>): Record<string, unknown> {
-  const secret = op.secretFields.find((path) => hasPath(raw, path));
+  const secret = findSecretArgument(raw, op);
   if (secret) {
     throw new RevCentError(
       "invalid_arguments",
@@ -74,18 +75,20 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
   }
 }
 
-/** Whether a dotted path (`payment.card_number`, `products[].secret`) is present in the arguments. */
-function hasPath(value: unknown, path: string): boolean {
-  const [head, ...rest] = path.split(".");
-  if (head === undefined) return false;
-  const isArray = head.endsWith("[]");
-  const key = isArray ? head.slice(0, -2) : head;
-  if (typeof value !== "object" || value === null) return false;
-  const next = (value as Record<string, unknown>)[key];
-  if (next === undefined) return false;
-  if (!rest.length) return true;
-  const items = isArray && Array.isArray(next) ? next : [next];
-  return items.some((item) => hasPath(item, rest.join(".")));
+/**
+ * The path of an argument that carries a secret: a field the spec marks secret (stripped from the
+ * schema), or any key named like one at any depth, wherever the model put it.
+ */
+function findSecretArgument(value: unknown, op: Operation, at = ""): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const secretLeaves = new Set(op.secretFields.map((path) => path.split(".").pop()!.replace(/\[\]$/, "")));
+  for (const [key, child] of Object.entries(value)) {
+    const path = Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+    if (!Array.isArray(value) && (secretLeaves.has(key) || isSecretName(key))) return path;
+    const nested = findSecretArgument(child, op, path);
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 function successResult(op: Operation, body: unknown): CallToolResult {

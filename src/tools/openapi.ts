@@ -161,7 +161,7 @@ function buildOperation(
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
   const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;
   if (output && output["x-revcent-provenance"] !== "inferred" && output.type === "object") {
-    op.outputSchema = cleanSchema(output, deref);
+    op.outputSchema = tolerant(cleanSchema(output, deref));
   }
   return op;
 }
@@ -169,6 +169,11 @@ function buildOperation(
 function addProperty(id: string, properties: Record<string, JsonSchema>, name: string, schema: JsonSchema) {
   if (properties[name]) throw new SpecError(`${id}: input name ${name} appears twice (parameter and body)`);
   properties[name] = schema;
+}
+
+/** Field names that carry credentials or card data, whatever the spec says about them. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
 }
 
 function isSecret(name: string, schema: unknown, deref: (v: unknown) => unknown): boolean {
@@ -217,6 +222,28 @@ function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0)
       out[key] = cleanSchema(value, deref, depth + 1);
     } else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
       out[key] = value.map((sub) => cleanSchema(sub, deref, depth + 1));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * An output schema that describes the answer without forbidding more: clients reject a result
+ * that breaks a tool's outputSchema, so one field RevCent adds to a response must not turn every
+ * call into an error. Types, enums and required fields stay.
+ */
+function tolerant(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "additionalProperties" && value === false) continue;
+    if (key === "properties" && isObject(value)) {
+      out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tolerant(v as JsonSchema)]));
+    } else if ((key === "items" || key === "additionalProperties") && isObject(value)) {
+      out[key] = tolerant(value as JsonSchema);
+    } else if ((key === "allOf" || key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
+      out[key] = value.map((v) => tolerant(v as JsonSchema));
     } else {
       out[key] = value;
     }
