@@ -7,6 +7,29 @@ import { loadOperations, SpecError } from "../src/tools/openapi.js";
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`fixtures/generator/${name}`, import.meta.url), "utf8"));
 
 describe("OpenAPI -> operations", () => {
+  it("on the bundled spec, each tool's input is exactly its parameters and body fields, minus secrets", () => {
+    const spec = JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
+    const ops = loadOperations(spec);
+    expect(ops).toHaveLength(282);
+    const resolve = (p: { $ref?: string }) => (p.$ref ? spec.components.parameters[p.$ref.split("/").pop()!] : p);
+    for (const op of ops) {
+      const raw = spec.paths[op.path][op.method.toLowerCase()];
+      const params = (raw.parameters ?? []).map(resolve);
+      const body = raw.requestBody?.content?.["application/json"]?.schema;
+      const expected = [...params.map((p: { name: string }) => p.name), ...Object.keys(body?.properties ?? {})]
+        .filter((n) => n !== "idempotency_key" && !op.secretFields.includes(n));
+      expect(Object.keys(op.inputSchema.properties as object).sort(), op.id).toEqual(expected.sort());
+      const required = [...params.filter((p: { required?: boolean }) => p.required).map((p: { name: string }) => p.name), ...(body?.required ?? [])];
+      expect(((op.inputSchema.required as string[] | undefined) ?? []).sort(), op.id).toEqual(required.filter((n: string) => !op.secretFields.includes(n)).sort());
+      for (const p of params) {
+        const schema = (op.inputSchema.properties as Record<string, Record<string, unknown>>)[p.name]!;
+        for (const key of ["type", "enum", "minimum", "maximum", "minLength", "maxLength", "format"]) {
+          if (p.schema[key] !== undefined) expect(schema[key], `${op.id}.${p.name}.${key}`).toEqual(p.schema[key]);
+        }
+      }
+    }
+  });
+
   it("mini spec matches its golden output", async () => {
     const ops = loadOperations(fixture("mini-spec.json"));
     await expect(JSON.stringify(ops, null, 1) + "\n").toMatchFileSnapshot("fixtures/generator/mini-spec.golden.json");

@@ -23,6 +23,11 @@ describe("Policy", () => {
     expect(DEFAULT_TOOLSETS.filter((t) => !known.has(t))).toEqual([]);
   });
 
+  it("default on a document with other tags (e.g. --openapi) means every toolset", () => {
+    const foreign = loadOperations({ paths: { "/x": { get: { operationId: "GetX", tags: ["Elsewhere"] } } } });
+    expect(Policy.fromConfig(base, foreign).allows("GetX")).toBe(true);
+  });
+
   it("all: every operation", () => {
     expect(Policy.fromConfig({ ...base, toolsets: ["all"] }, operations).size).toBe(operations.length);
   });

@@ -34,7 +34,12 @@ export class Policy {
     const toolsets = new Set<string>();
     for (const name of requested) {
       if (name === "all") known.forEach((t) => toolsets.add(t));
-      else if (name === "default") DEFAULT_TOOLSETS.filter((t) => known.has(t)).forEach((t) => toolsets.add(t));
+      else if (name === "default") {
+        // Another document (--openapi) may tag differently; then the curated set means nothing
+        // and every toolset is the honest default.
+        const curated = DEFAULT_TOOLSETS.filter((t) => known.has(t));
+        (curated.length ? curated : [...known]).forEach((t) => toolsets.add(t));
+      }
       else if (known.has(name)) toolsets.add(name);
       else {
         throw new ConfigError(

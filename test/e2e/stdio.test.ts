@@ -138,6 +138,23 @@ function noteArgs(): Record<string, unknown> {
   return args;
 }
 
+describe("stdio server on RevCent's official OpenAPI style (--openapi)", () => {
+  it("loads the official GetTransactions file unchanged, lists it, and calls it", async () => {
+    const official = new URL("../fixtures/generator/official-spec.json", import.meta.url).pathname;
+    const s = await startStdioClient(["--sandbox", "--openapi", official]);
+    try {
+      const { tools } = await s.client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(["GetTransactions"]);
+      const r = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 10 * DAY, date_end: now(), limit: 2, page: 1, metadata_filter: [{ name: "a", value: "METADATA_NAME_EXISTS" }] } })) as CallToolResult;
+      expect(r.isError, text(r)).toBeFalsy();
+      const tooLong = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 100 * DAY, date_end: now(), limit: 2, page: 1 } })) as CallToolResult;
+      expect(text(tooLong)).toContain("at most 90 days");
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe("stdio transport hygiene", () => {
   it("stdout carries only JSON-RPC, even while tools run and log", async () => {
     const child = spawn(process.execPath, [SERVER_ENTRY, "--sandbox"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug" }, stdio: ["pipe", "pipe", "pipe"] });
