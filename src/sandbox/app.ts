@@ -1,0 +1,97 @@
+// The HTTP layer: /v2 prefix, API key, routing, 404/405, body reading, validation, idempotency,
+// then the handler; every answer is JSON in RevCent's shapes.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { handle } from "./handlers.js";
+import { IdempotencyKeys } from "./idempotency.js";
+import type { CompiledApi, Method } from "./operations.js";
+import { Prng } from "./prng.js";
+import { queryEntries } from "./query.js";
+import { ApiError, badRequest, errorBody, methodNotAllowed, unauthorized, type ApiCall } from "./responses.js";
+import { Router } from "./router.js";
+import type { Store } from "./store.js";
+import { parseBody, validateParams } from "./validate.js";
+
+export const BASE_PATH = "/v2";
+const MAX_BODY_BYTES = 1024 * 1024;
+const ID_SEED = 0x1d5_2024;
+
+export interface AppOptions {
+  api: CompiledApi;
+  store: Store;
+  apiKey: string;
+  /** Clock in ms. */
+  clock: () => number;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => (tooLarge ? reject(badRequest("The request body is too large", "E_INVALID_JSON")) : resolve(Buffer.concat(chunks).toString("utf8"))));
+    req.on("error", reject);
+  });
+}
+
+function pathSegments(pathname: string): string[] | undefined {
+  try {
+    return pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { api, store, apiKey, clock } = options;
+  const router = new Router(api.operations);
+  const idempotency = new IdempotencyKeys();
+  const ids = new Prng(ID_SEED);
+  const newId = (collection: string) => {
+    const c = store.collection(collection);
+    let id = ids.id();
+    while (c.has(id)) id = ids.id();
+    return id;
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+    const method = (req.method ?? "GET").toUpperCase();
+    const raw = await readBody(req);
+    const underBase = url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`);
+    const segments = underBase ? pathSegments(url.pathname.slice(BASE_PATH.length)) : undefined;
+    const notFoundPath = () => new ApiError(404, `Unknown endpoint: ${method} ${url.pathname}`, "Not Found");
+    if (!segments) throw notFoundPath();
+    if (req.headers["x-api-key"] !== apiKey) throw unauthorized();
+    if (method !== "GET" && method !== "POST") throw methodNotAllowed(method, url.pathname);
+    const route = router.match(segments);
+    if (!route) throw notFoundPath();
+    const op = route.byMethod.get(method as Method);
+    if (!op) throw methodNotAllowed(method, url.pathname);
+
+    const params = validateParams(api.doc, op, route.params, queryEntries(url.search));
+    const body = parseBody(api.doc, op, raw);
+    const now = Math.floor(clock() / 1000);
+    if (typeof body.idempotency_key === "string") idempotency.claim(apiKey, body.idempotency_key, now);
+    send(res, 200, handle({ api, store, call, now, newId }, op, { ...params, body }));
+  };
+
+  return (req, res) => {
+    const call: ApiCall = { api_call_id: ids.id(), api_call_unix: Math.floor(clock() / 1000) };
+    serve(req, res, call).catch((err: unknown) => {
+      if (res.headersSent) return;
+      if (err instanceof ApiError) return send(res, err.status, errorBody(err, call));
+      send(res, 500, { code: 0, message: `Sandbox error: ${(err as Error).message}`, result: "Error" });
+    });
+  };
+}

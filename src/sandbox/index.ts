@@ -1,0 +1,46 @@
+// RevCent V2 API emulator on loopback, driven entirely by the OpenAPI document it is given.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { BASE_PATH, createApp } from "./app.js";
+import { compileApi } from "./operations.js";
+import { seedStore } from "./seed.js";
+import { Store } from "./store.js";
+
+export interface SandboxOptions {
+  spec: unknown; // parsed OpenAPI document
+  port?: number; // default 0 = any free port
+  host?: string; // default "127.0.0.1"
+  apiKey?: string; // default "sandbox-key"
+  now?: () => number; // clock in ms, default Date.now (tests may control it)
+}
+
+export interface Sandbox {
+  url: string; // e.g. "http://127.0.0.1:43121/v2"
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const api = compileApi(options.spec);
+  const clock = options.now ?? Date.now;
+  const store = new Store();
+  seedStore(store, api, clock());
+  const server = createServer(createApp({ api, store, apiKey: options.apiKey ?? "sandbox-key", clock }));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}${BASE_PATH}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
