@@ -23,11 +23,13 @@ export function buildServer(deps: ServerDeps): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
-      capabilities: { tools: { listChanged: false } },
       instructions:
         "RevCent payments API. Lists need date_start/date_end (unix seconds), limit (1-25) and page. Search operations return ids; fetch details with the matching Get operation. Tools marked destructive move money or cannot be undone: confirm with the user first.",
     },
   );
+  // Declared on the underlying Server: declared in McpServer's options, the capability would make
+  // McpServer install its own zod-based tool handlers and advertise a list that changes.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
     callTool(deps, request.params.name, request.params.arguments, extra.signal),

@@ -25,6 +25,11 @@ describe("stdio server with --sandbox --toolsets all", () => {
   });
   afterAll(() => s?.close());
 
+  it("declares a tool list that never changes", () => {
+    expect(s.client.getServerCapabilities()?.tools).toEqual({ listChanged: false });
+    expect(s.client.getServerVersion()?.name).toBe("revcent-mcp");
+  });
+
   it("lists every operation of the spec as a tool named by its operationId", () => {
     expect(tools.map((t) => t.name).sort()).toEqual([...specIds].sort());
   });
