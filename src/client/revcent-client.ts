@@ -109,7 +109,7 @@ export class RevCentClient {
         return response;
       } catch (err) {
         const error = this.classify(err, options.signal, deadline);
-        const retry = attempt < this.opts.maxRetries && isRetryable(error, op);
+        const retry = attempt < this.opts.maxRetries && isRetryable(error);
         this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
         if (!retry) {
           if (error.code === "duplicate_request" && attempt > 0) throw duplicateAfterRetry(op);
@@ -195,14 +195,14 @@ export class RevCentClient {
 }
 
 /**
- * GETs change nothing, so any transient failure may be retried. A POST is retried only where
- * RevCent cannot have acted (429) or where the idempotency key makes a repeat harmless; a payment
- * answer (402) or any other 4xx is final.
+ * Only transient failures are retried. That is safe for a GET, which changes nothing, and for a
+ * POST because every attempt carries the call's one idempotency key: RevCent rejects a repeat of
+ * a request it already received. A payment answer (402) or any other 4xx is final.
  */
-function isRetryable(error: RevCentError, op: Operation): boolean {
-  const transient = error.code === "rate_limited" || error.code === "upstream_error" || error.code === "network_error" || error.code === "malformed_response";
-  if (!transient) return false;
-  return op.method === "GET" || error.code === "rate_limited" || op.hasBody;
+const TRANSIENT: ReadonlySet<string> = new Set(["rate_limited", "upstream_error", "network_error", "malformed_response"]);
+
+function isRetryable(error: RevCentError): boolean {
+  return TRANSIENT.has(error.code);
 }
 
 function duplicateAfterRetry(op: Operation): RevCentError {

@@ -32,7 +32,7 @@ export async function callTool(
   try {
     const args = checkArguments(deps, op, rawArgs ?? {});
     const response = await deps.client.call(op, args, signal ? { signal } : {});
-    return successResult(op, response.body);
+    return successResult(response.body);
   } catch (err) {
     if (err instanceof RevCentError) {
       deps.logger.info({ operation: op.id, code: err.code, status: err.details.status }, "tool call failed");
@@ -79,22 +79,24 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
  * The path of an argument that carries a secret: a field the spec marks secret (stripped from the
  * schema), or any key named like one at any depth, wherever the model put it.
  */
-function findSecretArgument(value: unknown, op: Operation, at = ""): string | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
+function findSecretArgument(args: Record<string, unknown>, op: Operation): string | undefined {
   const secretLeaves = new Set(op.secretFields.map((path) => path.split(".").pop()!.replace(/\[\]$/, "")));
-  for (const [key, child] of Object.entries(value)) {
-    const path = Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
-    if (!Array.isArray(value) && (secretLeaves.has(key) || isSecretName(key))) return path;
-    const nested = findSecretArgument(child, op, path);
-    if (nested) return nested;
-  }
-  return undefined;
+  const search = (value: unknown, at: string): string | undefined => {
+    if (typeof value !== "object" || value === null) return undefined;
+    for (const [key, child] of Object.entries(value)) {
+      const path = Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+      if (!Array.isArray(value) && (secretLeaves.has(key) || isSecretName(key))) return path;
+      const nested = search(child, path);
+      if (nested) return nested;
+    }
+    return undefined;
+  };
+  return search(args, "");
 }
 
-function successResult(op: Operation, body: unknown): CallToolResult {
+function successResult(body: unknown): CallToolResult {
   const structured = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { result: body };
-  const result: CallToolResult = { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
-  return result;
+  return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
 }
 
 /**
