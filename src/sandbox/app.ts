@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle } from "./handlers.js";
 import { IdempotencyKeys } from "./idempotency.js";
+import type { Fault, FaultInjector } from "./faults.js";
 import type { CompiledApi, Method } from "./operations.js";
 import { Prng } from "./prng.js";
 import { queryEntries } from "./query.js";
@@ -21,6 +22,7 @@ export interface AppOptions {
   apiKey: string;
   /** Clock in ms. */
   clock: () => number;
+  faults: FaultInjector;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -52,8 +54,51 @@ function pathSegments(pathname: string): string[] | undefined {
   }
 }
 
+/**
+ * Plays a fault that replaces the answer; returns true when the request is finished. Latency only
+ * delays, and a lost response is played after the request has had its effects.
+ */
+async function injectBefore(fault: Fault, res: ServerResponse): Promise<boolean> {
+  switch (fault.kind) {
+    case "latency":
+      await new Promise((r) => setTimeout(r, fault.ms));
+      return false;
+    case "lost_response":
+      return false;
+    case "status":
+      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
+      res.end(JSON.stringify(fault.body ?? { code: 0, message: "Injected failure.", result: "Error" }));
+      return true;
+    case "rate_limit":
+      res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterSeconds) });
+      res.end(JSON.stringify({ code: 0, message: "Too many requests.", result: "Error" }));
+      return true;
+    case "html":
+      res.writeHead(fault.status ?? 502, { "content-type": "text/html" });
+      res.end("<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream-lb-7.internal</p></body></html>");
+      return true;
+    case "malformed":
+      res.writeHead(fault.status ?? 200, { "content-type": "application/json" });
+      res.end('{"code":1,"results":[{"id":"abc"');
+      return true;
+    case "oversized": {
+      const filler = "x".repeat(Math.max(0, fault.bytes - 32));
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ code: 1, filler }));
+      return true;
+    }
+    case "redirect":
+      res.writeHead(302, { location: fault.location });
+      res.end();
+      return true;
+    case "reset":
+      res.socket?.destroy();
+      return true;
+  }
+}
+
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, store, apiKey, clock } = options;
+  const { api, store, apiKey, clock, faults } = options;
   const router = new Router(api.operations);
   const idempotency = new IdempotencyKeys();
   const ids = new Prng(ID_SEED);
@@ -79,11 +124,19 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const op = route.byMethod.get(method as Method);
     if (!op) throw methodNotAllowed(method, url.pathname);
 
+    const fault = faults.take({ operationId: op.operationId, method, path: url.pathname.slice(BASE_PATH.length) });
+    if (fault && (await injectBefore(fault, res))) return;
+
     const params = validateParams(api.doc, op, route.params, queryEntries(url.search));
     const body = parseBody(api.doc, op, raw);
     const now = Math.floor(clock() / 1000);
     if (typeof body.idempotency_key === "string") idempotency.claim(apiKey, body.idempotency_key, now);
-    send(res, 200, handle({ api, store, call, now, newId }, op, { ...params, body }));
+    const answer = handle({ api, store, call, now, newId }, op, { ...params, body });
+    if (fault?.kind === "lost_response") {
+      res.socket?.destroy();
+      return;
+    }
+    send(res, 200, answer);
   };
 
   return (req, res) => {

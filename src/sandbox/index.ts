@@ -2,6 +2,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BASE_PATH, createApp } from "./app.js";
+import { SandboxClock } from "./clock.js";
+import { FaultInjector } from "./faults.js";
 import { compileApi } from "./operations.js";
 import { seedStore } from "./seed.js";
 import { Store } from "./store.js";
@@ -16,15 +18,22 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   url: string; // e.g. "http://127.0.0.1:43121/v2"
+  /** Fault rules for tests; only the process that started the sandbox can reach them. */
+  faults: FaultInjector;
+  /** The sandbox's clock; tests move it with advance(). */
+  clock: SandboxClock;
   close(): Promise<void>;
 }
 
+export type { Fault, FaultRule } from "./faults.js";
+
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const api = compileApi(options.spec);
-  const clock = options.now ?? Date.now;
+  const clock = new SandboxClock(options.now);
+  const faults = new FaultInjector();
   const store = new Store();
-  seedStore(store, api, clock());
-  const server = createServer(createApp({ api, store, apiKey: options.apiKey ?? "sandbox-key", clock }));
+  seedStore(store, api, clock.now());
+  const server = createServer(createApp({ api, store, apiKey: options.apiKey ?? "sandbox-key", clock: () => clock.now(), faults }));
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -37,6 +46,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}${BASE_PATH}`,
+    faults,
+    clock,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
