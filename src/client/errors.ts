@@ -33,6 +33,10 @@ export interface RevCentErrorDetails {
   field?: string;
   /** Seconds to wait before trying again (429). */
   retryAfterSeconds?: number;
+  /** The request never left this process (e.g. connection refused): nothing can have happened. */
+  notSent?: boolean;
+  /** A change that may or may not have been carried out: check before repeating it. */
+  outcomeUnknown?: boolean;
 }
 
 export class RevCentError extends Error {

@@ -109,13 +109,14 @@ export class RevCentClient {
         return response;
       } catch (err) {
         const error = this.classify(err, options.signal, deadline);
-        const retry = attempt < this.opts.maxRetries && isRetryable(error);
+        const wait = this.backoffMs(attempt, error);
+        const retry = attempt < this.opts.maxRetries && isRetryable(error) && wait !== undefined;
         this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
         if (!retry) {
           if (error.code === "duplicate_request" && attempt > 0) throw duplicateAfterRetry(op);
-          throw error;
+          throw op.method === "POST" && mayHaveTakenEffect(error) ? uncertainOutcome(op, error) : error;
         }
-        await this.backoff(attempt, error, signal);
+        await sleep(wait, undefined, { signal }).catch(() => undefined);
       }
     }
   }
@@ -182,15 +183,21 @@ export class RevCentClient {
     }
     const reason = typeof code === "string" ? NETWORK_FAILURES[code] : undefined;
     if (!reason) throw err;
+    // Nothing listens there: retrying only delays the answer, and nothing was sent.
+    if (code === "ECONNREFUSED") return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`, { notSent: true });
     return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`);
   }
 
-  private async backoff(attempt: number, error: RevCentError, signal: AbortSignal): Promise<void> {
+  /**
+   * Exponential backoff with jitter, or RevCent's Retry-After when longer; undefined when RevCent
+   * asks for a longer wait than the cap, which is then the caller's to decide.
+   */
+  private backoffMs(attempt: number, error: RevCentError): number | undefined {
     const base = Math.min(this.opts.maxBackoffMs, 200 * 2 ** attempt);
     const jittered = base / 2 + Math.random() * (base / 2);
     const hinted = error.details.retryAfterSeconds !== undefined ? error.details.retryAfterSeconds * 1000 : 0;
-    const wait = Math.min(this.opts.maxBackoffMs, Math.max(jittered, hinted));
-    await sleep(wait, undefined, { signal }).catch(() => undefined);
+    if (hinted > this.opts.maxBackoffMs) return undefined;
+    return Math.max(jittered, hinted);
   }
 }
 
@@ -202,13 +209,27 @@ export class RevCentClient {
 const TRANSIENT: ReadonlySet<string> = new Set(["rate_limited", "upstream_error", "network_error", "malformed_response"]);
 
 function isRetryable(error: RevCentError): boolean {
-  return TRANSIENT.has(error.code);
+  return TRANSIENT.has(error.code) && !error.details.notSent;
+}
+
+/** Failures after which a POST may or may not have been carried out by RevCent. */
+const UNCERTAIN: ReadonlySet<string> = new Set(["upstream_error", "network_error", "malformed_response", "timeout", "cancelled", "response_too_large"]);
+
+function mayHaveTakenEffect(error: RevCentError): boolean {
+  return UNCERTAIN.has(error.code) && !error.details.notSent;
+}
+
+function uncertainOutcome(op: Operation, error: RevCentError): RevCentError {
+  const check = op.verifyWith ? `check with ${op.verifyWith}` : "check the affected item";
+  return new RevCentError(error.code, `${error.message} The request may have reached RevCent and taken effect: ${check} before trying again.`, { ...error.details, outcomeUnknown: true });
 }
 
 function duplicateAfterRetry(op: Operation): RevCentError {
+  const check = op.verifyWith ? `Check with ${op.verifyWith}` : "Check the affected item";
   return new RevCentError(
     "duplicate_request",
-    `The first attempt of ${op.id} reached RevCent but its answer was lost; the retry was rejected as a duplicate, so the operation may have gone through once. Check the affected item (for example with a Get or Search operation) before trying again.`,
+    `The first attempt of ${op.id} reached RevCent but its answer was lost; the retry carried the same idempotency key and was rejected as a duplicate, so the operation most likely went through once. ${check} before trying again; do not repeat it blindly.`,
+    { outcomeUnknown: true },
   );
 }
 

@@ -58,11 +58,23 @@ function pathSegments(pathname: string): string[] | undefined {
  * Plays a fault that replaces the answer; returns true when the request is finished. Latency only
  * delays, and a lost response is played after the request has had its effects.
  */
-async function injectBefore(fault: Fault, res: ServerResponse): Promise<boolean> {
+async function injectBefore(fault: Fault, res: ServerResponse, onAbandoned: () => void): Promise<boolean> {
   switch (fault.kind) {
-    case "latency":
-      await new Promise((r) => setTimeout(r, fault.ms));
-      return false;
+    case "latency": {
+      const abandoned = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          res.off("close", onClose);
+          resolve(false);
+        }, fault.ms);
+        const onClose = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        res.once("close", onClose);
+      });
+      if (abandoned) onAbandoned();
+      return abandoned;
+    }
     case "lost_response":
       return false;
     case "status":
@@ -124,8 +136,9 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const op = route.byMethod.get(method as Method);
     if (!op) throw methodNotAllowed(method, url.pathname);
 
-    const fault = faults.take({ operationId: op.operationId, method, path: url.pathname.slice(BASE_PATH.length) });
-    if (fault && (await injectBefore(fault, res))) return;
+    const target = { operationId: op.operationId, method, path: url.pathname.slice(BASE_PATH.length) };
+    const fault = faults.take(target);
+    if (fault && (await injectBefore(fault, res, () => faults.abandoned.push(target)))) return;
 
     const params = validateParams(api.doc, op, route.params, queryEntries(url.search));
     const body = parseBody(api.doc, op, raw);

@@ -36,8 +36,10 @@ export interface FaultTarget {
 
 export class FaultInjector {
   private rules: { rule: FaultRule; left: number }[] = [];
-  /** Requests each rule has applied to, by insertion order; for assertions. */
+  /** Requests a rule applied to, in order; for assertions. */
   readonly hits: FaultTarget[] = [];
+  /** Requests whose client went away while a latency fault held them (cancelled, timed out). */
+  readonly abandoned: FaultTarget[] = [];
 
   add(rule: FaultRule): this {
     this.rules.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
@@ -47,6 +49,7 @@ export class FaultInjector {
   clear(): void {
     this.rules = [];
     this.hits.length = 0;
+    this.abandoned.length = 0;
   }
 
   /** The fault for this request, if a rule matches and has uses left; consumes one use. */

@@ -70,7 +70,26 @@ export function loadOperations(doc: unknown): Operation[] {
       operations.push(op);
     }
   }
+  linkVerification(operations);
   return operations;
+}
+
+/**
+ * For each change, the read that shows its effect: the GET of the entity whose id the change's path
+ * ends with (VoidSale /sales/{sale_id}/void -> GetSale), or for a create, the list of its path.
+ */
+function linkVerification(operations: Operation[]): void {
+  const reads = operations.filter((o) => o.method === "GET");
+  for (const op of operations) {
+    if (op.readOnly) continue;
+    const ids = op.path.match(/\{[a-z_]+\}/g);
+    const lastId = ids?.[ids.length - 1];
+    const candidates = lastId
+      ? reads.filter((r) => r.path.endsWith(`/${lastId}`))
+      : reads.filter((r) => r.path === op.path || r.path === `${op.path}/search`);
+    const best = candidates.sort((a, b) => a.path.length - b.path.length)[0];
+    if (best) op.verifyWith = best.id;
+  }
 }
 
 function buildOperation(

@@ -41,4 +41,6 @@ export interface Operation {
   secretFields: string[];
   /** JSON Schema of a successful response, where the spec documents one. */
   outputSchema?: JsonSchema;
+  /** For a change: the read operation that shows whether it took effect (GetSale for VoidSale). */
+  verifyWith?: string;
 }
