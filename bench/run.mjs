@@ -3,7 +3,8 @@
 // measured in the same run (machines here are shared and noisy), and the context cost of
 // tools/list. Prints a markdown table for README.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import { Tiktoken } from "js-tiktoken/lite";
 import o200k_base from "js-tiktoken/ranks/o200k_base";
@@ -79,3 +80,14 @@ for (const name of Object.keys(subjects)) {
 }
 console.log(`Node ${process.version}, ${RUNS} interleaved runs each\n`);
 console.log(rows.join("\n"));
+
+// Client overhead: bundle the TypeScript bench module, then run it in this process.
+mkdirSync(root + ".bench", { recursive: true });
+await build({ absWorkingDir: root, entryPoints: ["bench/client-overhead.ts"], outfile: ".bench/client-overhead.mjs", bundle: true, format: "esm", platform: "node", logLevel: "warning",
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+const { measureClientOverhead } = await import(root + ".bench/client-overhead.mjs");
+const o = await measureClientOverhead(root + "spec/revcent-v2.openapi.json", Number(process.env.BENCH_CALLS ?? 3000));
+console.log(`\n| upstream call (GetCustomer on the sandbox, ${o.calls} sequential calls) | median | ratio |`);
+console.log("|---|---:|---:|");
+console.log(`| bare undici request + JSON parse (baseline) | ${o.bareMedianMs.toFixed(3)} ms | 1.00x |`);
+console.log(`| RevCentClient.call | ${o.clientMedianMs.toFixed(3)} ms | ${(o.clientMedianMs / o.bareMedianMs).toFixed(2)}x (+${(o.clientMedianMs - o.bareMedianMs).toFixed(3)} ms) |`);

@@ -2,11 +2,11 @@
 // call, MCP cancellation wired through, no redirects (the key never leaves the configured origin),
 // a response size cap, and retries only where they cannot repeat an effect (design §6b).
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { Dispatcher, Pool } from "undici";
+import type { Pool } from "undici";
 import type { Logger } from "pino";
 import type { Operation } from "../tools/operation.js";
 import { RevCentError, errorFromResponse } from "./errors.js";
+import { exchange, type Abortable, type ExchangeResponse } from "./exchange.js";
 import type { Policy } from "./policy.js";
 import { buildRequest } from "./request.js";
 
@@ -54,6 +54,9 @@ export class RevCentClient {
   private pool: Promise<Pool> | undefined;
   private readonly origin: string;
   private readonly basePath: string;
+  private readonly headers: { read: Record<string, string>; write: Record<string, string> };
+  private readonly tooLarge: (declared?: number) => RevCentError;
+  private readonly debug: boolean;
   private readonly opts: Required<Omit<RevCentClientOptions, "userAgent">> & { userAgent: string };
 
   constructor(options: RevCentClientOptions) {
@@ -69,6 +72,10 @@ export class RevCentClient {
       ...options,
     };
     this.origin = url.origin;
+    const read = { "x-api-key": this.opts.apiKey, accept: "application/json", "user-agent": this.opts.userAgent };
+    this.headers = { read, write: { ...read, "content-type": "application/json" } };
+    this.tooLarge = (declared) => tooLarge(this.opts.maxResponseBytes, declared);
+    this.debug = this.opts.logger.isLevelEnabled("debug");
   }
 
   private getPool(): Promise<Pool> {
@@ -98,25 +105,32 @@ export class RevCentClient {
     // reach it but whose answer was lost.
     const idempotencyKey = op.method === "POST" ? randomUUID() : undefined;
     const request = buildRequest(op, args, idempotencyKey);
-    const deadline = AbortSignal.timeout(this.opts.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const deadline = new Deadline(this.opts.timeoutMs, options.signal);
     const started = performance.now();
 
+    try {
+      return await this.attempt(op, request, deadline, options.signal, started);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private async attempt(op: Operation, request: ReturnType<typeof buildRequest>, deadline: Deadline, callerSignal: AbortSignal | undefined, started: number): Promise<RevCentResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.send(request.method, this.basePath + request.path, request.body, signal);
-        this.opts.logger.debug({ operation: op.id, status: response.status, attempt, ms: elapsed(started) }, "revcent call");
+        const response = await this.send(request.method, this.basePath + request.path, request.body, deadline);
+        if (this.debug) this.opts.logger.debug({ operation: op.id, status: response.status, attempt, ms: elapsed(started) }, "revcent call");
         return response;
       } catch (err) {
-        const error = this.classify(err, options.signal, deadline);
+        const error = this.classify(err, callerSignal, deadline);
         const wait = this.backoffMs(attempt, error);
         const retry = attempt < this.opts.maxRetries && isRetryable(error) && wait !== undefined;
-        this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
+        if (this.debug) this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
         if (!retry) {
           if (error.code === "duplicate_request" && attempt > 0) throw duplicateAfterRetry(op);
           throw op.method === "POST" && mayHaveTakenEffect(error) ? uncertainOutcome(op, error) : error;
         }
-        await sleep(wait, undefined, { signal }).catch(() => undefined);
+        await deadline.wait(wait);
       }
     }
   }
@@ -127,56 +141,23 @@ export class RevCentClient {
     if (pool) await (await pool).close();
   }
 
-  private async send(method: "GET" | "POST", path: string, body: string | undefined, signal: AbortSignal): Promise<RevCentResponse> {
-    const headers: Record<string, string> = {
-      "x-api-key": this.opts.apiKey,
-      accept: "application/json",
-      "user-agent": this.opts.userAgent,
-    };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const pool = await this.getPool();
-    const res = await pool.request({ method, path, headers, body, signal });
-    if (res.statusCode >= 300 && res.statusCode < 400) {
-      await res.body.dump();
-      throw new RevCentError("redirect_refused", `RevCent answered with a redirect (HTTP ${res.statusCode}); redirects are not followed so the API key stays on the configured host.`, { status: res.statusCode });
-    }
-    const parsed = await this.readJson(res);
-    if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, body: parsed };
-    throw errorFromResponse(res.statusCode, parsed, retryAfter(res.headers["retry-after"]));
-  }
-
-  private async readJson(res: Dispatcher.ResponseData): Promise<unknown> {
+  private async send(method: "GET" | "POST", path: string, body: string | undefined, abort: Abortable): Promise<RevCentResponse> {
+    const headers = body === undefined ? this.headers.read : this.headers.write;
     const cap = this.opts.maxResponseBytes;
-    const declared = Number(res.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > cap) {
-      res.body.destroy();
-      throw new RevCentError("response_too_large", `RevCent's answer is ${declared} bytes, over the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`, { status: res.statusCode });
+    const res = await exchange(await this.getPool(), { method, path, headers, body, abort, maxBytes: cap, tooLarge: this.tooLarge });
+    if (res.status >= 300 && res.status < 400) {
+      throw new RevCentError("redirect_refused", `RevCent answered with a redirect (HTTP ${res.status}); redirects are not followed so the API key stays on the configured host.`, { status: res.status });
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += chunk.length;
-      if (size > cap) {
-        res.body.destroy();
-        throw new RevCentError("response_too_large", `RevCent's answer is over the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`, { status: res.statusCode });
-      }
-      chunks.push(chunk);
-    }
-    const text = Buffer.concat(chunks).toString("utf8");
-    if (text.trim() === "" && res.statusCode >= 400) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      const what = /^\s*</.test(text) ? "an HTML page" : text.trim() === "" ? "an empty body" : "a body that is not valid JSON";
-      throw new RevCentError("malformed_response", `RevCent answered HTTP ${res.statusCode} with ${what}.`, { status: res.statusCode });
-    }
+    const parsed = parseJson(res);
+    if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed };
+    throw errorFromResponse(res.status, parsed, retryAfter(res.headers["retry-after"]));
   }
 
   /** Maps what the network can do to us onto the taxonomy; anything else is a bug and is rethrown. */
-  private classify(err: unknown, callerSignal: AbortSignal | undefined, deadline: AbortSignal): RevCentError {
+  private classify(err: unknown, callerSignal: AbortSignal | undefined, deadline: Deadline): RevCentError {
     if (err instanceof RevCentError) return err;
     if (callerSignal?.aborted) return new RevCentError("cancelled", "The call was cancelled before RevCent answered.");
-    if (deadline.aborted) return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
+    if (deadline.expired) return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
     const code = (err as { code?: unknown }).code;
     if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
       return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
@@ -240,6 +221,74 @@ function retryAfter(header: string | string[] | undefined): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds);
   const date = Date.parse(value);
   return Number.isFinite(date) ? Math.max(0, (date - Date.now()) / 1000) : undefined;
+}
+
+function parseJson(res: ExchangeResponse): unknown {
+  const text = res.body.toString("utf8");
+  if (text.trim() === "" && res.status >= 400) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    const what = /^\s*</.test(text) ? "an HTML page" : text.trim() === "" ? "an empty body" : "a body that is not valid JSON";
+    throw new RevCentError("malformed_response", `RevCent answered HTTP ${res.status} with ${what}.`, { status: res.status });
+  }
+}
+
+function tooLarge(cap: number, declared?: number): RevCentError {
+  const size = declared === undefined ? "over" : `${declared} bytes, over`;
+  return new RevCentError("response_too_large", `RevCent's answer is ${size} the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`);
+}
+
+/**
+ * One call's deadline and the caller's cancellation, across all its attempts and waits. It tells
+ * the running exchange or wait directly; no AbortController per call.
+ */
+class Deadline implements Abortable {
+  private readonly timer: NodeJS.Timeout;
+  private stop: (() => void) | undefined;
+  private readonly onCallerAbort = () => this.abortNow();
+  aborted = false;
+  expired = false;
+
+  constructor(ms: number, private readonly caller: AbortSignal | undefined) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.abortNow();
+    }, ms);
+    if (caller?.aborted) this.aborted = true;
+    else caller?.addEventListener("abort", this.onCallerAbort, { once: true });
+  }
+
+  onAbort(stop: () => void): () => void {
+    this.stop = stop;
+    return () => {
+      if (this.stop === stop) this.stop = undefined;
+    };
+  }
+
+  /** Waits, or returns early when aborted. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        done();
+        resolve();
+      }, ms);
+      const done = this.onAbort(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.caller?.removeEventListener("abort", this.onCallerAbort);
+  }
+
+  private abortNow(): void {
+    this.aborted = true;
+    this.stop?.();
+  }
 }
 
 function elapsed(started: number): number {
