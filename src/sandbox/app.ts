@@ -23,6 +23,8 @@ export interface AppOptions {
   /** Clock in ms. */
   clock: () => number;
   faults: FaultInjector;
+  /** Scheme, host and port the sandbox listens on, for URLs it hands out (form_url, zip_url). */
+  origin: () => string;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -110,7 +112,7 @@ async function injectBefore(fault: Fault, res: ServerResponse, onAbandoned: () =
 }
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, store, apiKey, clock, faults } = options;
+  const { api, store, apiKey, clock, faults, origin } = options;
   const router = new Router(api.operations);
   const idempotency = new IdempotencyKeys();
   const ids = new Prng(ID_SEED);
@@ -144,7 +146,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const body = parseBody(api.doc, op, raw);
     const now = Math.floor(clock() / 1000);
     if (typeof body.idempotency_key === "string") idempotency.claim(apiKey, body.idempotency_key, now);
-    const answer = handle({ api, store, call, now, newId }, op, { ...params, body });
+    const answer = handle({ api, store, call, now, newId, origin: origin() }, op, { ...params, body });
     if (fault?.kind === "lost_response") {
       res.socket?.destroy();
       return;

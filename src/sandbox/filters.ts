@@ -72,8 +72,18 @@ export function newestFirst(items: Item[]): Item[] {
   return [...items].sort((a, b) => b.created_date_unix - a.created_date_unix || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Case-insensitive match of `term` against every string field, nested objects and arrays included. */
+/**
+ * Case-insensitive match of `term` against every string field, nested objects and arrays included.
+ * A term of several words that matches nowhere whole ("492020 9560": first 6 and last 4 of a card)
+ * matches when every word does.
+ */
 export function matchesSearch(item: Item, term: string): boolean {
+  const words = term.trim().split(/\s+/).filter(Boolean);
+  if (matchesWhole(item, term)) return true;
+  return words.length > 1 && words.every((w) => matchesWhole(item, w));
+}
+
+function matchesWhole(item: Item, term: string): boolean {
   const needle = term.trim().toLowerCase();
   if (!needle) return false;
   const visit = (value: unknown, depth: number): boolean => {

@@ -1,6 +1,6 @@
 // Turns a validated request into a response body, by operation kind, using the store.
 import { applyAction } from "./actions.js";
-import { ACTION_HOOKS, CREATE_HOOKS, DEFAULT_NORMALIZER, NORMALIZERS } from "./custom.js";
+import { ACTION_HOOKS, CREATE_HOOKS, DEFAULT_NORMALIZER, EDIT_HOOKS, NORMALIZERS, VIEW_HOOKS } from "./custom.js";
 import { filterItems, matchesSearch, newestFirst } from "./filters.js";
 import type { CompiledApi, OperationDef } from "./operations.js";
 import { badRequest, itemBody, listBody, notFound, paginate, savedBody, type ApiCall } from "./responses.js";
@@ -16,7 +16,12 @@ export interface HandlerContext {
   now: number;
   /** A fresh 20-character id not used by any item of `collection`. */
   newId: (collection: string) => string;
+  /** Scheme and host clients reach the sandbox at (e.g. "http://127.0.0.1:4010"), for URLs it hands out. */
+  origin?: string;
 }
+
+/** Used for handed-out URLs when the HTTP layer does not say where the sandbox is reached. */
+export const DEFAULT_ORIGIN = "http://sandbox.invalid";
 
 const DEFAULT_LIMIT = 25;
 /** Fields a client may not set on create or edit. */
@@ -56,23 +61,29 @@ function pageArgs(query: Record<string, unknown>): { limit: number; page: number
   };
 }
 
+/** Items as they read now (e.g. an expired secure form). */
+function view(ctx: HandlerContext, op: OperationDef, items: Item[]): Item[] {
+  const hook = VIEW_HOOKS[op.collection];
+  return hook ? items.map((i) => hook(i, ctx.now)) : items;
+}
+
 export function handle(ctx: HandlerContext, op: OperationDef, args: RequestArgs): Record<string, unknown> {
   const { store, call, now } = ctx;
   const collection = store.collection(op.collection);
   switch (op.kind) {
     case "list": {
       const { limit, page } = pageArgs(args.query);
-      const items = newestFirst(filterItems(op.collection, collection.all(), args.query));
+      const items = newestFirst(filterItems(op.collection, view(ctx, op, collection.all()), args.query));
       return listBody(call, paginate(items, limit, page));
     }
     case "all": {
-      const items = newestFirst(collection.all());
+      const items = newestFirst(view(ctx, op, collection.all()));
       return listBody(call, paginate(items, Math.max(1, items.length), 1));
     }
     case "search": {
       const { limit, page } = pageArgs(args.query);
       const term = String(args.query.search_term ?? "");
-      const items = newestFirst(collection.all().filter((item) => matchesSearch(item, term)));
+      const items = newestFirst(view(ctx, op, collection.all()).filter((item) => matchesSearch(item, term)));
       return listBody(call, paginate(items, limit, page));
     }
     case "lookup": {
@@ -89,15 +100,23 @@ export function handle(ctx: HandlerContext, op: OperationDef, args: RequestArgs)
       return itemBody(call, next);
     }
     case "get":
-      return itemBody(call, requireItem(ctx, op, args));
+      return itemBody(call, view(ctx, op, [requireItem(ctx, op, args)])[0]!);
     case "edit": {
       const item = requireItem(ctx, op, args);
+      const editHook = EDIT_HOOKS[op.collection];
+      if (editHook) {
+        const outcome = editHook({ collection, item, body: fields(ctx, op, args.body), raw: args.body, now, newId: ctx.newId, store, op });
+        return { ...savedBody(call, idKeyOf(ctx, op), item.id, outcome.item), ...(outcome.extra ?? {}) };
+      }
       const updated = collection.update(item.id, { ...storedFields(ctx, op, args, item.id, false), updated_date_unix: now })!;
       return savedBody(call, idKeyOf(ctx, op), item.id, updated);
     }
     case "create": {
       const hook = CREATE_HOOKS[op.collection];
-      if (hook) return { ...call, code: 1, result: "Success", ...hook({ api: ctx.api, store, body: fields(ctx, op, args.body), now, newId: ctx.newId }) };
+      if (hook) {
+        const input = { api: ctx.api, store, body: fields(ctx, op, args.body), raw: args.body, op, call, origin: ctx.origin ?? DEFAULT_ORIGIN, now, newId: ctx.newId };
+        return { ...call, code: 1, result: "Success", ...hook(input) };
+      }
       const info = ctx.api.collections.get(op.collection);
       const idKey = info?.idKey ?? "id";
       const given = info && !info.fixedLengthIds ? args.body[idKey] : undefined;

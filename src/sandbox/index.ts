@@ -33,8 +33,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector();
   const store = new Store();
   seedStore(store, api, clock.now());
-  const server = createServer(createApp({ api, store, apiKey: options.apiKey ?? "sandbox-key", clock: () => clock.now(), faults }));
   const host = options.host ?? "127.0.0.1";
+  let origin = "";
+  const server = createServer(createApp({ api, store, apiKey: options.apiKey ?? "sandbox-key", clock: () => clock.now(), faults, origin: () => origin }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -44,6 +45,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  origin = `http://${urlHost}:${port}`;
   return {
     url: `http://${urlHost}:${port}${BASE_PATH}`,
     faults,

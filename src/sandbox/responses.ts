@@ -14,6 +14,8 @@ export class ApiError extends Error {
     message: string,
     readonly result: string,
     readonly errorCode?: string,
+    /** A whole error body (e.g. a 402 payment failure), sent after the api_call fields. */
+    readonly payload?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -22,10 +24,16 @@ export class ApiError extends Error {
 export const badRequest = (message: string, errorCode = "E_INVALID_PARAMETER") => new ApiError(400, message, "Error", errorCode);
 export const notFound = (message = NOT_FOUND_MESSAGE) => new ApiError(404, message, "Not Found");
 export const unauthorized = () => new ApiError(401, "The API key is missing, invalid or disabled.", "Unauthorized");
+/** A 400 for an action the item's current state does not allow, naming that state. */
+export const invalidState = (message: string) => new ApiError(400, message, "Error", "E_INVALID_STATUS");
+/** 402: a payment attempt failed; `body` carries code 2-5, message, result and details. */
+export const paymentFailed = (body: Record<string, unknown> & { message: string; result: string }) =>
+  new ApiError(402, body.message, body.result, undefined, body);
 export const methodNotAllowed = (method: string, path: string) =>
   new ApiError(405, `Method ${method} is not allowed for ${path}. Only GET and POST requests are accepted.`, "Method Not Allowed");
 
 export function errorBody(err: ApiError, call: ApiCall): Record<string, unknown> {
+  if (err.payload) return { ...call, ...err.payload };
   if (err.status === 400) {
     return { ...call, code: 0, error_code: err.errorCode ?? "E_INVALID_PARAMETER", message: err.message, result: err.result };
   }

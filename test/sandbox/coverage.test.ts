@@ -79,6 +79,75 @@ function cases(): Case[] {
   return [...out.filter((c) => !c.path.endsWith("/delete")), ...out.filter((c) => c.path.endsWith("/delete"))];
 }
 
+/**
+ * Operations whose spec-minimal call means nothing on the shared seed get a fixture: their own
+ * fresh target (state machines, refunds: a target another case has already cancelled or refunded
+ * would rightly answer 400), or the one field of two optional ones the operation needs.
+ */
+type Fixture = (sb: Sandbox) => Promise<{ params?: Record<string, string>; body?: Record<string, unknown> }>;
+
+async function freshSale(sb: Sandbox): Promise<any> {
+  const r = await call(sb, "POST", "/sales", {
+    body: {
+      campaign: SEED_IDS.campaign, customer: { first_name: "Cov", last_name: "Erage", email: "coverage@example.com" },
+      credit_card: { card_number: "4242424242424242", exp_month: 1, exp_year: 30 },
+      // Not SEED_IDS.product: DisableProduct acts on it, and a disabled product cannot be sold.
+      product: [{ id: seedIdFor("product_id", 3) }, { id: SEED_IDS.productMembership }, { id: SEED_IDS.productTrial }],
+      shipping: [{ amount: 4.99, name: "Ground" }], tax: [{ amount: 2, name: "State" }],
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+}
+
+const sub = (f: (sb: Sandbox, id: string) => Promise<unknown> = async () => undefined): Fixture => async (sb) => {
+  const id = (await freshSale(sb)).subscriptions[0];
+  await f(sb, id);
+  return { params: { subscription_id: id } };
+};
+const trial = (body: Record<string, unknown> = {}): Fixture => async (sb) => ({ params: { trial_id: (await freshSale(sb)).trials[0] }, body });
+const pending: Fixture = async (sb) => {
+  const r = await call(sb, "POST", "/sales/pending", { body: { campaign: SEED_IDS.campaign, product: [{ id: seedIdFor("product_id", 3) }] } });
+  return { params: { sale_id: r.body.sale_id } };
+};
+
+const FIXTURES: Record<string, Fixture> = {
+  CreateSale: async () => ({ body: { product: [{ id: seedIdFor("product_id", 3) }] } }),
+  CreateChargeback: async () => ({ body: { transaction_id: SEED_IDS.transaction } }),
+  CreateChargebackDocument: async () => ({ body: { item_type: "sale", item_value: SEED_IDS.sale } }),
+  CreateFraudDetection: async () => ({ body: { source_id: SEED_IDS.transaction } }),
+  AddCustomerToGroup: async () => ({ body: { customer_group_id: seedIdFor("customer_group_id", 0) } }),
+  RemoveCustomerFromGroup: async () => ({ body: { customer_group_id: seedIdFor("customer_group_id", 0) } }),
+  VoidSale: async (sb) => ({ params: { sale_id: (await freshSale(sb)).sale_id } }),
+  UpdatePendingSale: pending,
+  ProcessPendingSale: pending,
+  RefundTransaction: async (sb) => ({ params: { transaction_id: (await freshSale(sb)).transaction_id } }),
+  RefundProductSale: async (sb) => ({ params: { product_sale_id: (await freshSale(sb)).product_sales[0] } }),
+  RefundShipment: async (sb) => ({ params: { shipping_id: (await freshSale(sb)).shipping[0] } }),
+  RefundTax: async (sb) => ({ params: { tax_id: (await freshSale(sb)).tax[0] } }),
+  RefundSubscriptionRenewal: async (sb) => {
+    const id = (await freshSale(sb)).subscriptions[0];
+    return { params: { subscription_renewal_id: (await call(sb, "POST", `/subscriptions/${id}/renew`, { body: {} })).body.subscription_renewal_id } };
+  },
+  SubscriptionActivate: sub((sb, id) => call(sb, "POST", `/subscriptions/${id}/suspend`, { body: {} })),
+  SubscriptionSuspend: sub(),
+  CancelSubscription: sub(),
+  RenewSubscription: sub(),
+  ExpireTrial: trial(),
+  ExtendTrial: trial({ days: 1 }),
+  ShortenTrial: trial({ days: 1 }),
+  CancelTrial: trial(),
+};
+
+/** The case with its fixture applied: path ids replaced, body fields added. */
+async function prepared(sb: Sandbox, c: Case): Promise<Case> {
+  const fixture = FIXTURES[c.operationId];
+  if (!fixture) return c;
+  const { params = {}, body } = await fixture(sb);
+  const url = Object.entries(params).reduce((u, [name, value]) => u.replace(seedIdFor(name, 0), encodeURIComponent(value)), c.url);
+  return { ...c, url, ...(body ? { body: { ...(c.body as object), ...body } } : {}) };
+}
+
 let sb: Sandbox;
 beforeAll(async () => {
   sb = await start({ now: () => FIXED_NOW });
@@ -95,7 +164,8 @@ describe("every operation in the spec", () => {
 
   it("answers 200 with a success body to valid minimal arguments", async () => {
     const failures: string[] = [];
-    for (const c of all) {
+    for (const raw of all) {
+      const c = await prepared(sb, raw);
       const r = await call(sb, c.method, c.url, { query: c.query, ...(c.body !== undefined ? { body: c.body } : {}) });
       expect(r.status, `${c.operationId} ${c.method} ${c.url}`).not.toBe(404);
       expect(r.status, `${c.operationId} ${c.method} ${c.url}`).not.toBe(405);
