@@ -1,6 +1,7 @@
 // Upstream faults, end to end: the test process holds the sandbox (and its fault rules), the server
 // runs as users run it (dist/server.js over stdio, pointed at the sandbox with --api-url), and a
-// real MCP client calls tools. Each case is one row of issue 3's fault table.
+// real MCP client calls tools. Each case is one row of issue 3's fault table; D7's exactly-once
+// refund and D9's real decline are in sale-flow.test.ts.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
@@ -124,14 +125,6 @@ describe("upstream faults through a real MCP client", () => {
     expect(sandbox.faults.hits).toHaveLength(2);
   });
 
-  it("D9: a declined payment is never retried", async () => {
-    sandbox.faults.add({ match: { operationId: "CreateSale" }, fault: { kind: "status", status: 402, body: { code: 2, message: "The gateway declined the transaction.", gateway_raw_response: { responsetext: "Insufficient funds" }, result: "Declined." } } });
-    const r = await call("CreateSale", saleArgs());
-    expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/^\[payment_declined\] The gateway declined the transaction\. Gateway says: Insufficient funds \(HTTP 402, RevCent code 2\)/);
-    expect(sandbox.faults.hits).toHaveLength(1);
-  });
-
   it("D10: a response over the size cap is refused, not buffered", async () => {
     sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault: { kind: "oversized", bytes: 9 * 1024 * 1024 } });
     const r = await call("GetCustomer", { customer_id: SEED_IDS.customer });
@@ -182,14 +175,6 @@ describe("D13: connection refused", () => {
     }
   });
 });
-
-function saleArgs(): Record<string, unknown> {
-  return {
-    campaign: SEED_IDS.campaign,
-    customer_id: SEED_IDS.customer,
-    product: [{ id: SEED_IDS.product, quantity: 1 }],
-  };
-}
 
 async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
