@@ -3,20 +3,15 @@
 // McpServer.registerTool would convert zod to JSON Schema for 282 tools on every list (design §9).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { Logger } from "pino";
-import type { RevCentClient } from "./client/revcent-client.js";
-import { callTool } from "./tools/call-tool.js";
-import type { ToolCatalog } from "./tools/catalog.js";
-import type { Validators } from "./tools/validation.js";
+import { randomUUID } from "node:crypto";
+import { callTool, type ToolCallDeps } from "./tools/call-tool.js";
 
 export const SERVER_NAME = "revcent-mcp";
 export const SERVER_VERSION = "0.1.0";
 
-export interface ServerDeps {
-  catalog: ToolCatalog;
-  client: RevCentClient;
-  validators: Validators;
-  logger: Logger;
+export interface ServerDeps extends ToolCallDeps {
+  /** Identifies the RevCent credential (a hash of the key, never the key) for guard state. */
+  credential: string;
 }
 
 export function buildServer(deps: ServerDeps): McpServer {
@@ -31,8 +26,10 @@ export function buildServer(deps: ServerDeps): McpServer {
   // McpServer install its own zod-based tool handlers and advertise a list that changes.
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
+  // A transport without sessions (stdio) is one conversation per server instance.
+  const instanceSession = randomUUID();
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    callTool(deps, request.params.name, request.params.arguments, extra.signal),
+    callTool(deps, { credential: deps.credential, session: extra.sessionId ?? instanceSession }, request.params.name, request.params.arguments, extra.signal),
   );
   return server;
 }

@@ -2,7 +2,7 @@
 // from the environment only, never from argv, so it cannot leak through process listings.
 import { parseArgs } from "node:util";
 
-export type Profile = "operator" | "readonly";
+export type Profile = "operator" | "readonly" | "support";
 export type ToolsMode = "static";
 export type Transport = "stdio";
 
@@ -18,6 +18,10 @@ export interface Config {
   tools: string[];
   denyTools: string[];
   readOnly: boolean;
+  /** Verification on search-then-get (design §5); always on in the support profile. */
+  guard: boolean;
+  /** PCI-scoped deployments only: card numbers and codes may be passed as arguments. */
+  allowCardData: boolean;
   toolsMode: ToolsMode;
   transport: Transport;
   port: number;
@@ -36,7 +40,8 @@ export class ConfigError extends Error {
 export const DEFAULT_API_URL = "https://api.revcent.com/v2";
 export const SANDBOX_API_KEY = "sandbox-key";
 
-const PROFILES: readonly Profile[] = ["operator", "readonly"];
+const PROFILES: readonly Profile[] = ["operator", "readonly", "support"];
+const GUARDS = ["verification", "off"] as const;
 const TOOLS_MODES: readonly ToolsMode[] = ["static"];
 const TRANSPORTS: readonly Transport[] = ["stdio"];
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -56,6 +61,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
         tools: { type: "string" },
         "deny-tools": { type: "string" },
         "read-only": { type: "boolean" },
+        guard: { type: "string" },
+        "allow-card-data": { type: "boolean" },
         "tools-mode": { type: "string" },
         transport: { type: "string" },
         port: { type: "string" },
@@ -86,6 +93,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     tools: list(flags.tools ?? env.REVCENT_TOOLS) ?? [],
     denyTools: list(flags["deny-tools"] ?? env.REVCENT_DENY_TOOLS) ?? [],
     readOnly: flags["read-only"] ?? bool("REVCENT_READ_ONLY", env.REVCENT_READ_ONLY),
+    guard: false,
+    allowCardData: flags["allow-card-data"] ?? bool("REVCENT_ALLOW_CARD_DATA", env.REVCENT_ALLOW_CARD_DATA),
     toolsMode: oneOf("--tools-mode", flags["tools-mode"] ?? nonEmpty(env.REVCENT_TOOLS_MODE) ?? "static", TOOLS_MODES),
     transport: oneOf("--transport", flags.transport ?? nonEmpty(env.MCP_TRANSPORT) ?? "stdio", TRANSPORTS),
     port: port(flags.port ?? nonEmpty(env.PORT) ?? (command === "sandbox" ? "4010" : "3000")),
@@ -94,6 +103,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     logLevel: oneOf("LOG_LEVEL", nonEmpty(env.LOG_LEVEL) ?? "info", LOG_LEVELS),
     requestTimeoutMs: positiveInt("--timeout-ms", flags["timeout-ms"] ?? nonEmpty(env.REVCENT_TIMEOUT_MS) ?? "30000"),
   };
+  const guard = oneOf("--guard", flags.guard ?? nonEmpty(env.REVCENT_GUARD) ?? (config.profile === "support" ? "verification" : "off"), GUARDS);
+  if (config.profile === "support" && guard === "off") {
+    throw new ConfigError("--guard off cannot be combined with --profile support: the support profile is for public visitors and always verifies them.");
+  }
+  config.guard = guard === "verification";
   if (config.command === "serve" && !config.apiKey && !config.sandbox) {
     throw new ConfigError(
       "no RevCent API key: set REVCENT_API_KEY in the environment, or pass --sandbox to use the built-in emulator.",
@@ -114,11 +128,13 @@ Usage:
 Flags (environment variable in brackets):
   --api-url URL          RevCent API base [REVCENT_API_URL] (${DEFAULT_API_URL})
   --openapi FILE         another OpenAPI document, e.g. RevCent's official one [REVCENT_OPENAPI]
-  --profile NAME         operator | readonly [REVCENT_PROFILE] (operator)
+  --profile NAME         operator | readonly | support [REVCENT_PROFILE] (operator)
   --toolsets a,b         toolsets to expose, or default, or all [REVCENT_TOOLSETS] (default)
   --tools a,b            only these operations [REVCENT_TOOLS]
   --deny-tools a,b       never these operations [REVCENT_DENY_TOOLS]
   --read-only            only operations that change nothing [REVCENT_READ_ONLY]
+  --guard MODE           verification | off [REVCENT_GUARD] (verification in support, else off)
+  --allow-card-data      accept card numbers in arguments; PCI-scoped deployments only [REVCENT_ALLOW_CARD_DATA]
   --tools-mode MODE      static [REVCENT_TOOLS_MODE] (static)
   --transport NAME       stdio [MCP_TRANSPORT] (stdio)
   --port N, --host H     listen address for sandbox [PORT, HOST] (4010, 127.0.0.1)

@@ -31,7 +31,7 @@ describe("parseConfig", () => {
   });
 
   it("rejects unknown values naming the flag and what is allowed", () => {
-    expect(() => parseConfig(["--profile", "root"], KEY)).toThrow(/--profile must be one of operator, readonly; got "root"/);
+    expect(() => parseConfig(["--profile", "root"], KEY)).toThrow(/--profile must be one of operator, readonly, support; got "root"/);
     expect(() => parseConfig(["--tools-mode", "fancy"], KEY)).toThrow(/--tools-mode must be one of static/);
     expect(() => parseConfig(["--port", "70000"], KEY)).toThrow(/--port/);
     expect(() => parseConfig(["--bogus"], KEY)).toThrow(/bogus/);

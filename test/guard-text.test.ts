@@ -36,6 +36,8 @@ describe("card numbers", () => {
     expect(findCardNumbers("card 5500-0000-0000-0004")).toEqual(["5500000000000004"]);
     expect(findCardNumbers("order 1234567890123 and phone 3105550100")).toEqual([]);
     expect(findCardNumbers("id 378282246310005")).toEqual(["378282246310005"]);
+    expect(findCardNumbers("cus0000000000000jane x4111111111111111 0000000000000 4111111111111111abc")).toEqual([]);
+    expect(findCardNumbers("(4111111111111111)")).toEqual(["4111111111111111"]);
   });
   it("masks to first 6 and last 4", () => {
     expect(maskCardNumbers("paid with 4111 1111 1111 1111.")).toBe("paid with 411111******1111.");

@@ -21,7 +21,9 @@ export type ErrorCode =
   | "network_error" // connection refused, reset, DNS
   | "malformed_response" // not JSON, HTML, truncated
   | "response_too_large" // over the size cap
-  | "redirect_refused"; // upstream redirected; the key is never sent elsewhere
+  | "redirect_refused" // upstream redirected; the key is never sent elsewhere
+  | "verification_required" // the guard: the record's customer is not verified in this session
+  | "verification_failed"; // the guard: VerifyCustomer did not match, or is locked
 
 export interface RevCentErrorDetails {
   status?: number;

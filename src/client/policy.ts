@@ -11,15 +11,28 @@ export const DEFAULT_TOOLSETS = [
   "paypal-transactions",
 ] as const;
 
+/** What a public support chatbot may offer a visitor (design §4); VerifyCustomer is added by the guard. */
+export const SUPPORT_OPERATIONS = [
+  "SearchCustomers", "GetCustomer", "SearchSales", "GetSale", "SearchTransactions", "GetTransaction",
+  "SearchSubscriptions", "GetSubscription", "SearchTrials", "GetTrial", "SearchShipping", "GetShipment",
+  "CancelSubscription", "CancelTrial", "CreateNote",
+] as const;
+/** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
+export const GUARD_READS = ["GetCustomerCard", "GetProductSale", "GetSubscriptionRenewal"] as const;
+
 export type PolicyConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly">;
 
 export class Policy {
-  private readonly allowed: ReadonlySet<string>;
+  /** Operations offered to the model. */
+  private readonly listed: ReadonlySet<string>;
+  /** Operations that may reach RevCent: the listed ones and the guard's own reads. */
+  private readonly callable: ReadonlySet<string>;
   /** Toolsets the session sees, for listing and error messages. */
   readonly toolsets: readonly string[];
 
-  private constructor(allowed: Set<string>, toolsets: string[]) {
-    this.allowed = allowed;
+  private constructor(listed: Set<string>, callable: Set<string>, toolsets: string[]) {
+    this.listed = listed;
+    this.callable = callable;
     this.toolsets = toolsets;
   }
 
@@ -50,22 +63,31 @@ export class Policy {
     const onlyReads = config.readOnly || config.profile === "readonly";
     const only = new Set(config.tools);
     const deny = new Set(config.denyTools);
-    const allowed = new Set(
+    const support = config.profile === "support" ? new Set<string>(SUPPORT_OPERATIONS) : undefined;
+    const listed = new Set(
       operations
-        .filter((o) => toolsets.has(o.toolset))
+        .filter((o) => (support ? support.has(o.id) && (config.toolsets === null || toolsets.has(o.toolset)) : toolsets.has(o.toolset)))
         .filter((o) => only.size === 0 || only.has(o.id))
         .filter((o) => !deny.has(o.id))
         .filter((o) => !onlyReads || o.readOnly)
         .map((o) => o.id),
     );
-    return new Policy(allowed, [...toolsets]);
+    const callable = new Set(listed);
+    if (support) for (const id of ["GetCustomer", ...GUARD_READS]) callable.add(id);
+    return new Policy(listed, callable, [...toolsets]);
   }
 
+  /** Whether the operation may reach RevCent in this session (the client's wall). */
   allows(operationId: string): boolean {
-    return this.allowed.has(operationId);
+    return this.callable.has(operationId);
+  }
+
+  /** Whether the operation is offered to the model as a tool. */
+  lists(operationId: string): boolean {
+    return this.listed.has(operationId);
   }
 
   get size(): number {
-    return this.allowed.size;
+    return this.listed.size;
   }
 }

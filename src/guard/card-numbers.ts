@@ -1,7 +1,13 @@
 // Primary account numbers in free text: 13-19 digits, optionally grouped by spaces or dashes, that
 // pass the Luhn check. Found to refuse them in arguments, masked to first 6 + last 4 in results.
 
-const CANDIDATE = /(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])/g;
+// Not inside a word or a longer number (ids like cus0000000000000jane are not cards).
+const CANDIDATE = /(?<![A-Za-z0-9])(?:\d[ -]?){12,18}\d(?![A-Za-z0-9])/g;
+
+/** No issuer starts a card number with 0, and a run of one digit is filler, not a card. */
+function plausible(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && digits[0] !== "0" && !/^(\d)\1+$/.test(digits) && luhnValid(digits);
+}
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -23,7 +29,7 @@ export function findCardNumbers(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(CANDIDATE)) {
     const digits = match[0].replace(/[ -]/g, "");
-    if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) found.push(digits);
+    if (plausible(digits)) found.push(digits);
   }
   return found;
 }
@@ -32,7 +38,7 @@ export function findCardNumbers(text: string): string[] {
 export function maskCardNumbers(text: string): string {
   return text.replace(CANDIDATE, (match) => {
     const digits = match.replace(/[ -]/g, "");
-    if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) return match;
+    if (!plausible(digits)) return match;
     return `${digits.slice(0, 6)}${"*".repeat(digits.length - 10)}${digits.slice(-4)}`;
   });
 }

@@ -5,8 +5,11 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
+import { findCardNumbers } from "../guard/card-numbers.js";
+import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
+import type { ResultHygiene } from "../guard/hygiene.js";
 import type { ToolCatalog } from "./catalog.js";
-import { isSecretName } from "./openapi.js";
+import { isCardFieldName, isSecretName } from "./openapi.js";
 import type { Operation } from "./operation.js";
 import type { Validators } from "./validation.js";
 
@@ -15,24 +18,33 @@ export interface ToolCallDeps {
   client: RevCentClient;
   validators: Validators;
   logger: Logger;
+  hygiene: ResultHygiene;
+  guard: Guard | undefined;
+  /** PCI-scoped deployments: card numbers may pass as arguments. */
+  allowCardData: boolean;
 }
 
 const DAY_SECONDS = 86_400;
+const CARD_ROUTE =
+  "Card data never passes through this conversation: charge a card already on file (customer_id), or send the customer to your checkout or customer portal to enter it.";
 
 export async function callTool(
   deps: ToolCallDeps,
+  caller: CallerContext,
   name: string,
   rawArgs: Record<string, unknown> | undefined,
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
+  if (name === VERIFY_TOOL && deps.guard) return verifyCustomer(deps, deps.guard, caller, rawArgs, signal);
   const op = deps.catalog.get(name);
   if (!op) {
     return errorResult(new RevCentError("operation_not_allowed", `No tool named ${name} is available in this session.`));
   }
   try {
     const args = checkArguments(deps, op, rawArgs ?? {});
-    const response = await deps.client.call(op, args, signal ? { signal } : {});
-    return successResult(response.body);
+    const execute = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
+    const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
+    return successResult(deps.hygiene.clean(op, body));
   } catch (err) {
     if (err instanceof RevCentError) {
       deps.logger.info({ operation: op.id, code: err.code, status: err.details.status }, "tool call failed");
@@ -42,8 +54,29 @@ export async function callTool(
   }
 }
 
+async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: unknown, signal: AbortSignal | undefined): Promise<CallToolResult> {
+  try {
+    const { customer_id, verification } = await guard.verify(caller, rawArgs, signal);
+    const minutes = GUARD_LIMITS.idleMs / 60_000;
+    const structured = { verified: true, customer_id, verification, expires_after_idle_minutes: minutes };
+    const text = `Verified customer ${customer_id} for this conversation (lapses after ${minutes} idle minutes). If your client has no session, pass verification with later calls.`;
+    return { content: [{ type: "text", text }], structuredContent: structured };
+  } catch (err) {
+    if (!(err instanceof RevCentError)) throw err;
+    deps.logger.info({ operation: VERIFY_TOOL, code: err.code }, "tool call failed");
+    return errorResult(err);
+  }
+}
+
 function checkArguments(deps: ToolCallDeps, op: Operation, raw: Record<string, unknown>): Record<string, unknown> {
-  const secret = findSecretArgument(raw, op);
+  if (!deps.allowCardData) {
+    const card = findCardNumberArgument(raw);
+    if (card) throw new RevCentError("invalid_arguments", `${card} contains a card number. ${CARD_ROUTE}`, { field: card });
+  }
+  const secret = findSecretArgument(raw, op, deps.allowCardData);
+  if (secret && isCardFieldName(secret.split(/[.[]/).pop()!)) {
+    throw new RevCentError("invalid_arguments", `${secret} is card data and cannot be passed as a tool argument. ${CARD_ROUTE}`, { field: secret });
+  }
   if (secret) {
     throw new RevCentError(
       "invalid_arguments",
@@ -79,13 +112,24 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
  * The path of an argument that carries a secret: a field the spec marks secret (stripped from the
  * schema), or any key named like one at any depth, wherever the model put it.
  */
-function findSecretArgument(args: Record<string, unknown>, op: Operation): string | undefined {
+function findSecretArgument(args: Record<string, unknown>, op: Operation, allowCardData: boolean): string | undefined {
   const secretLeaves = new Set(op.secretFields.map((path) => path.split(".").pop()!.replace(/\[\]$/, "")));
+  const isSecret = (key: string) => (secretLeaves.has(key) || isSecretName(key)) && !(allowCardData && isCardFieldName(key));
+  return findArgument(args, (key) => isSecret(key));
+}
+
+/** The path of an argument whose text holds a card number (Luhn-valid, 13-19 digits, spaced or not). */
+function findCardNumberArgument(args: Record<string, unknown>): string | undefined {
+  return findArgument(args, (_key, value) => typeof value === "string" && findCardNumbers(value).length > 0);
+}
+
+/** Depth-first path of the first argument the predicate picks, e.g. `payment.credit_card.card_number`. */
+function findArgument(args: Record<string, unknown>, pick: (key: string, value: unknown) => boolean): string | undefined {
   const search = (value: unknown, at: string): string | undefined => {
     if (typeof value !== "object" || value === null) return undefined;
     for (const [key, child] of Object.entries(value)) {
       const path = Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key;
-      if (!Array.isArray(value) && (secretLeaves.has(key) || isSecretName(key))) return path;
+      if (pick(key, child)) return path;
       const nested = search(child, path);
       if (nested) return nested;
     }

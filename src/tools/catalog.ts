@@ -3,21 +3,31 @@
 // session with the same policy.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../client/policy.js";
-import type { Operation } from "./operation.js";
+import { VERIFICATION_ARGUMENT, type Guard } from "../guard/guard.js";
+import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
   private readonly byName: ReadonlyMap<string, Operation>;
 
-  constructor(operations: readonly Operation[], policy: Policy) {
-    const allowed = operations.filter((op) => policy.allows(op.id));
+  constructor(operations: readonly Operation[], policy: Policy, guard?: Guard) {
+    const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => (guard?.guards(op) ? withVerificationArgument(op) : op));
     this.byName = new Map(allowed.map((op) => [op.id, op]));
-    this.tools = allowed.map(toolFor);
+    this.tools = [...allowed.map(toolFor), ...(guard ? [guard.verifyTool] : [])];
   }
 
   get(name: string): Operation | undefined {
     return this.byName.get(name);
   }
+}
+
+/** Guarded tools accept the handle VerifyCustomer returns, for transports without sessions. */
+function withVerificationArgument(op: Operation): Operation {
+  const properties = {
+    ...(op.inputSchema.properties as Record<string, JsonSchema>),
+    [VERIFICATION_ARGUMENT]: { type: "string", description: "The verification handle from VerifyCustomer, if your client has no session." },
+  };
+  return { ...op, inputSchema: { ...op.inputSchema, properties } };
 }
 
 export function toolFor(op: Operation): Tool {

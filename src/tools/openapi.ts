@@ -49,7 +49,12 @@ const IDEMPOTENT_ACTIONS = new Set([
 /** Managed by RevCentClient (one key per tool call), so never part of a tool's input. */
 export const IDEMPOTENCY_FIELD = "idempotency_key";
 
-export function loadOperations(doc: unknown): Operation[] {
+export interface LoadOptions {
+  /** Keep card number and code fields in input schemas (PCI-scoped deployments, --allow-card-data). */
+  keepCardFields?: boolean;
+}
+
+export function loadOperations(doc: unknown, options: LoadOptions = {}): Operation[] {
   if (!isObject(doc) || !isObject((doc as OpenApiDocument).paths)) {
     throw new SpecError("the OpenAPI document has no paths");
   }
@@ -64,7 +69,7 @@ export function loadOperations(doc: unknown): Operation[] {
     for (const method of ["get", "post"] as const) {
       const raw = deref(item[method]) as RawOperation | undefined;
       if (!raw) continue;
-      const op = buildOperation(path, method.toUpperCase() as HttpMethod, raw, shared, deref, toolsetOf);
+      const op = buildOperation(path, method.toUpperCase() as HttpMethod, raw, shared, deref, toolsetOf, options);
       if (seen.has(op.id)) throw new SpecError(`duplicate operationId ${op.id}`);
       seen.add(op.id);
       operations.push(op);
@@ -99,7 +104,9 @@ function buildOperation(
   shared: RawParameter[],
   deref: (v: unknown) => unknown,
   toolsetOf: Map<string, string>,
+  options: LoadOptions,
 ): Operation {
+  const isSecret = (name: string, schema: unknown) => secretField(name, schema, deref) && !(options.keepCardFields && isCardFieldName(name));
   const id = raw.operationId ?? fallbackId(method, path);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
@@ -135,11 +142,11 @@ function buildOperation(
     const bodyRequired = new Set((cleaned.required as string[] | undefined) ?? []);
     for (const [name, schema] of Object.entries(bodyProps)) {
       if (name === IDEMPOTENCY_FIELD) continue;
-      if (isSecret(name, (bodySchema.properties as Record<string, JsonSchema> | undefined)?.[name], deref)) {
+      if (isSecret(name, (bodySchema.properties as Record<string, JsonSchema> | undefined)?.[name])) {
         secretFields.push(name);
         continue;
       }
-      const stripped = stripSecrets(schema, (bodySchema.properties as Record<string, JsonSchema>)[name], deref, name, secretFields);
+      const stripped = stripSecrets(schema, (bodySchema.properties as Record<string, JsonSchema>)[name], deref, name, secretFields, isSecret);
       addProperty(id, properties, name, stripped);
       bodyFields.push(name);
       if (bodyRequired.has(name)) required.push(name);
@@ -195,26 +202,40 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-function isSecret(name: string, schema: unknown, deref: (v: unknown) => unknown): boolean {
+const CARD_FIELD = /(card_?number|card_?code|^cvv|^cvc|security_?code|^ccnum|^pan$)/i;
+
+/** Card data fields: secret, except in PCI-scoped deployments (--allow-card-data). */
+export function isCardFieldName(name: string): boolean {
+  return CARD_FIELD.test(name);
+}
+
+function secretField(name: string, schema: unknown, deref: (v: unknown) => unknown): boolean {
   const s = deref(schema) as JsonSchema | undefined;
   return s?.["x-revcent-secret"] === true || SECRET_NAME.test(name);
 }
 
 /** Removes secret properties at any depth of a body field, recording their dotted paths. */
-function stripSecrets(cleaned: JsonSchema, original: unknown, deref: (v: unknown) => unknown, at: string, out: string[]): JsonSchema {
+function stripSecrets(
+  cleaned: JsonSchema,
+  original: unknown,
+  deref: (v: unknown) => unknown,
+  at: string,
+  out: string[],
+  isSecret: (name: string, schema: unknown) => boolean,
+): JsonSchema {
   const orig = deref(original) as JsonSchema | undefined;
   if (cleaned.type === "array" && isObject(cleaned.items)) {
-    return { ...cleaned, items: stripSecrets(cleaned.items as JsonSchema, orig?.items, deref, `${at}[]`, out) };
+    return { ...cleaned, items: stripSecrets(cleaned.items as JsonSchema, orig?.items, deref, `${at}[]`, out, isSecret) };
   }
   if (!isObject(cleaned.properties)) return cleaned;
   const props: Record<string, JsonSchema> = {};
   const origProps = (orig?.properties ?? {}) as Record<string, unknown>;
   for (const [name, schema] of Object.entries(cleaned.properties as Record<string, JsonSchema>)) {
-    if (isSecret(name, origProps[name], deref)) {
+    if (isSecret(name, origProps[name])) {
       out.push(`${at}.${name}`);
       continue;
     }
-    props[name] = stripSecrets(schema, origProps[name], deref, `${at}.${name}`, out);
+    props[name] = stripSecrets(schema, origProps[name], deref, `${at}.${name}`, out, isSecret);
   }
   const required = (cleaned.required as string[] | undefined)?.filter((r) => r in props);
   const result: JsonSchema = { ...cleaned, properties: props };

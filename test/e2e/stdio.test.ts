@@ -110,19 +110,26 @@ describe("stdio server with --sandbox --toolsets all", () => {
     expect(text(forged)).toContain("unknown argument verified");
   });
 
-  it("a secret field is refused with the secure-form route", async () => {
-    // Where the spec puts it, and where a model might put it instead.
+  it("card data is refused wherever it is put, and never echoed", async () => {
+    // Where the spec puts it, where a model might put it instead, and inside free text.
     for (const args of [
       { customer_id: SEED_IDS.customer, payment: { credit_card: { card_number: "4111111111111111", exp_month: 1, exp_year: 30 } } },
-      { customer_id: SEED_IDS.customer, credit_card: { card_number: "4111111111111111", exp_month: 1, exp_year: 30 } },
+      { customer_id: SEED_IDS.customer, credit_card: { card_number: "4111 1111 1111 1111", exp_month: 1, exp_year: 30 } },
       { customer_id: SEED_IDS.customer, payment: { credit_card: { cvv: "123" } } },
+      { customer_id: SEED_IDS.customer, bill_to: { address_line_2: "card 4111-1111-1111-1111 please" } },
     ]) {
       const r = (await s.client.callTool({ name: "AddCardToCustomer", arguments: args })) as CallToolResult;
       expect(r.isError).toBe(true);
-      expect(text(r)).toContain("CreateSecureForm");
-      expect(text(r)).not.toContain("4111111111111111");
-      expect(text(r)).not.toContain("123");
+      expect(text(r)).toMatch(/^\[invalid_arguments\] .*(card number|card data)\b.*Card data never passes through this conversation/);
+      expect(text(r)).not.toMatch(/4111|123/);
     }
+  });
+
+  it("a credential is refused with the secure-form route", async () => {
+    const r = (await s.client.callTool({ name: "CreateUserGateway", arguments: { name: "Main", fields: [{ name: "api_key", value: "sk_live_abc" }] } })) as CallToolResult;
+    expect(r.isError).toBe(true);
+    expect(text(r)).toContain("Create a secure form with CreateSecureForm");
+    expect(text(r)).not.toContain("sk_live_abc");
   });
 
   it("logs go to stderr as JSON lines, and never carry the API key", () => {

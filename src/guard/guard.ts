@@ -1,0 +1,236 @@
+// Verification on search-then-get (design §5), enforced in code around every tool call:
+// - searches and lists of a guarded family show only non-identifying fields of records whose
+//   customer the session has not verified;
+// - reading or acting on a record needs its customer verified first; an unknown id gets the very
+//   same answer, so nothing can be probed;
+// - VerifyCustomer compares a value the visitor gives with the record, server-side; a value this
+//   session searched for proves nothing; failures are limited per session and per credential.
+import { z } from "zod";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { RevCentError } from "../client/errors.js";
+import type { RevCentClient } from "../client/revcent-client.js";
+import type { Operation } from "../tools/operation.js";
+import { FAMILIES, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf, type Family } from "./families.js";
+import type { VerificationHandles } from "./handle.js";
+import { factorFormsOf, normalizeFactor, type Factor } from "./normalize.js";
+import type { GrantKey, GuardStore } from "./store.js";
+
+export const VERIFY_TOOL = "VerifyCustomer";
+export const VERIFICATION_ARGUMENT = "verification";
+
+export const GUARD_LIMITS = {
+  idleMs: 15 * 60_000,
+  failuresPerSession: 3,
+  failuresPerCredential: 5,
+  lockoutWindowMs: 30 * 60_000,
+};
+
+/** Who is asking: the credential (a hash of the API key) and the transport's session, if any. */
+export interface CallerContext {
+  credential: string;
+  /** The transport's session; undefined when the transport has none (then only handles carry one). */
+  session: string | undefined;
+}
+
+const REFUSAL =
+  "No verified customer record matches that request. Before showing or changing a customer's records, verify the visitor: call VerifyCustomer with the customer_id from a search result and one detail the visitor tells you (zip, email, phone, or the last 4 digits of their card).";
+
+const FACTORS = ["zip", "email", "phone", "last4"] as const;
+const verifyInput = z.strictObject({
+  customer_id: z.string().length(20).describe("The customer's 20-character ID, from a search result."),
+  factor: z.enum(FACTORS).describe("Which detail the visitor gave."),
+  value: z.string().min(1).max(200).describe("The detail exactly as the visitor gave it; never a value you found in a search result."),
+});
+
+export class Guard {
+  readonly verifyTool: Tool;
+  private readonly families = new Map<string, Family>();
+  private readonly listFamilies = new Map<string, Family>();
+  private readonly guardedReads = new Set<string>();
+
+  constructor(
+    private readonly operations: ReadonlyMap<string, Operation>,
+    private readonly client: RevCentClient,
+    private readonly store: GuardStore,
+    private readonly handles: VerificationHandles,
+  ) {
+    for (const family of FAMILIES) {
+      this.families.set(family.search, family);
+      this.guardedReads.add(family.get);
+      const list = [...operations.values()].find((o) => o.method === "GET" && o.path === family.collection);
+      if (list) this.listFamilies.set(list.id, family);
+    }
+    this.verifyTool = {
+      name: VERIFY_TOOL,
+      title: "Verify A Customer",
+      description:
+        "Verify that the visitor is the customer before showing or changing their records. Ask the visitor for their ZIP, email, phone or card last 4 and pass it as value; the server compares it with the record. A value typed into a search in this conversation does not count. Returns a verification handle that guarded tools accept as `verification`.",
+      inputSchema: z.toJSONSchema(verifyInput) as Tool["inputSchema"],
+      annotations: { title: "Verify A Customer", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    };
+  }
+
+  /** Whether calls to this operation pass through the guard (and so accept `verification`). */
+  guards(op: Operation): boolean {
+    return op.id !== VERIFY_TOOL;
+  }
+
+  /** Runs one call under the guard; `execute` performs the upstream call with cleaned arguments. */
+  async run(caller: CallerContext, op: Operation, args: Record<string, unknown>, signal: AbortSignal | undefined, execute: (args: Record<string, unknown>) => Promise<unknown>): Promise<unknown> {
+    const { session, args: clean } = this.sessionOf(caller, args);
+    const who = { credential: caller.credential, session };
+
+    const family = this.families.get(op.id) ?? this.listFamilies.get(op.id);
+    if (family) {
+      if (this.families.has(op.id) && typeof clean.search_term === "string") await this.store.rememberSearch(who, factorFormsOf(clean.search_term));
+      return this.redactResults(who, await execute(clean), family.get === "GetCustomer");
+    }
+
+    for (const owner of await this.ownersBeforeCall(op, clean, signal)) await this.requireGrant(who, owner);
+
+    if (this.guardedReads.has(op.id)) {
+      const record = await execute(clean).catch(refuseIfNotFound);
+      const owner = ownerOf(record, op.id === "GetCustomer");
+      if (!owner) throw refusal();
+      await this.requireGrant(who, owner);
+      return record;
+    }
+    return execute(clean);
+  }
+
+  async verify(caller: CallerContext, rawArgs: unknown, signal: AbortSignal | undefined): Promise<{ customer_id: string; verification: string }> {
+    const parsed = verifyInput.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path.join(".");
+      throw new RevCentError("invalid_arguments", `Invalid arguments for VerifyCustomer: ${field}: ${issue.message}. Pass customer_id, factor (zip, email, phone or last4) and value.`, field ? { field } : {});
+    }
+    const { customer_id, factor, value } = parsed.data;
+    const { session } = this.sessionOf(caller, {});
+    const key: GrantKey = { credential: caller.credential, session, customer: customer_id };
+
+    await this.refuseIfLocked(key);
+    const given = normalizeFactor(factor, value);
+    if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
+    if (await this.store.searchedFor({ credential: caller.credential, session }, given)) {
+      throw new RevCentError("verification_failed", "That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
+    }
+
+    const onFile = await this.valuesOnFile(customer_id, factor, signal);
+    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) {
+      const failures = await this.store.recordFailure(key, GUARD_LIMITS.lockoutWindowMs);
+      const left = Math.max(0, Math.min(GUARD_LIMITS.failuresPerSession - failures.session, GUARD_LIMITS.failuresPerCredential - failures.credential));
+      throw new RevCentError("verification_failed", left > 0 ? `That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.` : LOCKED);
+    }
+    await this.store.grant(key, GUARD_LIMITS.idleMs);
+    return { customer_id, verification: this.handles.mint(key) };
+  }
+
+  private async refuseIfLocked(key: GrantKey): Promise<void> {
+    const failures = await this.store.failures(key, GUARD_LIMITS.lockoutWindowMs);
+    if (failures.session >= GUARD_LIMITS.failuresPerSession || failures.credential >= GUARD_LIMITS.failuresPerCredential) {
+      throw new RevCentError("verification_failed", LOCKED);
+    }
+  }
+
+  /** The values a factor may match for this customer; none when the customer is unknown. */
+  private async valuesOnFile(customerId: string, factor: Factor, signal: AbortSignal | undefined): Promise<string[]> {
+    const customer = (await this.read("GetCustomer", { customer_id: customerId }, signal)) as Record<string, unknown> | undefined;
+    if (!customer) return [];
+    if (factor !== "last4") {
+      const stored = customer[factor];
+      return typeof stored === "string" ? [stored] : [];
+    }
+    const cards = Array.isArray(customer.customer_cards) ? customer.customer_cards : [];
+    const values: string[] = [];
+    for (const card of cards.slice(0, 10)) {
+      const record = typeof card === "string" ? await this.read("GetCustomerCard", { customer_card_id: card }, signal) : card;
+      const last4 = (record as Record<string, unknown> | undefined)?.last_4;
+      if (typeof last4 === "string") values.push(last4);
+    }
+    return values;
+  }
+
+  /** Customers whose verification an operation needs before it runs (its entity, and any customer it names). */
+  private async ownersBeforeCall(op: Operation, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<string[]> {
+    const owners: string[] = [];
+    if (typeof args.customer_id === "string") owners.push(args.customer_id);
+    const entityRead = !op.readOnly && op.verifyWith && this.guardedReads.has(op.verifyWith) ? op.verifyWith : undefined;
+    if (entityRead && op.parameters.some((p) => p.in === "path")) owners.push(await this.ownerOfRecord(entityRead, args, signal));
+    if (typeof args.item_type === "string" && typeof args.item_id === "string") {
+      const read = READ_BY_ITEM_TYPE[args.item_type];
+      if (!read) throw refusal();
+      const readOp = this.operations.get(read);
+      const idParam = readOp?.parameters.find((p) => p.in === "path")?.name;
+      if (!idParam) throw refusal();
+      owners.push(await this.ownerOfRecord(read, { [idParam]: args.item_id }, signal));
+    }
+    return owners;
+  }
+
+  private async ownerOfRecord(readId: string, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<string> {
+    const readOp = this.operations.get(readId);
+    if (!readOp) throw refusal();
+    const readArgs = Object.fromEntries(readOp.parameters.filter((p) => p.in === "path").map((p) => [p.name, args[p.name]]));
+    const owner = ownerOf(await this.read(readId, readArgs, signal), readId === "GetCustomer");
+    if (!owner) throw refusal();
+    return owner;
+  }
+
+  /** An internal read for the guard's own checks; a record that does not exist is undefined. */
+  private async read(readId: string, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+    const op = this.operations.get(readId);
+    if (!op) return undefined;
+    try {
+      return (await this.client.call(op, args, signal ? { signal } : {})).body;
+    } catch (err) {
+      if (err instanceof RevCentError && (err.code === "not_found" || err.code === "bad_request")) return undefined;
+      throw err;
+    }
+  }
+
+  private async requireGrant(who: { credential: string; session: string }, customer: string): Promise<void> {
+    if (!(await this.store.isGranted({ ...who, customer }, GUARD_LIMITS.idleMs))) throw refusal();
+  }
+
+  private async redactResults(who: { credential: string; session: string }, body: unknown, isCustomer: boolean): Promise<unknown> {
+    if (typeof body !== "object" || body === null || !Array.isArray((body as Record<string, unknown>).results)) return body;
+    const page = body as Record<string, unknown> & { results: unknown[] };
+    let hidden = 0;
+    const results = [];
+    for (const item of page.results) {
+      const owner = ownerOf(item, isCustomer);
+      if (owner && (await this.store.isGranted({ ...who, customer: owner }, GUARD_LIMITS.idleMs))) results.push(item);
+      else {
+        hidden += 1;
+        results.push(nonIdentifying(item));
+      }
+    }
+    const out: Record<string, unknown> = { ...page, results };
+    if (hidden) out.guard = `${hidden} result${hidden === 1 ? "" : "s"} show only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`;
+    return out;
+  }
+
+  /**
+   * The session a call belongs to, and its arguments without the verification handle. A handle
+   * from another credential or another transport session is ignored, so it verifies nothing.
+   */
+  private sessionOf(caller: CallerContext, args: Record<string, unknown>): { session: string; args: Record<string, unknown> } {
+    const { [VERIFICATION_ARGUMENT]: handle, ...clean } = args;
+    const fromHandle = typeof handle === "string" ? this.handles.read(handle) : undefined;
+    const usable = fromHandle && fromHandle.credential === caller.credential && (caller.session === undefined || fromHandle.session === caller.session);
+    const session = caller.session ?? (usable ? fromHandle.session : "no-session");
+    return { session, args: clean };
+  }
+}
+
+const LOCKED = "Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
+
+function refusal(): RevCentError {
+  return new RevCentError("verification_required", REFUSAL);
+}
+
+function refuseIfNotFound(err: unknown): never {
+  if (err instanceof RevCentError && (err.code === "not_found" || err.code === "bad_request")) throw refusal();
+  throw err;
+}
