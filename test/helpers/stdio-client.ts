@@ -1,9 +1,13 @@
 // Starts the built server (dist/server.js, as users run it) over stdio with a real MCP client.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 
 export const SERVER_ENTRY = fileURLToPath(new URL("../../dist/server.js", import.meta.url));
+/** Every spawned server's stderr is kept here for scripts/check-log-leaks.mjs. */
+export const LOG_DIR = fileURLToPath(new URL("../../.test-logs/", import.meta.url));
 
 export interface StartedClient {
   client: Client;
@@ -15,11 +19,16 @@ export async function startStdioClient(args: string[], env: Record<string, strin
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [SERVER_ENTRY, ...args],
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
+    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug", ...env },
     stderr: "pipe",
   });
   let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = `${LOG_DIR}server-${randomUUID()}.log`;
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    appendFileSync(logFile, chunk);
+  });
   const client = new Client({ name: "revcent-mcp-tests", version: "0.0.0" });
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
