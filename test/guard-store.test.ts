@@ -1,0 +1,63 @@
+// The guard's state and handles, with the clock injected: idle expiry, failure windows, and
+// handles that cannot be forged.
+import { describe, expect, it } from "vitest";
+import { GUARD_LIMITS } from "../src/guard/guard.js";
+import { VerificationHandles } from "../src/guard/handle.js";
+import { MemoryGuardStore } from "../src/guard/store.js";
+
+const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" };
+const MIN = 60_000;
+
+describe("MemoryGuardStore", () => {
+  it("a verification lapses after 15 idle minutes, and each use restarts the idle time", async () => {
+    let now = 0;
+    const store = new MemoryGuardStore(() => now);
+    await store.grant(key, GUARD_LIMITS.idleMs);
+    now = 14 * MIN;
+    expect(await store.isGranted(key, GUARD_LIMITS.idleMs)).toBe(true);
+    now = 28 * MIN; // 14 idle minutes since the last use
+    expect(await store.isGranted(key, GUARD_LIMITS.idleMs)).toBe(true);
+    now = 43 * MIN + 1; // 15 minutes and a bit
+    expect(await store.isGranted(key, GUARD_LIMITS.idleMs)).toBe(false);
+    expect(await store.isGranted(key, GUARD_LIMITS.idleMs)).toBe(false);
+  });
+
+  it("binds a verification to credential, session and customer", async () => {
+    const store = new MemoryGuardStore(() => 0);
+    await store.grant(key, GUARD_LIMITS.idleMs);
+    for (const other of [{ ...key, session: "s2" }, { ...key, credential: "c2" }, { ...key, customer: "cus000000000000other" }]) {
+      expect(await store.isGranted(other, GUARD_LIMITS.idleMs)).toBe(false);
+    }
+  });
+
+  it("counts failures per session, and per credential within the window only", async () => {
+    let now = 0;
+    const store = new MemoryGuardStore(() => now);
+    await store.recordFailure(key, GUARD_LIMITS.lockoutWindowMs);
+    await store.recordFailure({ ...key, session: "s2" }, GUARD_LIMITS.lockoutWindowMs);
+    expect(await store.failures(key, GUARD_LIMITS.lockoutWindowMs)).toEqual({ session: 1, credential: 2 });
+    now = 31 * MIN;
+    expect(await store.failures(key, GUARD_LIMITS.lockoutWindowMs)).toEqual({ session: 1, credential: 0 });
+  });
+
+  it("remembers what a session searched for, and only that session", async () => {
+    const store = new MemoryGuardStore();
+    await store.rememberSearch({ credential: "c1", session: "s1" }, ["jane@example.com"]);
+    expect(await store.searchedFor({ credential: "c1", session: "s1" }, "jane@example.com")).toBe(true);
+    expect(await store.searchedFor({ credential: "c1", session: "s2" }, "jane@example.com")).toBe(false);
+  });
+});
+
+describe("VerificationHandles", () => {
+  it("reads back what it minted, and nothing tampered or foreign", () => {
+    const handles = new VerificationHandles();
+    const handle = handles.mint(key);
+    expect(handles.read(handle)).toEqual(key);
+    const [payload, signature] = handle.split(".");
+    const forged = Buffer.from(JSON.stringify({ c: "c1", s: "s1", u: "cus000000000000other", n: "x" })).toString("base64url");
+    expect(handles.read(`${forged}.${signature}`)).toBeUndefined();
+    expect(handles.read(`${payload}.${signature!.slice(0, -2)}AA`)).toBeUndefined();
+    expect(handles.read(`${payload}`)).toBeUndefined();
+    expect(new VerificationHandles().read(handle)).toBeUndefined(); // another server's secret
+  });
+});
