@@ -1,25 +1,15 @@
 // The Search -> Get families RevCent's docs ask public chatbots to verify (customers, customer
 // cards, sales, transactions, subscriptions, trials, shipping, pending refunds, PayPal
-// transactions, fraud detections), and how to tell which customer a record belongs to.
+// transactions, fraud detections), how to tell which customer a record belongs to, and what of a
+// record identifies nobody.
 
-export interface Family {
-  search: string;
-  get: string;
-  /** Collection path of the family's list operation, e.g. /sales. */
-  collection: string;
-}
-
-export const FAMILIES: readonly Family[] = [
-  { search: "SearchCustomers", get: "GetCustomer", collection: "/customers" },
-  { search: "SearchCustomerCards", get: "GetCustomerCard", collection: "/customer_cards" },
-  { search: "SearchSales", get: "GetSale", collection: "/sales" },
-  { search: "SearchTransactions", get: "GetTransaction", collection: "/transactions" },
-  { search: "SearchSubscriptions", get: "GetSubscription", collection: "/subscriptions" },
-  { search: "SearchTrials", get: "GetTrial", collection: "/trials" },
-  { search: "SearchShipping", get: "GetShipment", collection: "/shipping" },
-  { search: "SearchPendingRefunds", get: "GetPendingRefund", collection: "/pending_refunds" },
-  { search: "SearchPayPalTransactions", get: "GetPayPalTransaction", collection: "/paypal_transactions" },
-  { search: "SearchFraudDetections", get: "GetFraudDetection", collection: "/fraud_detections" },
+/**
+ * The reads of the named families. Every record with a customer is guarded, whatever its kind; for
+ * these, a record that is missing or has no customer is refused too, rather than "not found".
+ */
+export const FAMILY_READS: readonly string[] = [
+  "GetCustomer", "GetCustomerCard", "GetSale", "GetTransaction", "GetSubscription", "GetTrial", "GetShipment",
+  "GetPendingRefund", "GetPayPalTransaction", "GetFraudDetection",
 ];
 
 /** The read that tells whose an item is, for items named by item_type + item_id (CreateNote). */

@@ -10,7 +10,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import type { Operation } from "../tools/operation.js";
-import { FAMILIES, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf, type Family } from "./families.js";
+import { FAMILY_READS, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
 import type { VerificationHandles } from "./handle.js";
 import { factorFormsOf, normalizeFactor, type Factor } from "./normalize.js";
 import type { GrantKey, GuardStore } from "./store.js";
@@ -44,9 +44,8 @@ const verifyInput = z.strictObject({
 
 export class Guard {
   readonly verifyTool: Tool;
-  private readonly families = new Map<string, Family>();
-  private readonly listFamilies = new Map<string, Family>();
-  private readonly guardedReads = new Set<string>();
+  /** Reads of the named families: a missing record there gets the refusal, not "not found". */
+  private readonly familyReads = new Set<string>(FAMILY_READS);
 
   constructor(
     private readonly operations: ReadonlyMap<string, Operation>,
@@ -54,12 +53,6 @@ export class Guard {
     private readonly store: GuardStore,
     private readonly handles: VerificationHandles,
   ) {
-    for (const family of FAMILIES) {
-      this.families.set(family.search, family);
-      this.guardedReads.add(family.get);
-      const list = [...operations.values()].find((o) => o.method === "GET" && o.path === family.collection);
-      if (list) this.listFamilies.set(list.id, family);
-    }
     this.verifyTool = {
       name: VERIFY_TOOL,
       title: "Verify A Customer",
@@ -80,19 +73,19 @@ export class Guard {
     const { session, args: clean } = this.sessionOf(caller, args);
     const who = { credential: caller.credential, session };
 
-    const family = this.families.get(op.id) ?? this.listFamilies.get(op.id);
-    if (family) {
-      if (this.families.has(op.id) && typeof clean.search_term === "string") await this.store.rememberSearch(who, factorFormsOf(clean.search_term));
-      return this.redactResults(who, await execute(clean), family.get === "GetCustomer");
+    if (isCollectionRead(op)) {
+      if (typeof clean.search_term === "string") await this.store.rememberSearch(who, factorFormsOf(clean.search_term));
+      return this.redactResults(who, await execute(clean), isCustomerPath(op.path));
     }
 
     for (const owner of await this.ownersBeforeCall(op, clean, signal)) await this.requireGrant(who, owner);
 
-    if (this.guardedReads.has(op.id)) {
-      const record = await execute(clean).catch(refuseIfNotFound);
-      const owner = ownerOf(record, op.id === "GetCustomer");
-      if (!owner) throw refusal();
-      await this.requireGrant(who, owner);
+    if (op.readOnly && op.method === "GET") {
+      // Any record that belongs to a customer needs that customer verified, whatever its kind.
+      const record = await execute(clean).catch((err) => (this.familyReads.has(op.id) ? refuseIfNotFound(err) : Promise.reject(err)));
+      const owner = ownerOf(record, isCustomerPath(op.path));
+      if (owner) await this.requireGrant(who, owner);
+      else if (this.familyReads.has(op.id)) throw refusal();
       return record;
     }
     return execute(clean);
@@ -155,25 +148,34 @@ export class Guard {
   private async ownersBeforeCall(op: Operation, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<string[]> {
     const owners: string[] = [];
     if (typeof args.customer_id === "string") owners.push(args.customer_id);
-    const entityRead = !op.readOnly && op.verifyWith && this.guardedReads.has(op.verifyWith) ? op.verifyWith : undefined;
-    if (entityRead && op.parameters.some((p) => p.in === "path")) owners.push(await this.ownerOfRecord(entityRead, args, signal));
+    // An action on a record: read the record first (its verifyWith read), and check its customer.
+    const entityRead = !op.readOnly && op.verifyWith ? this.operations.get(op.verifyWith) : undefined;
+    if (entityRead && isRecordRead(entityRead) && op.parameters.some((p) => p.in === "path")) {
+      const owner = await this.ownerOfRecord(entityRead.id, args, signal, this.familyReads.has(entityRead.id));
+      if (owner) owners.push(owner);
+    }
     if (typeof args.item_type === "string" && typeof args.item_id === "string") {
       const read = READ_BY_ITEM_TYPE[args.item_type];
       if (!read) throw refusal();
       const readOp = this.operations.get(read);
       const idParam = readOp?.parameters.find((p) => p.in === "path")?.name;
       if (!idParam) throw refusal();
-      owners.push(await this.ownerOfRecord(read, { [idParam]: args.item_id }, signal));
+      const owner = await this.ownerOfRecord(read, { [idParam]: args.item_id }, signal, true);
+      if (owner) owners.push(owner);
     }
     return owners;
   }
 
-  private async ownerOfRecord(readId: string, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<string> {
+  /**
+   * The customer a record belongs to, read through the guard's own call. A record that must have
+   * one (a named family's, or an item a note is for) and has none, or does not exist, is refused.
+   */
+  private async ownerOfRecord(readId: string, args: Record<string, unknown>, signal: AbortSignal | undefined, mustHaveOwner: boolean): Promise<string | undefined> {
     const readOp = this.operations.get(readId);
     if (!readOp) throw refusal();
     const readArgs = Object.fromEntries(readOp.parameters.filter((p) => p.in === "path").map((p) => [p.name, args[p.name]]));
-    const owner = ownerOf(await this.read(readId, readArgs, signal), readId === "GetCustomer");
-    if (!owner) throw refusal();
+    const owner = ownerOf(await this.read(readId, readArgs, signal), isCustomerPath(readOp.path));
+    if (!owner && mustHaveOwner) throw refusal();
     return owner;
   }
 
@@ -200,7 +202,9 @@ export class Guard {
     const results = [];
     for (const item of page.results) {
       const owner = ownerOf(item, isCustomer);
-      if (owner && (await this.store.isGranted({ ...who, customer: owner }, GUARD_LIMITS.idleMs))) results.push(item);
+      // Items that belong to no customer (products, campaigns) are nobody's personal data.
+      if (!owner && !isCustomer) results.push(item);
+      else if (owner && (await this.store.isGranted({ ...who, customer: owner }, GUARD_LIMITS.idleMs))) results.push(item);
       else {
         hidden += 1;
         results.push(nonIdentifying(item));
@@ -222,6 +226,20 @@ export class Guard {
     const session = caller.session ?? (usable ? fromHandle.session : "no-session");
     return { session, args: clean };
   }
+}
+
+/** A list or search: GET on a collection (no id in the last segment). */
+function isCollectionRead(op: Operation): boolean {
+  return op.method === "GET" && !op.path.endsWith("}");
+}
+
+/** A GET of one record by its id. */
+function isRecordRead(op: Operation): boolean {
+  return op.method === "GET" && op.path.endsWith("}");
+}
+
+function isCustomerPath(path: string): boolean {
+  return path === "/customers" || path === "/customers/search" || path === "/customers/{customer_id}";
 }
 
 const LOCKED = "Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";

@@ -34,7 +34,8 @@ export class MemoryGuardStore implements GuardStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async grant(key: GrantKey): Promise<void> {
+  /** Memory keeps the grant until a check finds it idle; a shared store would expire it itself. */
+  async grant(key: GrantKey, _idleMs: number): Promise<void> {
     this.grants.set(grantId(key), this.now());
   }
 
