@@ -1,20 +1,12 @@
 // Entry: config -> spec -> operations -> policy -> client -> McpServer -> transport.
 // `revcent-mcp sandbox` runs the emulator alone instead.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildServer } from "./build-server.js";
-import { Policy } from "./client/policy.js";
-import { RevCentClient } from "./client/revcent-client.js";
 import { ConfigError, HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, type Config } from "./config.js";
-import { Guard } from "./guard/guard.js";
-import { VerificationHandles } from "./guard/handle.js";
-import { ResultHygiene } from "./guard/hygiene.js";
-import { MemoryGuardStore } from "./guard/store.js";
 import { createLogger } from "./log.js";
-import { ToolCatalog } from "./tools/catalog.js";
+import { createServerDeps } from "./server-deps.js";
 import { BUNDLED_SPEC, bundledOperations } from "./tools/bundled-operations.js";
 import { SpecError, loadOperations } from "./tools/openapi.js";
-import { Validators } from "./tools/validation.js";
 import { serveStdio } from "./transports/stdio.js";
 
 async function main(): Promise<void> {
@@ -42,12 +34,10 @@ async function main(): Promise<void> {
   }
 
   let operations;
-  let policy;
   try {
     // Card fields stay in schemas only for PCI-scoped deployments; the precomputed model strips them.
     const derive = config.openapiPath !== undefined || config.allowCardData;
     operations = derive ? loadOperations(readSpec(config.openapiPath), { keepCardFields: config.allowCardData }) : bundledOperations();
-    policy = Policy.fromConfig(config, operations);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SpecError) return fail(err.message);
     throw err;
@@ -65,25 +55,22 @@ async function main(): Promise<void> {
     logger.info({ url: sandbox.url }, "sandbox started");
   }
 
-  const client = new RevCentClient({ baseUrl: apiUrl, apiKey, policy, logger, timeoutMs: config.requestTimeoutMs });
-  const byId = new Map(operations.map((op) => [op.id, op]));
-  const guard = config.guard ? new Guard(byId, client, new MemoryGuardStore(), new VerificationHandles()) : undefined;
-  const server = buildServer({
-    catalog: new ToolCatalog(operations, policy, guard),
-    client,
-    validators: new Validators(),
-    logger,
-    hygiene: new ResultHygiene(operations),
-    guard,
-    allowCardData: config.allowCardData,
-    credential: createHash("sha256").update(apiKey).digest("hex").slice(0, 16),
-  });
+  let deps;
+  try {
+    deps = createServerDeps(config, operations, { apiUrl, apiKey }, logger);
+  } catch (err) {
+    await closeSandbox();
+    if (err instanceof ConfigError) return fail(err.message);
+    throw err;
+  }
+  const { client } = deps;
+  const server = buildServer(deps);
   await serveStdio(server, async () => {
     await client.close();
     await closeSandbox();
     logger.flush();
   });
-  logger.info({ tools: policy.size, toolsets: policy.toolsets.length, profile: config.profile, guard: config.guard, sandbox: config.sandbox }, "serving MCP over stdio");
+  logger.info({ tools: deps.catalog.tools.length, profile: config.profile, guard: config.guard, sandbox: config.sandbox }, "serving MCP over stdio");
 }
 
 function readSpec(path: string | undefined): unknown {

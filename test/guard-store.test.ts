@@ -30,19 +30,22 @@ describe("MemoryGuardStore", () => {
     }
   });
 
-  it("counts failures per session, and per credential within the window only", async () => {
+  it("counts attempts per session, and per credential over the last hour; a forgotten attempt is gone", async () => {
     let now = 0;
     const store = new MemoryGuardStore(() => now);
-    await store.recordFailure(key, GUARD_LIMITS.lockoutWindowMs);
-    await store.recordFailure({ ...key, session: "s2" }, GUARD_LIMITS.lockoutWindowMs);
-    expect(await store.failures(key, GUARD_LIMITS.lockoutWindowMs)).toEqual({ session: 1, credential: 2 });
-    now = 31 * MIN;
-    expect(await store.failures(key, GUARD_LIMITS.lockoutWindowMs)).toEqual({ session: 1, credential: 0 });
+    await store.recordAttempt(key);
+    now = 1000;
+    await store.recordAttempt({ ...key, session: "s2" });
+    expect(await store.attempts(key)).toEqual({ session: 1, times: [0, 1000] });
+    await store.forgetAttempt({ ...key, session: "s2" });
+    expect(await store.attempts(key)).toEqual({ session: 1, times: [0] });
+    now = 61 * MIN;
+    expect(await store.attempts(key)).toEqual({ session: 1, times: [] });
   });
 
   it("remembers what a session searched for, and only that session", async () => {
     const store = new MemoryGuardStore();
-    await store.rememberSearch({ credential: "c1", session: "s1" }, ["jane@example.com"]);
+    await store.rememberSearch({ credential: "c1", session: "s1" }, ["jane doe <jane@example.com>"]);
     expect(await store.searchedFor({ credential: "c1", session: "s1" }, "jane@example.com")).toBe(true);
     expect(await store.searchedFor({ credential: "c1", session: "s2" }, "jane@example.com")).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findCardNumbers, luhnValid, maskCardNumbers } from "../src/guard/card-numbers.js";
-import { factorFormsOf, normalizeEmail, normalizeFactor, normalizePhone, normalizeZip } from "../src/guard/normalize.js";
+import { normalizeEmail, normalizeFactor, normalizePhone, normalizeZip, searchTextForms } from "../src/guard/normalize.js";
 import { stripInvisible } from "../src/guard/text.js";
 
 describe("verification factor normalization", () => {
@@ -20,11 +20,14 @@ describe("verification factor normalization", () => {
   it("last4 takes the last four digits", () => {
     expect(normalizeFactor("last4", "**** 4242")).toBe("4242");
   });
-  it("a search term yields every factor form it could be mistaken for", () => {
-    const forms = factorFormsOf("Jane+x@Example.com 90210-1234 (310) 555-0100");
-    expect(forms).toContain("jane@example.com");
-    expect(forms).toContain("90210");
-    expect(forms).toContain("0100");
+  it("a search term is remembered in forms that contain every factor value in it", () => {
+    const forms = searchTextForms("Jane Doe <Jane+x@Example.com>, 90210-1234, +1 (310) 555-0100");
+    const contains = (value: string) => forms.some((f) => f.includes(value));
+    expect(contains(normalizeFactor("email", "jane@example.com"))).toBe(true);
+    expect(contains(normalizeFactor("zip", "90210"))).toBe(true);
+    expect(contains(normalizeFactor("phone", "310-555-0100"))).toBe(true);
+    expect(contains(normalizeFactor("last4", "0100"))).toBe(true);
+    expect(contains(normalizeFactor("zip", "10001"))).toBe(false);
   });
 });
 

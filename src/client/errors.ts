@@ -1,6 +1,7 @@
 // A small error taxonomy with stable string codes (design §6b). Every error a user or model can act
 // on is a RevCentError and becomes an isError tool result; anything else is a bug and is thrown.
 // Messages are ours: an upstream body is never pasted, only its short documented fields.
+import { stripInvisible } from "../guard/text.js";
 
 export type ErrorCode =
   | "invalid_arguments" // our validation refused the input before any request
@@ -119,9 +120,9 @@ function fieldNamed(message: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Upstream text is data: keep it short, printable, and on one line. */
+/** Upstream text is data: keep it short, printable, on one line, and free of hidden characters. */
 export function shortText(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, " ").replace(/\s+/g, " ").trim();
+  const clean = stripInvisible(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

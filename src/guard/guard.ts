@@ -12,8 +12,8 @@ import type { RevCentClient } from "../client/revcent-client.js";
 import type { Operation } from "../tools/operation.js";
 import { FAMILY_READS, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
 import type { VerificationHandles } from "./handle.js";
-import { factorFormsOf, normalizeFactor, type Factor } from "./normalize.js";
-import type { GrantKey, GuardStore } from "./store.js";
+import { normalizeFactor, searchTextForms, type Factor } from "./normalize.js";
+import type { Attempts, GrantKey, GuardStore } from "./store.js";
 
 export const VERIFY_TOOL = "VerifyCustomer";
 export const VERIFICATION_ARGUMENT = "verification";
@@ -52,6 +52,7 @@ export class Guard {
     private readonly client: RevCentClient,
     private readonly store: GuardStore,
     private readonly handles: VerificationHandles,
+    private readonly now: () => number = Date.now,
   ) {
     this.verifyTool = {
       name: VERIFY_TOOL,
@@ -74,7 +75,7 @@ export class Guard {
     const who = { credential: caller.credential, session };
 
     if (isCollectionRead(op)) {
-      if (typeof clean.search_term === "string") await this.store.rememberSearch(who, factorFormsOf(clean.search_term));
+      if (typeof clean.search_term === "string") await this.store.rememberSearch(who, searchTextForms(clean.search_term));
       return this.redactResults(who, await execute(clean), isCustomerPath(op.path));
     }
 
@@ -102,28 +103,30 @@ export class Guard {
     const { session } = this.sessionOf(caller, {});
     const key: GrantKey = { credential: caller.credential, session, customer: customer_id };
 
-    await this.refuseIfLocked(key);
     const given = normalizeFactor(factor, value);
     if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
+    if (isLocked(await this.store.attempts(key), this.now())) throw new RevCentError("verification_failed", LOCKED);
     if (await this.store.searchedFor({ credential: caller.credential, session }, given)) {
       throw new RevCentError("verification_failed", "That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
     }
 
-    const onFile = await this.valuesOnFile(customer_id, factor, signal);
-    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) {
-      const failures = await this.store.recordFailure(key, GUARD_LIMITS.lockoutWindowMs);
-      const left = Math.max(0, Math.min(GUARD_LIMITS.failuresPerSession - failures.session, GUARD_LIMITS.failuresPerCredential - failures.credential));
-      throw new RevCentError("verification_failed", left > 0 ? `That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.` : LOCKED);
-    }
-    await this.store.grant(key, GUARD_LIMITS.idleMs);
-    return { customer_id, verification: this.handles.mint(key) };
-  }
-
-  private async refuseIfLocked(key: GrantKey): Promise<void> {
-    const failures = await this.store.failures(key, GUARD_LIMITS.lockoutWindowMs);
-    if (failures.session >= GUARD_LIMITS.failuresPerSession || failures.credential >= GUARD_LIMITS.failuresPerCredential) {
+    // The attempt counts before the comparison, so guesses sent in parallel cannot all get in.
+    const attempts = await this.store.recordAttempt(key);
+    if (attempts.session > GUARD_LIMITS.failuresPerSession || recentFailures(attempts, this.now()) > GUARD_LIMITS.failuresPerCredential) {
+      await this.store.forgetAttempt(key);
       throw new RevCentError("verification_failed", LOCKED);
     }
+    const onFile = await this.valuesOnFile(customer_id, factor, signal).catch(async (err: unknown) => {
+      await this.store.forgetAttempt(key); // RevCent did not answer: nothing was compared
+      throw err;
+    });
+    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) {
+      const left = Math.max(0, Math.min(GUARD_LIMITS.failuresPerSession - attempts.session, GUARD_LIMITS.failuresPerCredential - recentFailures(attempts, this.now())));
+      throw new RevCentError("verification_failed", left > 0 ? `That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.` : LOCKED);
+    }
+    await this.store.forgetAttempt(key);
+    await this.store.grant(key, GUARD_LIMITS.idleMs);
+    return { customer_id, verification: this.handles.mint(key) };
   }
 
   /** The values a factor may match for this customer; none when the customer is unknown. */
@@ -134,12 +137,24 @@ export class Guard {
       const stored = customer[factor];
       return typeof stored === "string" ? [stored] : [];
     }
-    const cards = Array.isArray(customer.customer_cards) ? customer.customer_cards : [];
+    return this.cardLast4s(customerId, signal);
+  }
+
+  /**
+   * The last 4 digits of the customer's cards: GetCustomerCards filtered by customer, over the
+   * lists' 90-day windows back one year (cards added earlier cannot verify; RevCent lists no
+   * longer windows).
+   */
+  private async cardLast4s(customerId: string, signal: AbortSignal | undefined): Promise<string[]> {
+    const windowSeconds = 90 * 86_400;
+    const end = Math.floor(this.now() / 1000);
     const values: string[] = [];
-    for (const card of cards.slice(0, 10)) {
-      const record = typeof card === "string" ? await this.read("GetCustomerCard", { customer_card_id: card }, signal) : card;
-      const last4 = (record as Record<string, unknown> | undefined)?.last_4;
-      if (typeof last4 === "string") values.push(last4);
+    for (let w = 0; w < 4; w++) {
+      const page = (await this.read("GetCustomerCards", { customer_id: customerId, date_end: end - w * windowSeconds, date_start: end - (w + 1) * windowSeconds, limit: 25, page: 1 }, signal)) as { results?: unknown[] } | undefined;
+      for (const card of page?.results ?? []) {
+        const record = card as Record<string, unknown>;
+        if (record.customer_id === customerId && typeof record.last_4 === "string") values.push(record.last_4);
+      }
     }
     return values;
   }
@@ -226,6 +241,25 @@ export class Guard {
     const session = caller.session ?? (usable ? fromHandle.session : "no-session");
     return { session, args: clean };
   }
+}
+
+/** Failed attempts on the customer, by any session of the credential, in the last 30 minutes. */
+function recentFailures(attempts: Attempts, now: number): number {
+  return attempts.times.filter((t) => now - t < GUARD_LIMITS.lockoutWindowMs).length;
+}
+
+/**
+ * Locked: this session used its attempts, or 5 failures within 30 minutes happened and the fifth
+ * was less than 30 minutes ago (the lock lasts 30 minutes from the failure that set it).
+ */
+function isLocked(attempts: Attempts, now: number): boolean {
+  if (attempts.session >= GUARD_LIMITS.failuresPerSession) return true;
+  const times = [...attempts.times].sort((a, b) => a - b);
+  const n = GUARD_LIMITS.failuresPerCredential;
+  for (let i = n - 1; i < times.length; i++) {
+    if (times[i]! - times[i - n + 1]! <= GUARD_LIMITS.lockoutWindowMs && now - times[i]! < GUARD_LIMITS.lockoutWindowMs) return true;
+  }
+  return false;
 }
 
 /** A list or search: GET on a collection (no id in the last segment). */

@@ -7,22 +7,22 @@ import { maskCardNumbers } from "./card-numbers.js";
 import { stripInvisible } from "./text.js";
 
 export class ResultHygiene {
-  /** Per toolset, the names of fields its operations mark secret (e.g. a gateway's `fields`). */
-  private readonly secretKeysByToolset = new Map<string, Set<string>>();
+  /** Toolsets that hold credentials: some operation has a secret field or takes a secure form. */
+  private readonly credentialToolsets = new Set<string>();
+  /** Names of the fields that carry credentials anywhere (a gateway's `fields`, an integration's `third_party_credentials`). */
+  private readonly credentialKeys = new Set<string>();
 
   constructor(operations: Iterable<Operation>) {
     for (const op of operations) {
-      for (const path of op.secretFields) {
-        const leaf = path.split(".").pop()!.replace(/\[\]$/, "");
-        const keys = this.secretKeysByToolset.get(op.toolset) ?? new Set<string>();
-        keys.add(leaf);
-        this.secretKeysByToolset.set(op.toolset, keys);
-      }
+      const takesSecureForm = "secure_form_id" in ((op.inputSchema.properties ?? {}) as object);
+      if (op.secretFields.length || takesSecureForm) this.credentialToolsets.add(op.toolset);
+      for (const path of op.secretFields) this.credentialKeys.add(path.split(".").pop()!.replace(/\[\]$/, ""));
     }
   }
 
   clean(op: Operation, body: unknown): unknown {
-    const extra = this.secretKeysByToolset.get(op.toolset);
+    // RevCent may return credentials under the same names in every toolset that holds them.
+    const extra = this.credentialToolsets.has(op.toolset) ? this.credentialKeys : undefined;
     const walk = (value: unknown): unknown => {
       if (typeof value === "string") return maskCardNumbers(stripInvisible(value));
       if (Array.isArray(value)) return value.map(walk);

@@ -37,21 +37,14 @@ export function normalizePhone(value: string): string {
 }
 
 /**
- * Every form a free-text term could take as a factor value, so a value the visitor typed into a
- * search cannot later count as proof they know it.
+ * The forms in which a search term is remembered, so that a factor value contained in anything the
+ * visitor typed into a search is recognized: "Jane Doe <Jane+x@Example.com>, 90210-1234" holds the
+ * email jane@example.com, the ZIP 90210 and, in its digits, any phone or last 4 within it.
  */
-export function factorFormsOf(term: string): string[] {
-  const forms = new Set<string>();
-  for (const part of [term, ...term.split(/[\s,;]+/)]) {
-    if (!part) continue;
-    forms.add(normalizeEmail(part));
-    forms.add(normalizeZip(part));
-    const phone = normalizePhone(part);
-    if (phone.length >= 4) {
-      forms.add(phone);
-      forms.add(phone.slice(-4));
-    }
-  }
-  forms.delete("");
-  return [...forms];
+export function searchTextForms(term: string): string[] {
+  const lower = term.toLowerCase();
+  const withoutTags = lower.replace(/\+[^@\s<>(),;"']*@/g, "@");
+  const compact = term.toUpperCase().replace(/[\s-]/g, "");
+  const digits = term.replace(/\D/g, "");
+  return [...new Set([lower, withoutTags, compact, digits])].filter(Boolean);
 }

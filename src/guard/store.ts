@@ -1,5 +1,6 @@
-// Guard state behind an interface: verifications granted and failed attempts. Memory for one
-// process; the HTTP issue adds a shared store so several instances behave as one.
+// Guard state behind an interface: verifications granted, verification attempts, and what each
+// session searched for. Memory for one process; the HTTP issue adds a shared store so several
+// instances (and several processes) behave as one.
 
 export interface GrantKey {
   credential: string;
@@ -7,21 +8,35 @@ export interface GrantKey {
   customer: string;
 }
 
+export type SessionKey = Omit<GrantKey, "customer">;
+
+export interface Attempts {
+  /** Failed attempts on this customer in this session. */
+  session: number;
+  /** Times (ms) of failed attempts on this customer by any session of the credential, last hour. */
+  times: number[];
+}
+
 export interface GuardStore {
   /** Records a verification; it lapses after `idleMs` without use. */
   grant(key: GrantKey, idleMs: number): Promise<void>;
   /** Whether a verification is live; a live one is touched, restarting its idle time. */
   isGranted(key: GrantKey, idleMs: number): Promise<boolean>;
-  /** Records a failed attempt and returns the failures for this session, and for the credential within `windowMs`. */
-  recordFailure(key: GrantKey, windowMs: number): Promise<{ session: number; credential: number }>;
-  failures(key: GrantKey, windowMs: number): Promise<{ session: number; credential: number }>;
-  /** Remembers the factor forms of a session's search terms: values the visitor typed prove nothing. */
-  rememberSearch(who: SessionKey, forms: string[]): Promise<void>;
-  searchedFor(who: SessionKey, form: string): Promise<boolean>;
+  /**
+   * Counts an attempt as failed before its outcome is known, so parallel guesses cannot all pass
+   * the limit; returns the counts including it.
+   */
+  recordAttempt(key: GrantKey): Promise<Attempts>;
+  /** Takes back an attempt recorded with recordAttempt: it succeeded, or was refused unheard. */
+  forgetAttempt(key: GrantKey): Promise<void>;
+  attempts(key: GrantKey): Promise<Attempts>;
+  /** Remembers the text of a session's search terms: values the visitor typed prove nothing. */
+  rememberSearch(who: SessionKey, texts: string[]): Promise<void>;
+  /** Whether any remembered search text of the session contains the value. */
+  searchedFor(who: SessionKey, value: string): Promise<boolean>;
 }
 
-export type SessionKey = Omit<GrantKey, "customer">;
-
+const HOUR = 3_600_000;
 const sessionId = (k: SessionKey) => `${k.credential}\u0000${k.session}`;
 const grantId = (k: GrantKey) => `${k.credential}\u0000${k.session}\u0000${k.customer}`;
 const customerId = (k: GrantKey) => `${k.credential}\u0000${k.customer}`;
@@ -30,7 +45,7 @@ export class MemoryGuardStore implements GuardStore {
   private readonly grants = new Map<string, number>();
   private readonly sessionFailures = new Map<string, number>();
   private readonly credentialFailures = new Map<string, number[]>();
-  private readonly searches = new Map<string, Set<string>>();
+  private readonly searches = new Map<string, string[]>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -51,32 +66,34 @@ export class MemoryGuardStore implements GuardStore {
     return true;
   }
 
-  async recordFailure(key: GrantKey, windowMs: number): Promise<{ session: number; credential: number }> {
+  async recordAttempt(key: GrantKey): Promise<Attempts> {
     const id = grantId(key);
     this.sessionFailures.set(id, (this.sessionFailures.get(id) ?? 0) + 1);
-    const times = this.recent(customerId(key), windowMs);
-    times.push(this.now());
-    this.credentialFailures.set(customerId(key), times);
-    return this.failures(key, windowMs);
+    this.credentialFailures.set(customerId(key), [...this.lastHour(customerId(key)), this.now()]);
+    return this.attempts(key);
   }
 
-  async failures(key: GrantKey, windowMs: number): Promise<{ session: number; credential: number }> {
-    return { session: this.sessionFailures.get(grantId(key)) ?? 0, credential: this.recent(customerId(key), windowMs).length };
+  async forgetAttempt(key: GrantKey): Promise<void> {
+    const id = grantId(key);
+    this.sessionFailures.set(id, Math.max(0, (this.sessionFailures.get(id) ?? 0) - 1));
+    this.credentialFailures.set(customerId(key), this.lastHour(customerId(key)).slice(0, -1));
   }
 
-  async rememberSearch(who: SessionKey, forms: string[]): Promise<void> {
+  async attempts(key: GrantKey): Promise<Attempts> {
+    return { session: this.sessionFailures.get(grantId(key)) ?? 0, times: this.lastHour(customerId(key)) };
+  }
+
+  async rememberSearch(who: SessionKey, texts: string[]): Promise<void> {
     const id = sessionId(who);
-    const seen = this.searches.get(id) ?? new Set<string>();
-    for (const form of forms) seen.add(form);
-    this.searches.set(id, seen);
+    this.searches.set(id, [...(this.searches.get(id) ?? []), ...texts]);
   }
 
-  async searchedFor(who: SessionKey, form: string): Promise<boolean> {
-    return this.searches.get(sessionId(who))?.has(form) ?? false;
+  async searchedFor(who: SessionKey, value: string): Promise<boolean> {
+    return (this.searches.get(sessionId(who)) ?? []).some((text) => text.includes(value));
   }
 
-  private recent(id: string, windowMs: number): number[] {
-    const since = this.now() - windowMs;
+  private lastHour(id: string): number[] {
+    const since = this.now() - HOUR;
     return (this.credentialFailures.get(id) ?? []).filter((t) => t > since);
   }
 }

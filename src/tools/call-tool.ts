@@ -5,7 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
-import { findCardNumbers } from "../guard/card-numbers.js";
+import { findCardNumbers, maskCardNumbers } from "../guard/card-numbers.js";
 import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
 import type { ResultHygiene } from "../guard/hygiene.js";
 import type { ToolCatalog } from "./catalog.js";
@@ -54,8 +54,11 @@ export async function callTool(
   }
 }
 
-async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: unknown, signal: AbortSignal | undefined): Promise<CallToolResult> {
+async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<CallToolResult> {
   try {
+    // A card number is never a verification value, PCI scope or not.
+    const card = findCardNumberArgument(rawArgs ?? {});
+    if (card) throw new RevCentError("invalid_arguments", `${card} contains a card number. Ask for the last 4 digits only (factor last4). ${CARD_ROUTE}`, { field: card });
     const { customer_id, verification } = await guard.verify(caller, rawArgs, signal);
     const minutes = GUARD_LIMITS.idleMs / 60_000;
     const structured = { verified: true, customer_id, verification, expires_after_idle_minutes: minutes };
@@ -155,6 +158,7 @@ export function errorResult(error: RevCentError): CallToolResult {
     error.details.errorCode && `error_code ${error.details.errorCode}`,
     error.details.retryAfterSeconds !== undefined && `retry after ${Math.ceil(error.details.retryAfterSeconds)} s`,
   ].filter(Boolean);
-  const text = `[${error.code}] ${error.message}${facts.length ? ` (${facts.join(", ")})` : ""}`;
+  // Upstream words (a RevCent message, a gateway reason) may quote what a customer typed.
+  const text = maskCardNumbers(`[${error.code}] ${error.message}${facts.length ? ` (${facts.join(", ")})` : ""}`);
   return { isError: true, content: [{ type: "text", text }] };
 }
