@@ -1,0 +1,191 @@
+// Shared by the guard's adversarial tests: the test process starts the sandbox (and plays RevCent's
+// other channels on it over HTTP), and talks to the built server (dist/server.js) over stdio with a
+// real MCP client, as a chatbot backend would. Nothing of our code is mocked.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { expect } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
+import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+
+export { SEED_IDS, seedIdFor };
+export type { Sandbox };
+
+export const SANDBOX_KEY = "sandbox-key";
+export const JANE = {
+  id: SEED_IDS.customer,
+  first: "Jane",
+  last: "Doe",
+  email: "jane.doe@example.com",
+  zip: "90210",
+  phone: "3105550100",
+  street: "123 Sunset Blvd",
+  city: "Beverly Hills",
+  last4: "4242",
+} as const;
+
+/** The refusal every guarded read or action gives an unverified, foreign or unknown record. */
+export const REFUSAL_TEXT =
+  "[verification_required] No verified customer record matches that request. Before showing or changing a customer's records, verify the visitor: call VerifyCustomer with the customer_id from a search result and one detail the visitor tells you (zip, email, phone, or the last 4 digits of their card).";
+export const LOCKED_TEXT =
+  "[verification_failed] Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
+export const SEARCHED_TEXT =
+  "[verification_failed] That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.";
+export const mismatchText = (left: number) =>
+  `[verification_failed] That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.`;
+
+/** An id of the right shape that names nothing in the sandbox. */
+export const UNKNOWN_ID = (prefix: string) => (prefix + "0".repeat(20)).slice(0, 14) + "nobody";
+
+const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
+
+export function newSandbox(): Promise<Sandbox> {
+  return startSandbox({ spec });
+}
+
+export const SUPPORT = ["--profile", "support"];
+export const OPERATOR_GUARDED = ["--profile", "operator", "--guard", "verification", "--toolsets", "all"];
+
+export interface Reply {
+  isError: boolean;
+  text: string;
+  data: Record<string, any> | undefined;
+  raw: CallToolResult;
+}
+
+export interface Bot {
+  call(name: string, args?: Record<string, unknown>): Promise<Reply>;
+  /** A call that must succeed; returns its structured content. */
+  ok(name: string, args?: Record<string, unknown>): Promise<Record<string, any>>;
+  /** VerifyCustomer that must succeed; returns the handle. */
+  verify(customerId: string, factor: "zip" | "email" | "phone" | "last4", value: string): Promise<string>;
+  started: StartedClient;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/** Spawns dist/server.js against the sandbox, as its own session (one stdio server = one conversation). */
+export async function connect(sandbox: Sandbox, options: ConnectOptions = {}): Promise<Bot> {
+  const started = await startStdioClient(["--api-url", sandbox.url, ...(options.args ?? SUPPORT)], {
+    REVCENT_API_KEY: SANDBOX_KEY,
+    ...options.env,
+  });
+  const call = async (name: string, args: Record<string, unknown> = {}): Promise<Reply> => {
+    const raw = (await started.client.callTool({ name, arguments: args })) as CallToolResult;
+    const first = raw.content[0] as { type: string; text?: string } | undefined;
+    return { isError: Boolean(raw.isError), text: first?.text ?? "", data: raw.structuredContent as Record<string, any> | undefined, raw };
+  };
+  return {
+    call,
+    async ok(name, args = {}) {
+      const r = await call(name, args);
+      expect(r.isError, `${name}: ${r.text}`).toBe(false);
+      return r.data ?? {};
+    },
+    async verify(customerId, factor, value) {
+      const r = await call("VerifyCustomer", { customer_id: customerId, factor, value });
+      expect(r.isError, `VerifyCustomer ${factor}=${value}: ${r.text}`).toBe(false);
+      expect(r.data).toMatchObject({ verified: true, customer_id: customerId });
+      return r.data!.verification as string;
+    },
+    started,
+    stderr: () => started.stderr(),
+    close: () => started.close(),
+  };
+}
+
+/** A refusal exactly as the contract words it: same text, an error, no structured content, one text block. */
+export function expectRefusal(r: Reply, context = ""): void {
+  expect(r.text, context).toBe(REFUSAL_TEXT);
+  expect(r.isError, context).toBe(true);
+  expect(r.raw.structuredContent, context).toBeUndefined();
+  expect(r.raw.content, context).toHaveLength(1);
+}
+
+/** The shape of a result, without its words: for comparing two refusals field by field. */
+export function shapeOf(r: Reply): unknown {
+  return { isError: r.raw.isError, keys: Object.keys(r.raw).sort(), content: r.raw.content.map((c) => ({ ...c })) };
+}
+
+/** RevCent's other channels (its dashboard, a checkout, a webhook), played straight on the sandbox. */
+export async function upstream(sandbox: Sandbox, method: "GET" | "POST", path: string, body?: unknown): Promise<Record<string, any>> {
+  const res = await fetch(`${sandbox.url}${path}`, {
+    method,
+    headers: { "x-api-key": SANDBOX_KEY, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as Record<string, any>;
+  if (res.status !== 200) throw new Error(`${method} ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export interface SeededCustomer {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  zip: string;
+  phone: string;
+  address_line_1: string;
+}
+
+/** The index-th seeded customer (0 is Jane), read from the sandbox so tests use real values. */
+export async function seededCustomer(sandbox: Sandbox, index: number): Promise<SeededCustomer> {
+  return (await upstream(sandbox, "GET", `/customers/${seedIdFor("customer_id", index)}`)) as unknown as SeededCustomer;
+}
+
+/** A new sale for a customer (through RevCent's own channel), with a subscription and a trial. */
+export async function saleFor(sandbox: Sandbox, customerId: string): Promise<{ sale: string; transaction: string; subscription: string; trial: string; productSales: string[] }> {
+  const sale = await upstream(sandbox, "POST", "/sales", {
+    campaign: SEED_IDS.campaign,
+    customer_id: customerId,
+    product: [
+      { id: SEED_IDS.productMembership, quantity: 1 },
+      { id: SEED_IDS.productTrial, quantity: 1 },
+    ],
+  });
+  return {
+    sale: sale.sale_id,
+    transaction: sale.transaction_id,
+    subscription: sale.subscriptions[0],
+    trial: sale.trials[0],
+    productSales: sale.product_sales,
+  };
+}
+
+/** Counts every request that reaches the sandbox (a zero-latency fault on everything). */
+export function countUpstream(sandbox: Sandbox): () => string[] {
+  sandbox.faults.clear();
+  sandbox.faults.add({ match: {}, fault: { kind: "latency", ms: 0 } });
+  return () => sandbox.faults.hits.map((h) => h.operationId);
+}
+
+/**
+ * Moves the server's clock: the server process loads fixtures/clock-shim.mjs, which adds the
+ * offset written here to Date.now. Only the server's clock moves; the sandbox keeps its own.
+ */
+export function serverClock(): { env: Record<string, string>; advance(ms: number): void } {
+  const file = join(mkdtempSync(join(tmpdir(), "guard-clock-")), "offset");
+  writeFileSync(file, "0");
+  let offset = 0;
+  const shim = new URL("./fixtures/clock-shim.mjs", import.meta.url).href;
+  return {
+    env: { NODE_OPTIONS: `--import=${shim}`, GUARD_TEST_CLOCK_FILE: file },
+    advance(ms) {
+      offset += ms;
+      writeFileSync(file, String(offset));
+    },
+  };
+}
+
+/** Every character the guard must strip from upstream text. */
+export const INVISIBLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/u;
+
+export const MINUTE = 60_000;
