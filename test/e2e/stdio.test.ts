@@ -167,6 +167,24 @@ describe("stdio server on RevCent's official OpenAPI style (--openapi)", () => {
   });
 });
 
+describe("--allow-card-data (PCI-scoped deployments)", () => {
+  it("keeps card fields in schemas and lets a card number through to RevCent", async () => {
+    const s = await startStdioClient(["--sandbox", "--toolsets", "all", "--allow-card-data"]);
+    try {
+      const { tools } = await s.client.listTools();
+      const addCard = tools.find((t) => t.name === "AddCardToCustomer")!;
+      expect(JSON.stringify(addCard.inputSchema)).toContain('"card_number"');
+      const gateway = tools.find((t) => t.name === "CreateUserGateway")!;
+      expect(JSON.stringify(gateway.inputSchema)).not.toContain('"fields"'); // credentials stay out
+      const r = (await s.client.callTool({ name: "AddCardToCustomer", arguments: { customer_id: SEED_IDS.customer, payment: { credit_card: { card_number: "4111111111111111", exp_month: 12, exp_year: 30, card_code: "123" } } } })) as CallToolResult;
+      expect(r.isError, text(r)).toBeFalsy();
+      expect(text(r)).not.toContain("4111111111111111"); // results still mask card numbers
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe("stdio transport hygiene", () => {
   it("stdout carries only JSON-RPC, even while tools run and log", async () => {
     const child = spawn(process.execPath, [SERVER_ENTRY, "--sandbox"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug" }, stdio: ["pipe", "pipe", "pipe"] });
