@@ -1,10 +1,12 @@
-// The parts of a server that every session shares: the operation catalog, the client (one pool,
-// one policy), the guard and its store. buildServer() makes one McpServer per session from them.
+// What a server's sessions share — the catalog, validators, result hygiene, the guard's store and
+// handle key, one upstream pool — and what each credential gets: a client holding its key, and a
+// guard reading through that client. buildServer() makes one McpServer per session from these.
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { ServerDeps } from "./build-server.js";
 import { Policy } from "./client/policy.js";
 import { RevCentClient } from "./client/revcent-client.js";
+import { UpstreamPool } from "./client/upstream-pool.js";
 import type { Config } from "./config.js";
 import { Guard } from "./guard/guard.js";
 import { VerificationHandles } from "./guard/handle.js";
@@ -16,32 +18,59 @@ import { Validators } from "./tools/validation.js";
 
 export type DepsConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard" | "allowCardData" | "requestTimeoutMs">;
 
-export interface Upstream {
-  apiUrl: string;
-  apiKey: string;
-}
-
 export interface SharedState {
   guardStore?: GuardStore;
   handles?: VerificationHandles;
 }
 
-/** Throws ConfigError for an unknown toolset or tool name. */
-export function createServerDeps(config: DepsConfig, operations: readonly Operation[], upstream: Upstream, logger: Logger, shared: SharedState = {}): ServerDeps {
-  const policy = Policy.fromConfig(config, operations);
-  const client = new RevCentClient({ baseUrl: upstream.apiUrl, apiKey: upstream.apiKey, policy, logger, timeoutMs: config.requestTimeoutMs });
-  const byId = new Map(operations.map((op) => [op.id, op]));
-  const guard = config.guard
-    ? new Guard(byId, client, shared.guardStore ?? new MemoryGuardStore(), shared.handles ?? new VerificationHandles())
-    : undefined;
-  return {
-    catalog: new ToolCatalog(operations, policy, guard),
-    client,
-    validators: new Validators(),
-    logger,
-    hygiene: new ResultHygiene(operations),
-    guard,
-    allowCardData: config.allowCardData,
-    credential: createHash("sha256").update(upstream.apiKey).digest("hex").slice(0, 16),
-  };
+/** A RevCent API key's stable, non-reversible name, for guard state and session binding. */
+export function credentialOf(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex").slice(0, 16);
+}
+
+export class SharedServerParts {
+  readonly policy: Policy;
+  readonly catalog: ToolCatalog;
+  readonly validators = new Validators();
+  readonly hygiene: ResultHygiene;
+  readonly pool: UpstreamPool;
+  private readonly byId: ReadonlyMap<string, Operation>;
+  private readonly guardStore: GuardStore;
+  private readonly handles: VerificationHandles;
+
+  /** Throws ConfigError for an unknown toolset or tool name. */
+  constructor(
+    private readonly config: DepsConfig,
+    operations: readonly Operation[],
+    private readonly apiUrl: string,
+    readonly logger: Logger,
+    shared: SharedState = {},
+  ) {
+    this.policy = Policy.fromConfig(config, operations);
+    this.catalog = new ToolCatalog(operations, this.policy, config.guard);
+    this.hygiene = new ResultHygiene(operations);
+    this.byId = new Map(operations.map((op) => [op.id, op]));
+    this.pool = new UpstreamPool(new URL(apiUrl).origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
+    this.guardStore = shared.guardStore ?? new MemoryGuardStore();
+    this.handles = shared.handles ?? new VerificationHandles();
+  }
+
+  /** The deps of sessions that call RevCent with this key. */
+  forKey(apiKey: string): ServerDeps {
+    const client = new RevCentClient({ baseUrl: this.apiUrl, apiKey, policy: this.policy, logger: this.logger, timeoutMs: this.config.requestTimeoutMs, pool: this.pool });
+    return {
+      catalog: this.catalog,
+      client,
+      validators: this.validators,
+      logger: this.logger,
+      hygiene: this.hygiene,
+      guard: this.config.guard ? new Guard(this.byId, client, this.guardStore, this.handles) : undefined,
+      allowCardData: this.config.allowCardData,
+      credential: credentialOf(apiKey),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
 }

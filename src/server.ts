@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { buildServer } from "./build-server.js";
 import { ConfigError, HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./log.js";
-import { createServerDeps } from "./server-deps.js";
+import { SharedServerParts } from "./server-deps.js";
 import { BUNDLED_SPEC, bundledOperations } from "./tools/bundled-operations.js";
 import { SpecError, loadOperations } from "./tools/openapi.js";
 import { serveStdio } from "./transports/stdio.js";
@@ -55,18 +55,18 @@ async function main(): Promise<void> {
     logger.info({ url: sandbox.url }, "sandbox started");
   }
 
-  let deps;
+  let parts;
   try {
-    deps = createServerDeps(config, operations, { apiUrl, apiKey }, logger);
+    parts = new SharedServerParts(config, operations, apiUrl, logger);
   } catch (err) {
     await closeSandbox();
     if (err instanceof ConfigError) return fail(err.message);
     throw err;
   }
-  const { client } = deps;
+  const deps = parts.forKey(apiKey);
   const server = buildServer(deps);
   await serveStdio(server, async () => {
-    await client.close();
+    await parts.close();
     await closeSandbox();
     logger.flush();
   });

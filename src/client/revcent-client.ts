@@ -2,12 +2,12 @@
 // call, MCP cancellation wired through, no redirects (the key never leaves the configured origin),
 // a response size cap, and retries only where they cannot repeat an effect (design §6b).
 import { randomUUID } from "node:crypto";
-import type { Pool } from "undici";
 import type { Logger } from "pino";
 import type { Operation } from "../tools/operation.js";
 import { RevCentError, errorFromResponse } from "./errors.js";
 import { exchange, type Abortable, type ExchangeResponse } from "./exchange.js";
 import type { Policy } from "./policy.js";
+import { UpstreamPool } from "./upstream-pool.js";
 import { buildRequest } from "./request.js";
 
 export interface RevCentClientOptions {
@@ -22,6 +22,8 @@ export interface RevCentClientOptions {
   maxBackoffMs?: number;
   connections?: number;
   userAgent?: string;
+  /** Shared by every client of a server (one pool per origin); a client makes its own otherwise. */
+  pool?: UpstreamPool;
 }
 
 export interface CallOptions {
@@ -50,14 +52,13 @@ const NETWORK_FAILURES: Record<string, string> = {
 };
 
 export class RevCentClient {
-  /** Created on the first call: undici is most of the bundle and start-up needs none of it. */
-  private pool: Promise<Pool> | undefined;
-  private readonly origin: string;
+  private readonly pool: UpstreamPool;
+  private readonly ownsPool: boolean;
   private readonly basePath: string;
   private readonly headers: { read: Record<string, string>; write: Record<string, string> };
   private readonly tooLarge: (declared?: number) => RevCentError;
   private readonly debug: boolean;
-  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent">> & { userAgent: string };
+  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool">> & { userAgent: string };
 
   constructor(options: RevCentClientOptions) {
     const url = new URL(options.baseUrl);
@@ -71,26 +72,13 @@ export class RevCentClient {
       userAgent: "revcent-mcp",
       ...options,
     };
-    this.origin = url.origin;
+    this.ownsPool = !options.pool;
+    this.pool = options.pool ?? new UpstreamPool(url.origin, { connections: this.opts.connections, timeoutMs: this.opts.timeoutMs });
+    if (this.pool.origin !== url.origin) throw new Error(`the shared pool is for ${this.pool.origin}, not ${url.origin}`);
     const read = { "x-api-key": this.opts.apiKey, accept: "application/json", "user-agent": this.opts.userAgent };
     this.headers = { read, write: { ...read, "content-type": "application/json" } };
     this.tooLarge = (declared) => tooLarge(this.opts.maxResponseBytes, declared);
     this.debug = this.opts.logger.isLevelEnabled("debug");
-  }
-
-  private getPool(): Promise<Pool> {
-    this.pool ??= import("undici").then((mod) => {
-      // undici is CommonJS: bundled, its exports arrive as the module's default.
-      const undici = (mod as { default?: unknown }).default ?? mod;
-      const { Pool } = undici as typeof mod;
-      return new Pool(this.origin, {
-        connections: this.opts.connections,
-        keepAliveTimeout: 30_000,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-      });
-    });
-    return this.pool;
   }
 
   /**
@@ -135,16 +123,15 @@ export class RevCentClient {
     }
   }
 
+  /** Closes the pool if this client made it; a shared pool is closed by its owner. */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (pool) await (await pool).close();
+    if (this.ownsPool) await this.pool.close();
   }
 
   private async send(method: "GET" | "POST", path: string, body: string | undefined, abort: Abortable): Promise<RevCentResponse> {
     const headers = body === undefined ? this.headers.read : this.headers.write;
     const cap = this.opts.maxResponseBytes;
-    const res = await exchange(await this.getPool(), { method, path, headers, body, abort, maxBytes: cap, tooLarge: this.tooLarge });
+    const res = await exchange(await this.pool.get(), { method, path, headers, body, abort, maxBytes: cap, tooLarge: this.tooLarge });
     if (res.status >= 300 && res.status < 400) {
       throw new RevCentError("redirect_refused", `RevCent answered with a redirect (HTTP ${res.status}); redirects are not followed so the API key stays on the configured host.`, { status: res.status });
     }

@@ -42,8 +42,17 @@ const verifyInput = z.strictObject({
   value: z.string().min(1).max(200).describe("The detail exactly as the visitor gave it; never a value you found in a search result."),
 });
 
+/** The VerifyCustomer tool, listed whenever the guard is on. */
+export const VERIFY_TOOL_DEFINITION: Tool = {
+  name: VERIFY_TOOL,
+  title: "Verify A Customer",
+  description:
+    "Verify that the visitor is the customer before showing or changing their records. Ask the visitor for their ZIP, email, phone or card last 4 and pass it as value; the server compares it with the record. A value typed into a search in this conversation does not count. Returns a verification handle that guarded tools accept as `verification`.",
+  inputSchema: z.toJSONSchema(verifyInput) as Tool["inputSchema"],
+  annotations: { title: "Verify A Customer", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+};
+
 export class Guard {
-  readonly verifyTool: Tool;
   /** Reads of the named families: a missing record there gets the refusal, not "not found". */
   private readonly familyReads = new Set<string>(FAMILY_READS);
 
@@ -54,19 +63,6 @@ export class Guard {
     private readonly handles: VerificationHandles,
     private readonly now: () => number = Date.now,
   ) {
-    this.verifyTool = {
-      name: VERIFY_TOOL,
-      title: "Verify A Customer",
-      description:
-        "Verify that the visitor is the customer before showing or changing their records. Ask the visitor for their ZIP, email, phone or card last 4 and pass it as value; the server compares it with the record. A value typed into a search in this conversation does not count. Returns a verification handle that guarded tools accept as `verification`.",
-      inputSchema: z.toJSONSchema(verifyInput) as Tool["inputSchema"],
-      annotations: { title: "Verify A Customer", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    };
-  }
-
-  /** Whether calls to this operation pass through the guard (and so accept `verification`). */
-  guards(op: Operation): boolean {
-    return op.id !== VERIFY_TOOL;
   }
 
   /** Runs one call under the guard; `execute` performs the upstream call with cleaned arguments. */

@@ -3,17 +3,18 @@
 // session with the same policy.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../client/policy.js";
-import { VERIFICATION_ARGUMENT, type Guard } from "../guard/guard.js";
+import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
 import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
   private readonly byName: ReadonlyMap<string, Operation>;
 
-  constructor(operations: readonly Operation[], policy: Policy, guard?: Guard) {
-    const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => (guard?.guards(op) ? withVerificationArgument(op) : op));
+  /** With the guard on, every tool accepts a verification handle and VerifyCustomer is listed. */
+  constructor(operations: readonly Operation[], policy: Policy, guarded: boolean) {
+    const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => (guarded ? withVerificationArgument(op) : op));
     this.byName = new Map(allowed.map((op) => [op.id, op]));
-    this.tools = [...allowed.map(toolFor), ...(guard ? [guard.verifyTool] : [])];
+    this.tools = [...allowed.map(toolFor), ...(guarded ? [VERIFY_TOOL_DEFINITION] : [])];
   }
 
   get(name: string): Operation | undefined {

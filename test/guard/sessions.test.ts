@@ -9,12 +9,13 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, type ServerDeps } from "../../src/build-server.js";
 import { parseConfig } from "../../src/config.js";
-import { createServerDeps } from "../../src/server-deps.js";
+import { SharedServerParts } from "../../src/server-deps.js";
 import { loadOperations } from "../../src/tools/openapi.js";
 import { JANE, LOCKED_TEXT, REFUSAL_TEXT, SANDBOX_KEY, mismatchText, newSandbox, seededCustomer, type Sandbox } from "./harness.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 let sandbox: Sandbox;
+let parts: SharedServerParts;
 let deps: ServerDeps;
 const clients: Client[] = [];
 
@@ -34,11 +35,12 @@ async function session() {
 beforeAll(async () => {
   sandbox = await newSandbox();
   const config = parseConfig(["--profile", "support"], { REVCENT_API_KEY: SANDBOX_KEY });
-  deps = createServerDeps(config, loadOperations(spec), { apiUrl: sandbox.url, apiKey: SANDBOX_KEY }, pino({ level: "silent" }));
+  parts = new SharedServerParts(config, loadOperations(spec), sandbox.url, pino({ level: "silent" }));
+  deps = parts.forKey(SANDBOX_KEY);
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
-  await deps?.client.close();
+  await parts?.close();
   await sandbox?.close();
 });
 
