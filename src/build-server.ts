@@ -14,7 +14,16 @@ export interface ServerDeps extends ToolCallDeps {
   credential: string;
 }
 
-export function buildServer(deps: ServerDeps): McpServer {
+export interface BuildOptions {
+  /**
+   * How a conversation is identified for the guard: `instance` — one per server instance (stdio);
+   * `transport` — the transport's session id (HTTP); `none` — no session (stateless HTTP), so a
+   * verification travels only as a handle.
+   */
+  sessions: "instance" | "transport" | "none";
+}
+
+export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions: "instance" }): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
@@ -26,10 +35,10 @@ export function buildServer(deps: ServerDeps): McpServer {
   // McpServer install its own zod-based tool handlers and advertise a list that changes.
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
-  // A transport without sessions (stdio) is one conversation per server instance.
-  const instanceSession = randomUUID();
-  server.server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-    callTool(deps, { credential: deps.credential, session: extra.sessionId ?? instanceSession }, request.params.name, request.params.arguments, extra.signal),
-  );
+  const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
+  server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const session = options.sessions === "none" ? undefined : (extra.sessionId ?? instanceSession);
+    return callTool(deps, { credential: deps.credential, session }, request.params.name, request.params.arguments, extra.signal);
+  });
   return server;
 }

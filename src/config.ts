@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 
 export type Profile = "operator" | "readonly" | "support";
 export type ToolsMode = "static";
-export type Transport = "stdio";
+export type Transport = "stdio" | "http";
 
 export interface Config {
   command: "serve" | "sandbox";
@@ -26,6 +26,21 @@ export interface Config {
   transport: Transport;
   port: number;
   host: string;
+  /** HTTP without protocol sessions (for horizontal scale). */
+  stateless: boolean;
+  /** HTTP bearer tokens for bot backends (MCP_AUTH_TOKENS, environment only); empty = none. */
+  authTokens: string[];
+  /** Host names (Host header) the HTTP server answers to, besides loopback. */
+  allowedHosts: string[];
+  /** Origins browsers may call the HTTP server from, besides the allowed hosts. */
+  allowedOrigins: string[];
+  maxSessions: number;
+  /** Per-caller requests per second on HTTP (burst: twice this). */
+  rateLimit: number;
+  /** Redis for guard state shared by several instances (environment only). */
+  redisUrl: string | undefined;
+  /** Key for verification handles, shared by instances (environment only). */
+  guardSecret: string | undefined;
   sandbox: boolean;
   logLevel: string;
   /** Upstream deadline per request. */
@@ -43,7 +58,7 @@ export const SANDBOX_API_KEY = "sandbox-key";
 const PROFILES: readonly Profile[] = ["operator", "readonly", "support"];
 const GUARDS = ["verification", "off"] as const;
 const TOOLS_MODES: readonly ToolsMode[] = ["static"];
-const TRANSPORTS: readonly Transport[] = ["stdio"];
+const TRANSPORTS: readonly Transport[] = ["stdio", "http"];
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
@@ -67,6 +82,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
         transport: { type: "string" },
         port: { type: "string" },
         host: { type: "string" },
+        stateless: { type: "boolean" },
+        "allowed-hosts": { type: "string" },
+        "allowed-origins": { type: "string" },
+        "max-sessions": { type: "string" },
+        "rate-limit": { type: "string" },
         sandbox: { type: "boolean" },
         "timeout-ms": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -99,6 +119,14 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     transport: oneOf("--transport", flags.transport ?? nonEmpty(env.MCP_TRANSPORT) ?? "stdio", TRANSPORTS),
     port: port(flags.port ?? nonEmpty(env.PORT) ?? (command === "sandbox" ? "4010" : "3000")),
     host: flags.host ?? nonEmpty(env.HOST) ?? "127.0.0.1",
+    stateless: flags.stateless ?? bool("MCP_STATELESS", env.MCP_STATELESS),
+    authTokens: list(env.MCP_AUTH_TOKENS) ?? [],
+    allowedHosts: list(flags["allowed-hosts"] ?? env.MCP_ALLOWED_HOSTS) ?? [],
+    allowedOrigins: list(flags["allowed-origins"] ?? env.MCP_ALLOWED_ORIGINS) ?? [],
+    maxSessions: positiveInt("--max-sessions", flags["max-sessions"] ?? nonEmpty(env.MCP_MAX_SESSIONS) ?? "1000"),
+    rateLimit: positiveInt("--rate-limit", flags["rate-limit"] ?? nonEmpty(env.MCP_RATE_LIMIT) ?? "20"),
+    redisUrl: nonEmpty(env.REDIS_URL),
+    guardSecret: nonEmpty(env.REVCENT_GUARD_SECRET),
     sandbox: flags.sandbox ?? bool("REVCENT_SANDBOX", env.REVCENT_SANDBOX),
     logLevel: oneOf("LOG_LEVEL", nonEmpty(env.LOG_LEVEL) ?? "info", LOG_LEVELS),
     requestTimeoutMs: positiveInt("--timeout-ms", flags["timeout-ms"] ?? nonEmpty(env.REVCENT_TIMEOUT_MS) ?? "30000"),
@@ -108,10 +136,17 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     throw new ConfigError("--guard off cannot be combined with --profile support: the support profile is for public visitors and always verifies them.");
   }
   config.guard = guard === "verification";
-  if (config.command === "serve" && !config.apiKey && !config.sandbox) {
+  // Over HTTP without MCP tokens, each caller brings its own key (x-api-key); otherwise the server needs one.
+  const callersBringKeys = config.transport === "http" && config.authTokens.length === 0;
+  if (config.command === "serve" && !config.apiKey && !config.sandbox && !callersBringKeys) {
     throw new ConfigError(
-      "no RevCent API key: set REVCENT_API_KEY in the environment, or pass --sandbox to use the built-in emulator.",
+      config.transport === "http"
+        ? "MCP_AUTH_TOKENS is set but there is no RevCent API key: set REVCENT_API_KEY, or unset MCP_AUTH_TOKENS so each caller sends its own key as x-api-key."
+        : "no RevCent API key: set REVCENT_API_KEY in the environment, or pass --sandbox to use the built-in emulator.",
     );
+  }
+  if (config.redisUrl && !config.guardSecret) {
+    throw new ConfigError("REDIS_URL is set but REVCENT_GUARD_SECRET is not: instances sharing guard state must share the key that signs verification handles.");
   }
   return config;
 }
@@ -136,8 +171,15 @@ Flags (environment variable in brackets):
   --guard MODE           verification | off [REVCENT_GUARD] (verification in support, else off)
   --allow-card-data      accept card numbers in arguments; PCI-scoped deployments only [REVCENT_ALLOW_CARD_DATA]
   --tools-mode MODE      static [REVCENT_TOOLS_MODE] (static)
-  --transport NAME       stdio [MCP_TRANSPORT] (stdio)
-  --port N, --host H     listen address for sandbox [PORT, HOST] (4010, 127.0.0.1)
+  --transport NAME       stdio | http [MCP_TRANSPORT] (stdio)
+  --port N, --host H     listen address [PORT, HOST] (3000 for http, 4010 for sandbox; 127.0.0.1)
+  --stateless            http without protocol sessions [MCP_STATELESS]
+  --allowed-hosts a,b    Host names http answers to besides loopback [MCP_ALLOWED_HOSTS]
+  --allowed-origins a,b  browser origins allowed besides those hosts [MCP_ALLOWED_ORIGINS]
+  --max-sessions N       open http sessions at most [MCP_MAX_SESSIONS] (1000)
+  --rate-limit N         requests per second per caller on http, burst 2N [MCP_RATE_LIMIT] (20)
+Environment only: MCP_AUTH_TOKENS (http bearer tokens; the server then uses REVCENT_API_KEY),
+REDIS_URL and REVCENT_GUARD_SECRET (guard state shared by several instances).
   --sandbox              start the emulator in-process and use it [REVCENT_SANDBOX]
   --timeout-ms N         upstream deadline per request [REVCENT_TIMEOUT_MS] (30000)
 Logs go to stderr [LOG_LEVEL] (info).

@@ -1,10 +1,12 @@
 // Entry: config -> spec -> operations -> policy -> client -> McpServer -> transport.
 // `revcent-mcp sandbox` runs the emulator alone instead.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildServer } from "./build-server.js";
 import { ConfigError, HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, type Config } from "./config.js";
 import { createLogger } from "./log.js";
-import { SharedServerParts } from "./server-deps.js";
+import { SharedServerParts, type SharedState } from "./server-deps.js";
+import { VerificationHandles } from "./guard/handle.js";
 import { BUNDLED_SPEC, bundledOperations } from "./tools/bundled-operations.js";
 import { SpecError, loadOperations } from "./tools/openapi.js";
 import { serveStdio } from "./transports/stdio.js";
@@ -55,22 +57,84 @@ async function main(): Promise<void> {
     logger.info({ url: sandbox.url }, "sandbox started");
   }
 
-  let parts;
+  let parts: SharedServerParts;
+  let closeStore = async () => {};
   try {
-    parts = new SharedServerParts(config, operations, apiUrl, logger);
+    const shared = await sharedState(config);
+    closeStore = shared.close;
+    parts = new SharedServerParts(config, operations, apiUrl, logger, shared);
   } catch (err) {
     await closeSandbox();
     if (err instanceof ConfigError) return fail(err.message);
     throw err;
   }
-  const deps = parts.forKey(apiKey);
-  const server = buildServer(deps);
-  await serveStdio(server, async () => {
+  const shutdown = async () => {
     await parts.close();
+    await closeStore();
     await closeSandbox();
     logger.flush();
-  });
+  };
+  if (config.transport === "http") return serveOverHttp(config, parts, config.sandbox ? SANDBOX_API_KEY : apiKey, shutdown);
+
+  const deps = parts.forKey(apiKey);
+  const server = buildServer(deps);
+  await serveStdio(server, shutdown);
   logger.info({ tools: deps.catalog.tools.length, profile: config.profile, guard: config.guard, sandbox: config.sandbox }, "serving MCP over stdio");
+}
+
+/** Guard state several instances can share (Redis), and the key that signs verification handles. */
+async function sharedState(config: Config): Promise<SharedState & { close: () => Promise<void> }> {
+  const handles = config.guardSecret ? new VerificationHandles(createHash("sha256").update(config.guardSecret).digest()) : undefined;
+  if (!config.redisUrl) return { handles, close: async () => {} };
+  const { connectRedisGuardStore } = await import("./guard/redis-store.js");
+  try {
+    const redis = await connectRedisGuardStore(config.redisUrl);
+    return { guardStore: redis.store, handles, close: () => redis.close() };
+  } catch (err) {
+    throw new ConfigError(`cannot reach Redis at REDIS_URL: ${(err as Error).message}`);
+  }
+}
+
+async function serveOverHttp(config: Config, parts: SharedServerParts, serverKey: string, shutdown: () => Promise<void>): Promise<void> {
+  const { HTTP_DEFAULTS, isLoopback, serveHttp } = await import("./transports/http.js");
+  const auth = config.authTokens.length
+    ? ({ mode: "tokens", tokens: config.authTokens, apiKey: serverKey } as const)
+    : config.sandbox
+      ? ({ mode: "open", apiKey: serverKey } as const)
+      : ({ mode: "byok" } as const);
+  if (auth.mode === "open" && !isLoopback(config.host)) {
+    await shutdown();
+    return fail(`refusing to serve the sandbox without authentication on ${config.host}: use a loopback host, or set MCP_AUTH_TOKENS.`);
+  }
+  const wildcard = config.host === "0.0.0.0" || config.host === "::";
+  const ownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const allowedHosts = [...new Set(["localhost", "127.0.0.1", "[::1]", ...(wildcard ? [] : [ownHost]), ...config.allowedHosts])];
+  const running = await serveHttp(parts, {
+    ...HTTP_DEFAULTS,
+    host: config.host,
+    port: config.port,
+    auth,
+    stateless: config.stateless,
+    allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+    maxSessions: config.maxSessions,
+    rate: { perSecond: config.rateLimit, burst: config.rateLimit * 2 },
+  });
+  const header = auth.mode === "byok" ? ' --header "x-api-key: <your RevCent API key>"' : auth.mode === "tokens" ? ' --header "Authorization: Bearer <token>"' : "";
+  process.stderr.write(`revcent-mcp serving MCP at ${running.url}${config.sandbox ? " (sandbox)" : ""}
+Connect Claude Code: claude mcp add --transport http revcent ${running.url}${header}
+`);
+  parts.logger.info({ url: running.url, auth: auth.mode, stateless: config.stateless, tools: parts.catalog.tools.length, profile: config.profile }, "serving MCP over streamable HTTP");
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.close();
+    await shutdown();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
 }
 
 function readSpec(path: string | undefined): unknown {
