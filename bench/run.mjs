@@ -91,3 +91,13 @@ console.log(`\n| upstream call (GetCustomer on the sandbox, ${o.calls} sequentia
 console.log("|---|---:|---:|");
 console.log(`| bare undici request + JSON parse (baseline) | ${o.bareMedianMs.toFixed(3)} ms | 1.00x |`);
 console.log(`| RevCentClient.call | ${o.clientMedianMs.toFixed(3)} ms | ${(o.clientMedianMs / o.bareMedianMs).toFixed(2)}x (+${(o.clientMedianMs - o.bareMedianMs).toFixed(3)} ms) |`);
+
+// Streamable HTTP under load, and memory per idle session.
+const { measureHttp } = await import(root + "bench/http-load.mjs");
+const h = await measureHttp(root);
+const m = h.minimal;
+const r = h.revcent;
+console.log("\n| streamable HTTP, 50 concurrent sessions | tool calls/s | ratio | p50 | p99 | p99 ratio | memory per idle session (1,000 sessions) |");
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+console.log(`| minimal SDK server, trivial tool (baseline) | ${m.callsPerSecond.toFixed(0)} | 1.00x | ${m.p50.toFixed(0)} ms | ${m.p99.toFixed(0)} ms | 1.00x | ${m.kbPerIdleSession.toFixed(0)} KB |`);
+console.log(`| revcent-mcp, GetCustomer via the sandbox | ${r.callsPerSecond.toFixed(0)} | ${(r.callsPerSecond / m.callsPerSecond).toFixed(2)}x | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${(r.p99 / m.p99).toFixed(2)}x | ${r.kbPerIdleSession.toFixed(0)} KB |`);
