@@ -5,6 +5,7 @@
 //   same answer, so nothing can be probed;
 // - VerifyCustomer compares a value the visitor gives with the record, server-side; a value this
 //   session searched for proves nothing; failures are limited per session and per credential.
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { RevCentError } from "../client/errors.js";
@@ -71,7 +72,7 @@ export class Guard {
     const who = { credential: caller.credential, session };
 
     if (isCollectionRead(op)) {
-      if (typeof clean.search_term === "string") await this.store.rememberSearch(who, searchTextForms(clean.search_term));
+      if (typeof clean.search_term === "string") await this.store.rememberSearch(this.searchMemoryOf(caller, session), searchTextForms(clean.search_term));
       return this.redactResults(who, await execute(clean), isCustomerPath(op.path));
     }
 
@@ -96,13 +97,16 @@ export class Guard {
       throw new RevCentError("invalid_arguments", `Invalid arguments for VerifyCustomer: ${field}: ${issue.message}. Pass customer_id, factor (zip, email, phone or last4) and value.`, field ? { field } : {});
     }
     const { customer_id, factor, value } = parsed.data;
-    const { session } = this.sessionOf(caller, {});
+    // Without transport sessions, each verification starts a conversation of its own, which its
+    // handle carries; the per-credential limit is then what stops guessing.
+    const session = caller.session ?? `stateless:${randomUUID()}`;
     const key: GrantKey = { credential: caller.credential, session, customer: customer_id };
+    const searchedIn = this.searchMemoryOf(caller, session);
 
     const given = normalizeFactor(factor, value);
     if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
     if (isLocked(await this.store.attempts(key), this.now())) throw new RevCentError("verification_failed", LOCKED);
-    if (await this.store.searchedFor({ credential: caller.credential, session }, given)) {
+    if (await this.store.searchedFor(searchedIn, given)) {
       throw new RevCentError("verification_failed", "That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
     }
 
@@ -117,7 +121,8 @@ export class Guard {
       throw err;
     });
     if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) {
-      const left = Math.max(0, Math.min(GUARD_LIMITS.failuresPerSession - attempts.session, GUARD_LIMITS.failuresPerCredential - recentFailures(attempts, this.now())));
+      const sessionLeft = caller.session === undefined ? Number.POSITIVE_INFINITY : GUARD_LIMITS.failuresPerSession - attempts.session;
+      const left = Math.max(0, Math.min(sessionLeft, GUARD_LIMITS.failuresPerCredential - recentFailures(attempts, this.now())));
       throw new RevCentError("verification_failed", left > 0 ? `That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.` : LOCKED);
     }
     await this.store.forgetAttempt(key);
@@ -228,14 +233,25 @@ export class Guard {
 
   /**
    * The session a call belongs to, and its arguments without the verification handle. A handle
-   * from another credential or another transport session is ignored, so it verifies nothing.
+   * from another credential or another transport session is ignored, so it verifies nothing;
+   * without a transport session and without a usable handle, a call is a conversation of its own
+   * that no verification can match.
    */
   private sessionOf(caller: CallerContext, args: Record<string, unknown>): { session: string; args: Record<string, unknown> } {
     const { [VERIFICATION_ARGUMENT]: handle, ...clean } = args;
     const fromHandle = typeof handle === "string" ? this.handles.read(handle) : undefined;
     const usable = fromHandle && fromHandle.credential === caller.credential && (caller.session === undefined || fromHandle.session === caller.session);
-    const session = caller.session ?? (usable ? fromHandle.session : "no-session");
+    const session = caller.session ?? (usable ? fromHandle.session : `stateless:${randomUUID()}`);
     return { session, args: clean };
+  }
+
+  /**
+   * Where search terms are remembered: the session's own memory, or, without transport sessions
+   * (when a search cannot be tied to the verification that follows it), one memory per credential
+   * — stricter, never weaker.
+   */
+  private searchMemoryOf(caller: CallerContext, session: string): { credential: string; session: string } {
+    return { credential: caller.credential, session: caller.session === undefined ? "stateless-searches" : session };
   }
 }
 

@@ -53,6 +53,7 @@ return 0
 /** KEYS[1] the session's search list. ARGV: TTL, then the texts. Appends and restarts the TTL. */
 const REMEMBER_SEARCH = `
 for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+redis.call('LTRIM', KEYS[1], -2000, -1)
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 0
 `;

@@ -37,21 +37,28 @@ export interface GuardStore {
 }
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Remembered search texts per session (or per credential, without sessions): the newest kept. */
+export const MAX_SEARCH_TEXTS = 2000;
 const sessionId = (k: SessionKey) => `${k.credential}\u0000${k.session}`;
 const grantId = (k: GrantKey) => `${k.credential}\u0000${k.session}\u0000${k.customer}`;
 const customerId = (k: GrantKey) => `${k.credential}\u0000${k.customer}`;
 
 export class MemoryGuardStore implements GuardStore {
+  // Entries carry their last write; prune() drops what no check can need any more, so a long-running
+  // server's memory does not grow with every session it has seen.
   private readonly grants = new Map<string, number>();
-  private readonly sessionFailures = new Map<string, number>();
+  private readonly sessionFailures = new Map<string, { count: number; at: number }>();
   private readonly credentialFailures = new Map<string, number[]>();
-  private readonly searches = new Map<string, string[]>();
+  private readonly searches = new Map<string, { texts: string[]; at: number }>();
+  private writes = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Memory keeps the grant until a check finds it idle; a shared store would expire it itself. */
-  async grant(key: GrantKey, _idleMs: number): Promise<void> {
+  async grant(key: GrantKey, idleMs: number): Promise<void> {
     this.grants.set(grantId(key), this.now());
+    this.pruneSometimes(idleMs);
   }
 
   async isGranted(key: GrantKey, idleMs: number): Promise<boolean> {
@@ -68,28 +75,40 @@ export class MemoryGuardStore implements GuardStore {
 
   async recordAttempt(key: GrantKey): Promise<Attempts> {
     const id = grantId(key);
-    this.sessionFailures.set(id, (this.sessionFailures.get(id) ?? 0) + 1);
+    this.sessionFailures.set(id, { count: (this.sessionFailures.get(id)?.count ?? 0) + 1, at: this.now() });
+    this.pruneSometimes();
     this.credentialFailures.set(customerId(key), [...this.lastHour(customerId(key)), this.now()]);
     return this.attempts(key);
   }
 
   async forgetAttempt(key: GrantKey): Promise<void> {
     const id = grantId(key);
-    this.sessionFailures.set(id, Math.max(0, (this.sessionFailures.get(id) ?? 0) - 1));
+    this.sessionFailures.set(id, { count: Math.max(0, (this.sessionFailures.get(id)?.count ?? 0) - 1), at: this.now() });
     this.credentialFailures.set(customerId(key), this.lastHour(customerId(key)).slice(0, -1));
   }
 
   async attempts(key: GrantKey): Promise<Attempts> {
-    return { session: this.sessionFailures.get(grantId(key)) ?? 0, times: this.lastHour(customerId(key)) };
+    return { session: this.sessionFailures.get(grantId(key))?.count ?? 0, times: this.lastHour(customerId(key)) };
   }
 
   async rememberSearch(who: SessionKey, texts: string[]): Promise<void> {
     const id = sessionId(who);
-    this.searches.set(id, [...(this.searches.get(id) ?? []), ...texts]);
+    this.searches.set(id, { texts: [...(this.searches.get(id)?.texts ?? []), ...texts].slice(-MAX_SEARCH_TEXTS), at: this.now() });
+    this.pruneSometimes();
   }
 
   async searchedFor(who: SessionKey, value: string): Promise<boolean> {
-    return (this.searches.get(sessionId(who)) ?? []).some((text) => text.includes(value));
+    return (this.searches.get(sessionId(who))?.texts ?? []).some((text) => text.includes(value));
+  }
+
+  /** Every 1,000 writes: grants idle past the longest idle time, counters and searches a day old. */
+  private pruneSometimes(idleMs = DAY): void {
+    if (++this.writes % 1000 !== 0) return;
+    const now = this.now();
+    for (const [id, at] of this.grants) if (now - at > Math.max(idleMs, HOUR)) this.grants.delete(id);
+    for (const [id, entry] of this.sessionFailures) if (now - entry.at > DAY) this.sessionFailures.delete(id);
+    for (const [id, entry] of this.searches) if (now - entry.at > DAY) this.searches.delete(id);
+    for (const id of this.credentialFailures.keys()) if (this.lastHour(id).length === 0) this.credentialFailures.delete(id);
   }
 
   private lastHour(id: string): number[] {

@@ -4,7 +4,7 @@
 // the caller's rate, the body (size before parsing, one JSON-RPC message), and for a session, that
 // it exists and belongs to this caller. An MCP bearer token never goes upstream.
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Server as NodeServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as NodeServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -108,19 +108,37 @@ export async function serveHttp(parts: SharedServerParts, options: HttpOptions):
     if (!caller) return;
     if (!takeToken(caller.principal, res)) return;
     res.locals.caller = caller;
-    inFlight += 1;
-    res.once("close", () => (inFlight -= 1));
+    // Shutdown waits for calls in progress, not for idle SSE streams (GET), which it closes.
+    if (req.method === "POST") {
+      inFlight += 1;
+      res.once("close", () => (inFlight -= 1));
+    }
     next();
   });
-  app.use("/mcp", express.json({ limit: options.bodyLimitBytes }));
+  app.use("/mcp", (req, res, next) => {
+    if (req.method !== "POST") return next();
+    readJsonBody(req, options.bodyLimitBytes).then(
+      (body) => {
+        req.body = body;
+        next();
+      },
+      (err: BodyError) => {
+        // The rest of an oversized or unreadable upload is not waited for: answer at once, discard
+        // what keeps arriving for a moment so the client can read the answer, then hang up. (With
+        // Connection: close, Node would drop the socket under a client still writing, which then
+        // fails with EPIPE before it reads the answer.)
+        sendError(res, err.status, err.status === 400 ? -32700 : -32600, err.message);
+        res.once("finish", () => {
+          req.resume();
+          setTimeout(() => req.destroy(), 1000).unref();
+        });
+      },
+    );
+  });
   app.post("/mcp", (req, res) => void handlePost(req, res).catch((err) => internalError(res, err)));
   app.get("/mcp", (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)));
   app.delete("/mcp", (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)));
-  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    if (err.type === "entity.too.large") return sendError(res, 413, -32600, `The request body is larger than ${options.bodyLimitBytes} bytes.`);
-    if (err.type === "entity.parse.failed") return sendError(res, 400, -32700, "Parse error: the body is not valid JSON.");
-    internalError(res, err);
-  });
+  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => internalError(res, err));
 
   function authenticate(req: Request, res: Response): Caller | undefined {
     const auth = options.auth;
@@ -245,13 +263,19 @@ export async function serveHttp(parts: SharedServerParts, options: HttpOptions):
   }, Math.min(60_000, Math.max(1000, options.idleMs / 4)));
   sweep.unref();
 
-  const httpServer: NodeServer = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s));
-    s.once("error", reject);
+  // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by
+  // default); a slow client must be cut off close to the timeout, not up to 30 s later.
+  const httpServer: NodeServer = createServer(
+    { headersTimeout: options.headersTimeoutMs, requestTimeout: options.requestTimeoutMs, connectionsCheckingInterval: 1000, keepAliveTimeout: 5000 },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
   });
-  httpServer.headersTimeout = options.headersTimeoutMs;
-  httpServer.requestTimeout = options.requestTimeoutMs;
-  httpServer.keepAliveTimeout = 5000;
   const { port } = httpServer.address() as AddressInfo;
   const urlHost = options.host.includes(":") ? `[${options.host}]` : options.host;
 
@@ -274,6 +298,52 @@ export async function serveHttp(parts: SharedServerParts, options: HttpOptions):
       await stopped;
     },
   };
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The POST body as one parsed JSON value. Refused before parsing: a declared or streamed size over
+ * the limit (413, as soon as the limit is crossed), a type other than JSON or a charset other
+ * than UTF-8 (415); then malformed JSON (400).
+ */
+function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const type = (req.headers["content-type"] ?? "").toLowerCase();
+    const charset = /charset=([^;\s]+)/.exec(type)?.[1]?.replace(/"/g, "");
+    if (!type.startsWith("application/json")) return reject(new BodyError(415, "Unsupported Media Type: send the JSON-RPC message as application/json."));
+    if (charset && charset !== "utf-8" && charset !== "utf8") return reject(new BodyError(415, `Unsupported charset ${charset}: send UTF-8.`));
+    const tooLarge = () => new BodyError(413, `The request body is larger than ${limit} bytes.`);
+    if (Number(req.headers["content-length"]) > limit) return reject(tooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off("data", onData);
+        req.pause();
+        return reject(tooLarge());
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("error", () => reject(new BodyError(400, "The request body could not be read.")));
+    req.once("end", () => {
+      if (size > limit) return;
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      } catch {
+        reject(new BodyError(400, "Parse error: the body is not valid JSON."));
+      }
+    });
+  });
 }
 
 /** Browsers send Origin; a page from another origin must not drive a local server (DNS rebinding). */

@@ -1,0 +1,395 @@
+// Shared by the streamable HTTP tests: spawn the built server (dist/server.js) with
+// --transport http --port 0 and read its real URL from stderr; raw JSON-RPC POSTs for abuse cases;
+// the SDK's own client for normal flows; a real redis-server on a free port; a recording proxy in
+// front of the sandbox. Nothing of the product is mocked.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { accessSync, appendFileSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import { createConnection, createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
+
+export { SEED_IDS } from "../../src/sandbox/seed.js";
+export type { Sandbox };
+
+export const SANDBOX_KEY = "sandbox-key";
+export const PROTOCOL_VERSION = "2025-06-18";
+
+const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
+
+export function newSandbox(): Promise<Sandbox> {
+  return startSandbox({ spec });
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface HttpServerProcess {
+  /** e.g. http://127.0.0.1:41234/mcp, as the server printed it. */
+  url: string;
+  port: number;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  proc: ChildProcess;
+  stderr(): string;
+  exited: Promise<Exit>;
+  /** SIGTERM (if still running) and wait for the exit. */
+  stop(): Promise<Exit>;
+}
+
+/** Every spawned process, so a file's afterAll can end whatever a failed test left running. */
+const spawned = new Set<ChildProcess>();
+
+function baseEnv(env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug", ...env };
+}
+
+function logFile(): string {
+  mkdirSync(LOG_DIR, { recursive: true });
+  return `${LOG_DIR}server-http-${randomUUID()}.log`;
+}
+
+/** Spawns the server and waits for its "serving MCP at URL" line (port 0: the real port is in it). */
+export async function startHttpServer(args: string[], env: Record<string, string> = {}): Promise<HttpServerProcess> {
+  const proc = spawn(process.execPath, [SERVER_ENTRY, "--transport", "http", "--port", "0", ...args], {
+    env: baseEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  spawned.add(proc);
+  const file = logFile();
+  let stderr = "";
+  const exited = new Promise<Exit>((resolve) => proc.once("exit", (code, signal) => {
+    spawned.delete(proc);
+    resolve({ code, signal });
+  }));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print its URL within 15 s:\n${stderr}`)), 15_000);
+    proc.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      appendFileSync(file, chunk);
+      const match = /revcent-mcp serving MCP at (http:\/\/\S+\/mcp)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void exited.then((e) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${e.code ?? e.signal}) before serving:\n${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    port: Number(parsed.port),
+    origin: parsed.origin,
+    proc,
+    stderr: () => stderr,
+    exited,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 15_000);
+      const exit = await exited;
+      clearTimeout(timer);
+      return exit;
+    },
+  };
+}
+
+/** Runs the server to completion (for configurations that must refuse to start). */
+export async function runToExit(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Exit & { stderr: string; stdout: string }> {
+  const proc = spawn(process.execPath, [SERVER_ENTRY, ...args], { env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  spawned.add(proc);
+  let stderr = "";
+  let stdout = "";
+  proc.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  proc.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+  const timer = setTimeout(() => proc.kill("SIGKILL"), timeoutMs);
+  const exit = await new Promise<Exit>((resolve) => proc.once("exit", (code, signal) => resolve({ code, signal })));
+  clearTimeout(timer);
+  spawned.delete(proc);
+  return { ...exit, stderr, stdout };
+}
+
+/** Kills anything still running that these helpers started (afterAll safety net). */
+export async function killAll(): Promise<void> {
+  await Promise.all(
+    [...spawned].map(
+      (proc) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          proc.once("exit", () => resolve());
+          proc.kill("SIGKILL");
+        }),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- raw JSON-RPC over HTTP
+
+export interface RawReply {
+  status: number;
+  headers: Headers;
+  /** The JSON body, or the first JSON-RPC message of an SSE body; undefined when empty. */
+  body: any;
+  text: string;
+}
+
+export const initializeRequest = (id: number | string = 1) => ({
+  jsonrpc: "2.0",
+  id,
+  method: "initialize",
+  params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: "http-tests", version: "0.0.0" } },
+});
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RawReply> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return reply(res);
+}
+
+export async function reply(res: Response): Promise<RawReply> {
+  const text = await res.text();
+  let body: any;
+  if ((res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    const data = text.split("\n").find((line) => line.startsWith("data: "));
+    body = data ? JSON.parse(data.slice(6)) : undefined;
+  } else if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+/** A request through node:http, which (unlike fetch) lets a test set any Host header. */
+export function rawRequest(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method, headers }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => {
+        let parsed: any;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = text;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The JSON-RPC error body every refusal of the transport has (message: a string or a matcher). */
+export const rpcError = (code: number, message: unknown) => ({ jsonrpc: "2.0", error: { code, message }, id: null });
+
+/** initialize + notifications/initialized by hand; returns the session id. */
+export async function openSession(url: string, headers: Record<string, string> = {}): Promise<string> {
+  const init = await post(url, initializeRequest(), headers);
+  if (init.status !== 200) throw new Error(`initialize: HTTP ${init.status} ${init.text}`);
+  const session = init.headers.get("mcp-session-id");
+  if (!session) throw new Error("initialize: no mcp-session-id");
+  const note = await post(url, { jsonrpc: "2.0", method: "notifications/initialized" }, { ...headers, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
+  if (note.status !== 202) throw new Error(`notifications/initialized: HTTP ${note.status} ${note.text}`);
+  return session;
+}
+
+/** A tools/call by hand on a session (or stateless when session is undefined). */
+export function callToolRaw(url: string, session: string | undefined, name: string, args: Record<string, unknown>, headers: Record<string, string> = {}, id = 2): Promise<RawReply> {
+  return post(
+    url,
+    { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } },
+    { ...headers, "mcp-protocol-version": PROTOCOL_VERSION, ...(session ? { "mcp-session-id": session } : {}) },
+  );
+}
+
+// ---------------------------------------------------------------- the SDK's client
+
+export interface McpClient {
+  client: Client;
+  transport: StreamableHTTPClientTransport;
+  call(name: string, args?: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: Record<string, any> | undefined }>;
+  close(): Promise<void>;
+}
+
+export async function connectClient(url: string, headers: Record<string, string> = {}): Promise<McpClient> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+  const client = new Client({ name: "http-tests", version: "0.0.0" });
+  await client.connect(transport);
+  return {
+    client,
+    transport,
+    async call(name, args = {}) {
+      const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      const first = raw.content[0] as { text?: string } | undefined;
+      return { isError: Boolean(raw.isError), text: first?.text ?? "", data: raw.structuredContent as Record<string, any> | undefined };
+    },
+    close: () => client.close().catch(() => undefined),
+  };
+}
+
+// ---------------------------------------------------------------- upstream recorder
+
+export interface RecordingProxy {
+  url: string;
+  /** Headers of every request that reached the proxy, in order. */
+  seen: { method: string; path: string; headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+/** A node:http proxy in front of the sandbox that records each request's headers and forwards it. */
+export async function recordingProxy(sandbox: Sandbox): Promise<RecordingProxy> {
+  const target = new URL(sandbox.url);
+  const seen: RecordingProxy["seen"] = [];
+  const server: Server = createHttpServer((req, res) => {
+    seen.push({ method: req.method ?? "", path: req.url ?? "", headers: { ...req.headers } });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+// ---------------------------------------------------------------- redis-server
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once("error", () => done(false));
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
+  });
+}
+
+export interface RedisProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A real redis-server of this test's own on a free loopback port; never skipped when missing. */
+export async function startRedis(): Promise<RedisProcess> {
+  if (!onPath("redis-server")) {
+    throw new Error("redis-server is not on PATH: these tests need a real Redis (apt-get install redis-server); they are never skipped");
+  }
+  const port = await freePort();
+  let output = "";
+  let exited: string | undefined;
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  spawned.add(proc);
+  proc.stdout?.on("data", (c) => (output += c));
+  proc.stderr?.on("data", (c) => (output += c));
+  proc.once("exit", (code, signal) => {
+    spawned.delete(proc);
+    exited = `exited (${code ?? signal})`;
+  });
+  for (let tries = 0; tries < 100 && !exited; tries++) {
+    if (await ping(port)) {
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        stop: async () => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return;
+          const exit = new Promise((resolve) => proc.once("exit", resolve));
+          proc.kill("SIGTERM");
+          await exit;
+        },
+      };
+    }
+    await sleep(100);
+  }
+  proc.kill("SIGKILL");
+  throw new Error(`redis-server on port ${port} did not answer PING${exited ? `; it ${exited}` : " within 10 s"}:\n${output}`);
+}
+
+// ---------------------------------------------------------------- the server's clock
+
+/**
+ * Moves the spawned server's clock and shortens its 60-second housekeeping interval, through a
+ * module preloaded with NODE_OPTIONS=--import (a data: URL, so no file outside test/http/):
+ * Date.now gains the offset written to a temp file; setInterval(fn, 60000) runs every 200 ms.
+ */
+export function serverClock(): { env: Record<string, string>; advance(ms: number): void; reset(): void } {
+  const file = join(mkdtempSync(join(tmpdir(), "http-clock-")), "offset");
+  writeFileSync(file, "0");
+  let offset = 0;
+  const source = `
+import { readFileSync } from "node:fs";
+const file = process.env.HTTP_TEST_CLOCK_FILE;
+const realNow = Date.now.bind(Date);
+Date.now = () => { let o = 0; try { o = Number(readFileSync(file, "utf8")) || 0; } catch {} return realNow() + o; };
+const realSetInterval = globalThis.setInterval;
+globalThis.setInterval = (fn, ms, ...rest) => realSetInterval(fn, ms === 60000 ? 200 : ms, ...rest);
+`;
+  const shim = `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`;
+  return {
+    env: { NODE_OPTIONS: `--import=${shim}`, HTTP_TEST_CLOCK_FILE: file },
+    advance(ms) {
+      offset += ms;
+      writeFileSync(file, String(offset));
+    },
+    reset() {
+      offset = 0;
+      writeFileSync(file, "0");
+    },
+  };
+}

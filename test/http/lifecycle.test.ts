@@ -1,0 +1,105 @@
+// Starting and stopping the HTTP server: the unauthenticated sandbox refuses a non-loopback host,
+// and SIGTERM lets in-flight calls finish before the process exits 0.
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectClient, initializeRequest, killAll, newSandbox, openSession, post, PROTOCOL_VERSION, runToExit, SANDBOX_KEY, SEED_IDS, startHttpServer, type Sandbox,
+} from "./helpers.js";
+
+afterAll(() => killAll());
+
+/** stderr without pino's JSON log lines. */
+const plainLines = (stderr: string) => stderr.split("\n").filter((line) => line !== "" && !line.startsWith("{"));
+
+describe("non-loopback hosts", () => {
+  it("--sandbox --transport http --host 0.0.0.0 exits non-zero with a one-line error", async () => {
+    const r = await runToExit(["--sandbox", "--transport", "http", "--host", "0.0.0.0", "--port", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.signal).toBeNull();
+    expect(plainLines(r.stderr)).toEqual([
+      "revcent-mcp: refusing to serve the sandbox without authentication on 0.0.0.0: use a loopback host, or set MCP_AUTH_TOKENS.",
+    ]);
+    expect(r.stderr).not.toContain("serving MCP at");
+    expect(r.stdout).toBe("");
+  });
+
+  it("the same with MCP_AUTH_TOKENS set starts, and demands the token", async () => {
+    const s = await startHttpServer(["--sandbox", "--host", "0.0.0.0"], { MCP_AUTH_TOKENS: "tok-wild" });
+    try {
+      expect(s.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/mcp$/);
+      const url = `http://127.0.0.1:${s.port}/mcp`;
+      expect((await post(url, initializeRequest())).status).toBe(401);
+      const ok = await post(url, initializeRequest(), { authorization: "Bearer tok-wild" });
+      expect(ok.status).toBe(200);
+      expect(ok.body.result.serverInfo.name).toBe("revcent-mcp");
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
+describe("graceful shutdown", () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await newSandbox();
+  });
+  afterAll(() => sandbox?.close());
+
+  it("SIGTERM during a slow tool call: the call completes, new requests are refused, exit 0", async () => {
+    sandbox.faults.clear();
+    sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault: { kind: "latency", ms: 1500 } });
+    const s = await startHttpServer(["--api-url", sandbox.url]);
+    const c = await connectClient(s.url, { "x-api-key": SANDBOX_KEY });
+    try {
+      const pending = c.call("GetCustomer", { customer_id: SEED_IDS.customer });
+      while (!sandbox.faults.hits.some((h) => h.operationId === "GetCustomer")) await sleep(20);
+      s.proc.kill("SIGTERM");
+      await sleep(200);
+      // no new work once shutting down: refused (503) or no longer listening
+      const late = await post(s.url, initializeRequest(), { "x-api-key": SANDBOX_KEY }).catch(() => "refused" as const);
+      expect(late === "refused" || late.status === 503).toBe(true);
+      const r = await pending;
+      expect(r.isError, r.text).toBe(false);
+      expect(r.data).toMatchObject({ id: SEED_IDS.customer, email: "jane.doe@example.com" });
+      expect(await s.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await c.close();
+      await s.stop();
+      sandbox.faults.clear();
+    }
+  }, 20_000);
+
+  it("SIGTERM with no request open exits 0 at once", async () => {
+    const s = await startHttpServer(["--api-url", sandbox.url]);
+    try {
+      const session = await openSession(s.url, { "x-api-key": SANDBOX_KEY });
+      expect((await post(s.url, { jsonrpc: "2.0", id: 2, method: "tools/list" }, { "x-api-key": SANDBOX_KEY, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION })).status).toBe(200);
+      const start = Date.now();
+      s.proc.kill("SIGTERM");
+      expect(await s.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - start).toBeLessThan(3000);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  // BUG: src/transports/http.ts counts every open /mcp response in `inFlight`, including a
+  // session's standalone GET SSE stream, which the SDK client opens after initialize and keeps open.
+  // close() then waits its full 10 s deadline for "in-flight calls" although none is running.
+  it("SIGTERM with an idle SDK client connected (its GET stream open) exits 0 within 3 s", async () => {
+    const s = await startHttpServer(["--api-url", sandbox.url]);
+    const c = await connectClient(s.url, { "x-api-key": SANDBOX_KEY });
+    try {
+      expect((await c.client.listTools()).tools.length).toBeGreaterThan(0);
+      await sleep(300); // the client's GET stream is open by now
+      const start = Date.now();
+      s.proc.kill("SIGTERM");
+      const exit = await Promise.race([s.exited, sleep(3000).then(() => "still running after 3 s" as const)]);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(Date.now() - start).toBeLessThan(3000);
+    } finally {
+      await c.close();
+      await s.stop();
+    }
+  });
+});
