@@ -4,8 +4,7 @@
 // Bounded: each session makes CALLS calls; nothing but loopback is contacted.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Agent, request } from "undici";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 50);
 const CALLS = Number(process.env.BENCH_SESSION_CALLS ?? 40);
@@ -50,30 +49,32 @@ export async function measureHttp(root) {
 
 async function measureOne(subject) {
   const { child, url } = await start(subject.args, subject.env);
-  const connect = (u) => connectTo(u, subject.headers);
+  // A lean load client (raw JSON-RPC over HTTP, one keep-alive agent): the SDK client's own result
+  // validation would make the load generator, not the server, the bottleneck on two cores.
+  const agent = new Agent({ connections: SESSIONS + 10 });
+  const connect = () => openSession(url, subject.headers ?? {}, agent);
   try {
-    const clients = await Promise.all(Array.from({ length: SESSIONS }, () => connect(url)));
-    for (const c of clients) await c.callTool({ name: subject.tool, arguments: subject.toolArgs }); // warm-up
+    const sessions = await Promise.all(Array.from({ length: SESSIONS }, connect));
+    const call = (session, id) => session.post({ jsonrpc: "2.0", id, method: "tools/call", params: { name: subject.tool, arguments: subject.toolArgs } });
+    for (const session of sessions) await call(session, 1); // warm-up
     const latencies = [];
     const started = performance.now();
-    await Promise.all(clients.map(async (c) => {
+    await Promise.all(sessions.map(async (session) => {
       for (let i = 0; i < CALLS; i++) {
         const t = performance.now();
-        const r = await c.callTool({ name: subject.tool, arguments: subject.toolArgs });
-        if (r.isError) throw new Error(`tool error: ${JSON.stringify(r.content)}`);
+        const answer = await call(session, i + 2);
+        if (!answer.includes('"result"') || answer.includes('"isError":true')) throw new Error(`tool call failed: ${answer.slice(0, 300)}`);
         latencies.push(performance.now() - t);
       }
     }));
     const seconds = (performance.now() - started) / 1000;
-    await Promise.all(clients.map((c) => c.close()));
 
     await new Promise((r) => setTimeout(r, 300));
     const before = rssKb(child.pid);
-    const idle = [];
-    for (let i = 0; i < IDLE_SESSIONS; i += 50) idle.push(...(await Promise.all(Array.from({ length: Math.min(50, IDLE_SESSIONS - i) }, () => connect(url)))));
+    for (let i = 0; i < IDLE_SESSIONS; i += 50) await Promise.all(Array.from({ length: Math.min(50, IDLE_SESSIONS - i) }, connect));
     await new Promise((r) => setTimeout(r, 300));
     const after = rssKb(child.pid);
-    await Promise.all(idle.map((c) => c.close()));
+    await agent.close();
 
     latencies.sort((a, b) => a - b);
     return {
@@ -87,10 +88,18 @@ async function measureOne(subject) {
   }
 }
 
-async function connectTo(url, headers = {}) {
-  const client = new Client({ name: "bench", version: "0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-  return client;
+/** initialize + initialized, then a post() that sends one message on the session and returns the answer's text. */
+async function openSession(url, headers, agent) {
+  const base = { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers };
+  const send = async (message, sessionId) => {
+    const res = await request(url, { method: "POST", dispatcher: agent, headers: sessionId ? { ...base, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" } : base, body: JSON.stringify(message) });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    return { sessionId: res.headers["mcp-session-id"], text };
+  };
+  const init = await send({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } } });
+  await send({ jsonrpc: "2.0", method: "notifications/initialized" }, init.sessionId);
+  return { post: async (message) => (await send(message, init.sessionId)).text };
 }
 
 function start(args, env) {

@@ -6,11 +6,23 @@ import type { Operation } from "../tools/operation.js";
 import { maskCardNumbers } from "./card-numbers.js";
 import { stripInvisible } from "./text.js";
 
+// Cheap tests that let most strings skip the full passes: hidden characters are never ASCII, and
+// a card number needs 13 digits with at most separators between them.
+const NON_ASCII = /[^\x00-\x7f]/;
+const MAYBE_CARD = /\d(?:[^\dA-Za-z]{0,3}\d){12}/;
+
+function cleanText(text: string): string {
+  const visible = NON_ASCII.test(text) ? stripInvisible(text) : text;
+  return MAYBE_CARD.test(visible) ? maskCardNumbers(visible) : visible;
+}
+
 export class ResultHygiene {
   /** Toolsets that hold credentials: some operation has a secret field or takes a secure form. */
   private readonly credentialToolsets = new Set<string>();
   /** Names of the fields that carry credentials anywhere (a gateway's `fields`, an integration's `third_party_credentials`). */
   private readonly credentialKeys = new Set<string>();
+  /** Result keys repeat endlessly; whether one names a secret is decided once (bounded). */
+  private readonly secretKey = new Map<string, boolean>();
 
   constructor(operations: Iterable<Operation>) {
     for (const op of operations) {
@@ -24,16 +36,25 @@ export class ResultHygiene {
     // RevCent may return credentials under the same names in every toolset that holds them.
     const extra = this.credentialToolsets.has(op.toolset) ? this.credentialKeys : undefined;
     const walk = (value: unknown): unknown => {
-      if (typeof value === "string") return maskCardNumbers(stripInvisible(value));
+      if (typeof value === "string") return cleanText(value);
       if (Array.isArray(value)) return value.map(walk);
       if (typeof value !== "object" || value === null) return value;
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(value)) {
-        if (isSecretName(key) || extra?.has(key)) continue;
-        out[stripInvisible(key)] = walk(child);
+        if (this.isSecretKey(key) || extra?.has(key)) continue;
+        out[NON_ASCII.test(key) ? stripInvisible(key) : key] = walk(child);
       }
       return out;
     };
     return walk(body);
+  }
+
+  private isSecretKey(key: string): boolean {
+    let secret = this.secretKey.get(key);
+    if (secret === undefined) {
+      secret = isSecretName(key);
+      if (this.secretKey.size < 10_000) this.secretKey.set(key, secret);
+    }
+    return secret;
   }
 }

@@ -11,8 +11,9 @@ export interface Item {
 
 export type Settings = Record<string, unknown>;
 
+/** Items are plain JSON data; a JSON round trip copies them faster than structuredClone. */
 function clone<T>(value: T): T {
-  return structuredClone(value);
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
 export class Collection {
