@@ -1,10 +1,7 @@
 // The Redis guard store against a real redis-server that this file starts on a free loopback port
 // (never a system service, never a mock): the same behaviours as MemoryGuardStore, shared between
 // instances, and atomic under parallel attempts. Without redis-server on PATH the file fails.
-import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { createConnection, createServer } from "node:net";
-import { delimiter, join } from "node:path";
+import { freePort, startRedisServer, type RedisServer } from "./helpers/redis-server.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -15,47 +12,10 @@ const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-let server: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 let port = 0;
 let url = "";
 const clients: Redis[] = [];
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** One raw PING; true on +PONG. */
-function ping(p: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port: p });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
-  });
-}
 
 function client(): Redis {
   const made = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
@@ -64,33 +24,14 @@ function client(): Redis {
 }
 
 beforeAll(async () => {
-  if (!onPath("redis-server")) {
-    throw new Error("redis-server is not on PATH: these tests need a real Redis (apt-get install redis-server); they are never skipped");
-  }
-  port = await freePort();
-  url = `redis://127.0.0.1:${port}`;
-  let output = "";
-  let exited: string | undefined;
-  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout?.on("data", (chunk) => (output += chunk));
-  server.stderr?.on("data", (chunk) => (output += chunk));
-  server.once("exit", (code, signal) => (exited = `exited (${code ?? signal})`));
-  server.once("error", (error) => (exited = error.message));
-  for (let tries = 0; tries < 100; tries++) {
-    if (exited) break;
-    if (await ping(port)) return;
-    await sleep(100);
-  }
-  throw new Error(`redis-server on port ${port} did not answer PING${exited ? `; it ${exited}` : " within 10 s"}:\n${output}`);
+  redis = await startRedisServer();
+  port = redis.port;
+  url = redis.url;
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exit = new Promise((resolve) => server!.once("exit", resolve));
-    server.kill("SIGTERM");
-    await exit;
-  }
+  await redis?.stop();
 });
 
 beforeEach(async () => {

@@ -2,6 +2,7 @@
 // --transport http --port 0 and read its real URL from stderr; raw JSON-RPC POSTs for abuse cases;
 // the SDK's own client for normal flows; a real redis-server on a free port; a recording proxy in
 // front of the sandbox. Nothing of the product is mocked.
+import { freePort, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { accessSync, appendFileSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -286,79 +287,14 @@ export async function recordingProxy(sandbox: Sandbox): Promise<RecordingProxy> 
 
 // ---------------------------------------------------------------- redis-server
 
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+export type RedisProcess = Pick<RedisServer, "url" | "stop">;
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
-  });
-}
-
-export interface RedisProcess {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** A real redis-server of this test's own on a free loopback port; never skipped when missing. */
+/** A real redis-server of this test's own; killed with the other spawned processes. */
 export async function startRedis(): Promise<RedisProcess> {
-  if (!onPath("redis-server")) {
-    throw new Error("redis-server is not on PATH: these tests need a real Redis (apt-get install redis-server); they are never skipped");
-  }
-  const port = await freePort();
-  let output = "";
-  let exited: string | undefined;
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  spawned.add(proc);
-  proc.stdout?.on("data", (c) => (output += c));
-  proc.stderr?.on("data", (c) => (output += c));
-  proc.once("exit", (code, signal) => {
-    spawned.delete(proc);
-    exited = `exited (${code ?? signal})`;
-  });
-  for (let tries = 0; tries < 100 && !exited; tries++) {
-    if (await ping(port)) {
-      return {
-        url: `redis://127.0.0.1:${port}`,
-        stop: async () => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return;
-          const exit = new Promise((resolve) => proc.once("exit", resolve));
-          proc.kill("SIGTERM");
-          await exit;
-        },
-      };
-    }
-    await sleep(100);
-  }
-  proc.kill("SIGKILL");
-  throw new Error(`redis-server on port ${port} did not answer PING${exited ? `; it ${exited}` : " within 10 s"}:\n${output}`);
+  const redis = await startRedisServer();
+  spawned.add(redis.process);
+  redis.process.once("exit", () => spawned.delete(redis.process));
+  return redis;
 }
 
 // ---------------------------------------------------------------- the server's clock
