@@ -37,13 +37,10 @@ export function toolFor(op: Operation): Tool {
     title: op.title,
     description: op.description,
     inputSchema: op.inputSchema as Tool["inputSchema"],
-    annotations: {
-      title: op.title,
-      readOnlyHint: op.readOnly,
-      destructiveHint: op.destructive,
-      idempotentHint: op.idempotent,
-      openWorldHint: true,
-    },
+    // The MCP spec gives destructive and idempotent hints meaning only for tools that write.
+    annotations: op.readOnly
+      ? { readOnlyHint: true, openWorldHint: true }
+      : { readOnlyHint: false, destructiveHint: op.destructive, idempotentHint: op.idempotent, openWorldHint: true },
   };
   if (op.outputSchema) tool.outputSchema = op.outputSchema as Tool["outputSchema"];
   return tool;

@@ -244,9 +244,13 @@ function stripSecrets(
   return result;
 }
 
+/** Number formats that tell a model nothing the type does not (every tools/list costs context). */
+const SIZE_FORMATS = new Set(["int32", "int64", "float", "double"]);
+
 /**
- * A JSON Schema for clients: references inlined, our x-* marks and examples dropped (they cost
- * context and mean nothing to a model), everything else kept as the spec says.
+ * A JSON Schema for clients: references inlined; our x-* marks, examples, nested titles and size
+ * formats dropped (they cost context and mean nothing to a model); everything else kept as the
+ * spec says.
  */
 function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0): JsonSchema {
   const s = deref(schema);
@@ -254,6 +258,7 @@ function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0)
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(s)) {
     if (key.startsWith("x-") || key === "example" || key === "examples" || key === "$ref") continue;
+    if ((key === "title" && depth > 0) || (key === "format" && SIZE_FORMATS.has(value as string))) continue;
     if (key === "properties" && isObject(value)) {
       out.properties = Object.fromEntries(
         Object.entries(value).map(([name, sub]) => [name, cleanSchema(sub, deref, depth + 1)]),
@@ -272,12 +277,14 @@ function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0)
 /**
  * An output schema that describes the answer without forbidding more: clients reject a result
  * that breaks a tool's outputSchema, so one field RevCent adds to a response must not turn every
- * call into an error. Types, enums and required fields stay.
+ * call into an error. Types, enums and required fields stay; prose goes (it is for validation and
+ * structure, and every tools/list pays for it).
  */
 function tolerant(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "additionalProperties" && value === false) continue;
+    if (key === "description" || key === "title") continue;
     if (key === "properties" && isObject(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tolerant(v as JsonSchema)]));
     } else if ((key === "items" || key === "additionalProperties") && isObject(value)) {
