@@ -2,18 +2,17 @@
 // --transport http --port 0 and read its real URL from stderr; raw JSON-RPC POSTs for abuse cases;
 // the SDK's own client for normal flows; a real redis-server on a free port; a recording proxy in
 // front of the sandbox. Nothing of the product is mocked.
-import { freePort, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { accessSync, appendFileSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import { createConnection, createServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
 
