@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 
 export type Profile = "operator" | "readonly" | "support";
-export type ToolsMode = "static";
+export type ToolsMode = "static" | "dynamic";
 export type Transport = "stdio" | "http";
 
 export interface Config {
@@ -57,7 +57,7 @@ export const SANDBOX_API_KEY = "sandbox-key";
 
 const PROFILES: readonly Profile[] = ["operator", "readonly", "support"];
 const GUARDS = ["verification", "off"] as const;
-const TOOLS_MODES: readonly ToolsMode[] = ["static"];
+const TOOLS_MODES: readonly ToolsMode[] = ["static", "dynamic"];
 const TRANSPORTS: readonly Transport[] = ["stdio", "http"];
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
@@ -170,7 +170,7 @@ Flags (environment variable in brackets):
   --read-only            only operations that change nothing [REVCENT_READ_ONLY]
   --guard MODE           verification | off [REVCENT_GUARD] (verification in support, else off)
   --allow-card-data      accept card numbers in arguments; PCI-scoped deployments only [REVCENT_ALLOW_CARD_DATA]
-  --tools-mode MODE      static [REVCENT_TOOLS_MODE] (static)
+  --tools-mode MODE      static | dynamic (3 discovery tools) [REVCENT_TOOLS_MODE] (static)
   --transport NAME       stdio | http [MCP_TRANSPORT] (stdio)
   --port N, --host H     listen address [PORT, HOST] (3000 for http, 4010 for sandbox; 127.0.0.1)
   --stateless            http without protocol sessions [MCP_STATELESS]

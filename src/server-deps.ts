@@ -16,7 +16,7 @@ import { ToolCatalog } from "./tools/catalog.js";
 import type { Operation } from "./tools/operation.js";
 import { Validators } from "./tools/validation.js";
 
-export type DepsConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard" | "allowCardData" | "requestTimeoutMs">;
+export type DepsConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard" | "allowCardData" | "requestTimeoutMs" | "toolsMode">;
 
 export interface SharedState {
   guardStore?: GuardStore;
@@ -47,7 +47,7 @@ export class SharedServerParts {
     shared: SharedState = {},
   ) {
     this.policy = Policy.fromConfig(config, operations);
-    this.catalog = new ToolCatalog(operations, this.policy, config.guard);
+    this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode);
     this.hygiene = new ResultHygiene(operations);
     this.byId = new Map(operations.map((op) => [op.id, op]));
     this.pool = new UpstreamPool(new URL(apiUrl).origin, { connections: 16, timeoutMs: config.requestTimeoutMs });

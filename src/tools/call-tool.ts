@@ -8,7 +8,8 @@ import type { RevCentClient } from "../client/revcent-client.js";
 import { findCardNumbers, maskCardNumbers } from "../guard/card-numbers.js";
 import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
 import type { ResultHygiene } from "../guard/hygiene.js";
-import type { ToolCatalog } from "./catalog.js";
+import { toolFor, type ToolCatalog } from "./catalog.js";
+import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
 import { isCardFieldName, isSecretName } from "./openapi.js";
 import type { Operation } from "./operation.js";
 import type { Validators } from "./validation.js";
@@ -36,6 +37,20 @@ export async function callTool(
   signal?: AbortSignal,
 ): Promise<CallToolResult> {
   if (name === VERIFY_TOOL && deps.guard) return verifyCustomer(deps, deps.guard, caller, rawArgs, signal);
+  if (deps.catalog.mode === "dynamic") {
+    if (name === SEARCH_OPERATIONS || name === DESCRIBE_OPERATION) return discover(deps.catalog, name, rawArgs);
+    if (name === CALL_OPERATION) {
+      const parsed = callInput.safeParse(rawArgs ?? {});
+      if (!parsed.success) return errorResult(invalid(CALL_OPERATION, parsed.error));
+      const { operation } = parsed.data;
+      // Operations only: the discovery tools are not operations, so CallOperation cannot recurse.
+      if (operation === SEARCH_OPERATIONS || operation === DESCRIBE_OPERATION || operation === CALL_OPERATION) {
+        return errorResult(new RevCentError("operation_not_allowed", `${operation} is not an operation; use SearchOperations to find one.`));
+      }
+      // The same path a static tool takes: validation, guard, policy, client, hygiene.
+      return callTool(deps, caller, operation, parsed.data.arguments, signal);
+    }
+  }
   const op = deps.catalog.get(name);
   if (!op) {
     return errorResult(new RevCentError("operation_not_allowed", `No tool named ${name} is available in this session.`));
@@ -52,6 +67,30 @@ export async function callTool(
     }
     throw err;
   }
+}
+
+/** SearchOperations and DescribeOperation: answers from the session's own catalog, no upstream call. */
+function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, unknown> | undefined): CallToolResult {
+  if (name === SEARCH_OPERATIONS) {
+    const parsed = searchInput.safeParse(rawArgs ?? {});
+    if (!parsed.success) return errorResult(invalid(name, parsed.error));
+    const hits = searchOperations(catalog, parsed.data.query, parsed.data.toolset);
+    const text = hits.length ? hits.map(searchLine).join("\n") : "No operation matches; try other words, or no toolset filter.";
+    return { content: [{ type: "text", text }] };
+  }
+  const parsed = describeInput.safeParse(rawArgs ?? {});
+  if (!parsed.success) return errorResult(invalid(name, parsed.error));
+  const op = catalog.get(parsed.data.operation);
+  if (!op) return errorResult(new RevCentError("operation_not_allowed", `No operation named ${parsed.data.operation} is available in this session; use SearchOperations.`));
+  const { name: operation, description, inputSchema, annotations } = toolFor(op);
+  const described = { operation, description, annotations, inputSchema };
+  return { content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described };
+}
+
+function invalid(tool: string, error: { issues: { path: PropertyKey[]; message: string; code: string; keys?: string[] }[] }): RevCentError {
+  const issue = error.issues[0]!;
+  const field = issue.code === "unrecognized_keys" ? issue.keys?.[0] : issue.path.map(String).join(".");
+  return new RevCentError("invalid_arguments", `Invalid arguments for ${tool}: ${field || "arguments"}: ${issue.message}.`, field ? { field } : {});
 }
 
 async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<CallToolResult> {

@@ -4,21 +4,35 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../client/policy.js";
 import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
+import { DYNAMIC_TOOLS } from "./dynamic.js";
 import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
   private readonly byName: ReadonlyMap<string, Operation>;
 
-  /** With the guard on, every tool accepts a verification handle and VerifyCustomer is listed. */
-  constructor(operations: readonly Operation[], policy: Policy, guarded: boolean) {
+  readonly mode: "static" | "dynamic";
+
+  /**
+   * With the guard on, every tool accepts a verification handle and VerifyCustomer is listed. In
+   * dynamic mode the listed operations are reached through SearchOperations, DescribeOperation and
+   * CallOperation instead of one tool each.
+   */
+  constructor(operations: readonly Operation[], policy: Policy, guarded: boolean, mode: "static" | "dynamic" = "static") {
     const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => (guarded ? withVerificationArgument(op) : op));
+    this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
-    this.tools = [...allowed.map(toolFor), ...(guarded ? [VERIFY_TOOL_DEFINITION] : [])];
+    const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
+    this.tools = mode === "static" ? [...allowed.map(toolFor), ...verify] : [...DYNAMIC_TOOLS, ...verify];
   }
 
+  /** An operation the session may use, by name (in either mode). */
   get(name: string): Operation | undefined {
     return this.byName.get(name);
+  }
+
+  operations(): Operation[] {
+    return [...this.byName.values()];
   }
 }
 

@@ -1,0 +1,100 @@
+// --tools-mode dynamic (design §3): three tools instead of one per operation, for clients with
+// small context or tool-count limits. They reach exactly the operations the session may list,
+// and CallOperation goes through the same validation, guard and policy path as a static tool.
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { ToolCatalog } from "./catalog.js";
+import type { Operation } from "./operation.js";
+
+export const SEARCH_OPERATIONS = "SearchOperations";
+export const DESCRIBE_OPERATION = "DescribeOperation";
+export const CALL_OPERATION = "CallOperation";
+
+export const searchInput = z.strictObject({
+  query: z.string().min(1).max(300).describe("What you want to do, in plain words (e.g. 'refund the shipping on an order')."),
+  toolset: z.string().optional().describe("Only operations of this toolset (e.g. sales, customers)."),
+});
+export const describeInput = z.strictObject({ operation: z.string().min(1).describe("An operation name from SearchOperations.") });
+export const callInput = z.strictObject({
+  operation: z.string().min(1).describe("An operation name from SearchOperations."),
+  arguments: z.record(z.string(), z.unknown()).default({}).describe("The operation's arguments, as DescribeOperation shows them."),
+});
+
+export const DYNAMIC_TOOLS: Tool[] = [
+  {
+    name: SEARCH_OPERATIONS,
+    title: "Search RevCent Operations",
+    description: "Find the RevCent operation for a task. Returns up to 10 operation names, best first, one line each. Then call DescribeOperation for its arguments and CallOperation to run it.",
+    inputSchema: z.toJSONSchema(searchInput) as Tool["inputSchema"],
+    annotations: { readOnlyHint: true, openWorldHint: false },
+  },
+  {
+    name: DESCRIBE_OPERATION,
+    title: "Describe A RevCent Operation",
+    description: "An operation's description, input schema and hints (read-only, destructive).",
+    inputSchema: z.toJSONSchema(describeInput) as Tool["inputSchema"],
+    annotations: { readOnlyHint: true, openWorldHint: false },
+  },
+  {
+    name: CALL_OPERATION,
+    title: "Call A RevCent Operation",
+    description: "Run an operation with its arguments. Operations that DescribeOperation marks destructive move money or cannot be undone: confirm with the user first.",
+    inputSchema: z.toJSONSchema(callInput) as Tool["inputSchema"],
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  },
+];
+
+// Words people use for what the API calls otherwise; each maps to words found in operation text.
+const SYNONYMS: Record<string, string[]> = {
+  order: ["sale"], orders: ["sale"], purchase: ["sale"], buy: ["sale"], charge: ["sale", "transaction"],
+  payment: ["transaction"], payments: ["transaction"], money: ["refund"], back: ["refund"], cancel: ["cancel", "void"],
+  shipping: ["shipment", "shipping"], delivery: ["shipment", "shipping"], tracking: ["shipment", "tracking"], package: ["shipment"],
+  membership: ["subscription"], plan: ["subscription"], recurring: ["subscription"], renewal: ["renew", "renewal"],
+  client: ["customer"], buyer: ["customer"], person: ["customer"], card: ["card"], cards: ["card"],
+  dispute: ["chargeback"], disputes: ["chargeback"], fraud: ["fraud"], block: ["fraud"], tax: ["tax"], taxes: ["tax"],
+  report: ["bigquery", "query"], revenue: ["bigquery", "query"], sql: ["bigquery", "query"], analytics: ["bigquery"],
+  comment: ["note"], email: ["smtp", "email"], find: ["search"], lookup: ["search", "get"], look: ["search", "get"],
+  list: ["get"], show: ["get"], change: ["edit"], update: ["edit", "update"], modify: ["edit"], remove: ["delete", "remove"],
+  pause: ["suspend"], resume: ["activate"], restart: ["activate"], extend: ["extend"], product: ["product"], item: ["product"],
+};
+const STOP = new Set(["a", "an", "the", "to", "of", "on", "for", "in", "my", "an", "and", "or", "with", "by", "from", "i", "want", "need", "please", "their", "his", "her", "this", "that", "it", "is", "be", "all"]);
+
+function words(text: string): string[] {
+  return text
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w && !STOP.has(w))
+    .map((w) => (w.length > 4 && w.endsWith("s") ? w.slice(0, -1) : w));
+}
+
+/** Ranks the listed operations for a task by weighted word overlap: name words count most. */
+export function searchOperations(catalog: ToolCatalog, query: string, toolset?: string, limit = 10): Operation[] {
+  const terms = new Set<string>();
+  for (const w of words(query)) {
+    terms.add(w);
+    for (const s of SYNONYMS[w] ?? []) terms.add(s);
+  }
+  const scored = catalog
+    .operations()
+    .filter((op) => !toolset || op.toolset === toolset)
+    .map((op) => {
+      const name = new Set(words(op.id));
+      const title = new Set(words(op.title));
+      const text = new Set(words(`${op.description} ${op.tag}`));
+      let score = 0;
+      for (const t of terms) score += (name.has(t) ? 3 : 0) + (title.has(t) ? 1 : 0) + (text.has(t) ? 1 : 0);
+      // A list and a search of the same thing tie often; a plain question prefers the search.
+      if (score > 0 && op.id.startsWith("Search")) score += 0.1;
+      return { op, score };
+    })
+    .filter((r) => r.score > 0)
+    .sort((a, b) => b.score - a.score || a.op.id.localeCompare(b.op.id));
+  return scored.slice(0, limit).map((r) => r.op);
+}
+
+export function searchLine(op: Operation): string {
+  const first = op.description.split(/(?<=\.)\s/)[0] ?? op.description;
+  const marks = op.readOnly ? "read" : op.destructive ? "destructive" : "write";
+  return `${op.id} (${marks}): ${first}`;
+}

@@ -1,0 +1,75 @@
+// --tools-mode dynamic through a real MCP client over stdio: three discovery tools that reach the
+// same operations through the same validation, policy and guard path as static tools.
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Tiktoken } from "js-tiktoken/lite";
+import o200k_base from "js-tiktoken/ranks/o200k_base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEED_IDS } from "../../src/sandbox/seed.js";
+import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+
+const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+
+describe("--tools-mode dynamic (operator, all toolsets)", () => {
+  let s: StartedClient;
+  beforeAll(async () => {
+    s = await startStdioClient(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic"]);
+  });
+  afterAll(() => s?.close());
+  const search = async (query: string) => text(await s.client.callTool({ name: "SearchOperations", arguments: { query } })).split("\n").map((l) => l.split(" ")[0]);
+
+  it("lists three tools, well under 1K tokens", async () => {
+    const { tools } = await s.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(["SearchOperations", "DescribeOperation", "CallOperation"]);
+    expect(new Tiktoken(o200k_base).encode(JSON.stringify({ tools })).length).toBeLessThan(1000);
+  });
+
+  it("finds the operation for plain-language tasks in its top 3", async () => {
+    const tasks: [string, string][] = [
+      ["refund the shipping on an order", "RefundShipment"],
+      ["void a sale", "VoidSale"],
+      ["find a customer by their email", "SearchCustomers"],
+      ["cancel a customer's subscription", "CancelSubscription"],
+      ["extend a trial by a week", "ExtendTrial"],
+      ["refund one product from an order", "RefundProductSale"],
+    ];
+    for (const [task, expected] of tasks) expect((await search(task)).slice(0, 3), task).toContain(expected);
+  });
+
+  it("describes an operation with its input schema", async () => {
+    const r = (await s.client.callTool({ name: "DescribeOperation", arguments: { operation: "GetTransactions" } })) as CallToolResult;
+    const d = r.structuredContent as { inputSchema: { properties: Record<string, { items?: { enum?: string[] } }> }; annotations: object };
+    expect(d.inputSchema.properties.status_filter?.items?.enum).toContain("settled");
+    expect(d.annotations).toMatchObject({ readOnlyHint: true });
+  });
+
+  it("calls operations through the same validation as static tools", async () => {
+    const ok = (await s.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } } })) as CallToolResult;
+    expect(ok.isError, text(ok)).toBeFalsy();
+    expect(text(ok)).toContain("jane.doe@example.com");
+    const bad = (await s.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomers", arguments: { date_start: 1, date_end: 2, limit: 0, page: 1 } } })) as CallToolResult;
+    expect(text(bad)).toMatch(/^\[invalid_arguments\] Invalid arguments for GetCustomers: limit/);
+    const none = (await s.client.callTool({ name: "CallOperation", arguments: { operation: "CallOperation", arguments: {} } })) as CallToolResult;
+    expect(text(none)).toMatch(/^\[operation_not_allowed\]/);
+  });
+});
+
+describe("--tools-mode dynamic keeps the policy and the guard", () => {
+  it("read-only: a write is not reachable; support: reads are guarded", async () => {
+    const ro = await startStdioClient(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic", "--read-only"]);
+    try {
+      const r = (await ro.client.callTool({ name: "CallOperation", arguments: { operation: "VoidSale", arguments: { sale_id: SEED_IDS.sale } } })) as CallToolResult;
+      expect(text(r)).toMatch(/^\[operation_not_allowed\] No tool named VoidSale/);
+      expect(text(await ro.client.callTool({ name: "SearchOperations", arguments: { query: "void a sale" } }))).not.toContain("VoidSale");
+    } finally {
+      await ro.close();
+    }
+    const support = await startStdioClient(["--sandbox", "--profile", "support", "--tools-mode", "dynamic"]);
+    try {
+      expect((await support.client.listTools()).tools.map((t) => t.name)).toEqual(["SearchOperations", "DescribeOperation", "CallOperation", "VerifyCustomer"]);
+      const r = (await support.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } } })) as CallToolResult;
+      expect(text(r)).toMatch(/^\[verification_required\]/);
+    } finally {
+      await support.close();
+    }
+  });
+});
