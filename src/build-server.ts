@@ -28,7 +28,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions:
-        "RevCent payments API. Lists need date_start/date_end (unix seconds), limit (1-25) and page. Search operations return ids; fetch details with the matching Get operation. Tools marked destructive move money or cannot be undone: confirm with the user first.",
+        "RevCent payments API. Lists need date_start/date_end (unix seconds), limit (1-25) and page. Search operations return ids; fetch details with the matching Get operation. Tools marked destructive move money or cannot be undone: confirm with the user first. Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
     },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make

@@ -8,7 +8,8 @@ import type { RevCentClient } from "../client/revcent-client.js";
 import { findCardNumbers, maskCardNumbers } from "../guard/card-numbers.js";
 import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
 import type { ResultHygiene } from "../guard/hygiene.js";
-import { toolFor, type ToolCatalog } from "./catalog.js";
+import { RESULT_FILTER_ARGUMENT, toolFor, type ToolCatalog } from "./catalog.js";
+import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "./fields.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
 import { isCardFieldName, isSecretName } from "./openapi.js";
 import type { Operation } from "./operation.js";
@@ -56,10 +57,12 @@ export async function callTool(
     return errorResult(new RevCentError("operation_not_allowed", `No tool named ${name} is available in this session.`));
   }
   try {
-    const args = checkArguments(deps, op, rawArgs ?? {});
+    const { [RESULT_FILTER_ARGUMENT]: fields, ...args } = checkArguments(deps, op, rawArgs ?? {});
+    const filters = fieldFilters(op, fields);
     const execute = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
-    return successResult(deps.hygiene.clean(op, body));
+    const clean = deps.hygiene.clean(op, body);
+    return successResult(filters.length && isObject(clean) ? applyFieldFilters(clean, filters) : clean);
   } catch (err) {
     if (err instanceof RevCentError) {
       deps.logger.info({ operation: op.id, code: err.code, status: err.details.status }, "tool call failed");
@@ -67,6 +70,20 @@ export async function callTool(
     }
     throw err;
   }
+}
+
+/** The `fields` expressions of a read, parsed; a bad one is refused by its index before any call. */
+function fieldFilters(op: Operation, fields: unknown): FieldFilter[] {
+  if (fields === undefined) return [];
+  return (fields as string[]).map((text, i) => {
+    const filter = parseFieldFilter(text);
+    if (typeof filter === "string") throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: fields[${i}]: ${filter}.`, { field: `fields[${i}]` });
+    return filter;
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** SearchOperations and DescribeOperation: answers from the session's own catalog, no upstream call. */

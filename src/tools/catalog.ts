@@ -19,7 +19,10 @@ export class ToolCatalog {
    * CallOperation instead of one tool each.
    */
   constructor(operations: readonly Operation[], policy: Policy, guarded: boolean, mode: "static" | "dynamic" = "static") {
-    const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => (guarded ? withVerificationArgument(op) : op));
+    const allowed = operations
+      .filter((op) => policy.lists(op.id))
+      .map((op) => (op.readOnly ? withResultFilter(op) : op))
+      .map((op) => (guarded ? withVerificationArgument(op) : op));
     this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
@@ -34,6 +37,17 @@ export class ToolCatalog {
   operations(): Operation[] {
     return [...this.byName.values()];
   }
+}
+
+export const RESULT_FILTER_ARGUMENT = "fields";
+
+/** Reads accept `fields`, the documents' filter grammar, to cut their answer down (grammar in the server instructions). */
+function withResultFilter(op: Operation): Operation {
+  const properties = {
+    ...(op.inputSchema.properties as Record<string, JsonSchema>),
+    [RESULT_FILTER_ARGUMENT]: { type: "array", items: { type: "string" }, description: "Result filter, e.g. [\"results.id\",\"-api_call_id\"]." },
+  };
+  return { ...op, inputSchema: { ...op.inputSchema, properties } };
 }
 
 /** Guarded tools accept the handle VerifyCustomer returns, for transports without sessions. */

@@ -284,7 +284,8 @@ function tolerant(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "additionalProperties" && value === false) continue;
-    if (key === "description" || key === "title") continue;
+    // Prose goes; so does `required`: a `fields` filter may leave any field out of a result.
+    if (key === "description" || key === "title" || key === "required") continue;
     if (key === "properties" && isObject(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tolerant(v as JsonSchema)]));
     } else if ((key === "items" || key === "additionalProperties") && isObject(value)) {

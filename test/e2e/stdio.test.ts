@@ -91,6 +91,22 @@ describe("stdio server with --sandbox --toolsets all", () => {
     expect(note.isError, text(note)).toBeFalsy();
   });
 
+  it("fields cuts a read's answer down with the documents' grammar, and a bad expression is named", async () => {
+    const args = { date_start: now() - 80 * DAY, date_end: now(), limit: 25, page: 1 };
+    const r = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["-api_call_id", "-api_call_unix", "results.id", "results.email", "results.email=jane.doe@example.com"] } })) as CallToolResult;
+    expect(r.isError, text(r)).toBeFalsy();
+    const data = r.structuredContent as { results: Record<string, unknown>[]; api_call_id?: string; current_page: number };
+    expect(data.results).toEqual([{ id: SEED_IDS.customer, email: "jane.doe@example.com" }]);
+    expect(data.api_call_id).toBeUndefined();
+    expect(data.current_page).toBe(1);
+    // A tool with an outputSchema still validates when fields leave most of it out.
+    const tx = (await s.client.callTool({ name: "GetTransactions", arguments: { ...args, fields: ["results.id", "results.amount"] } })) as CallToolResult;
+    expect(tx.isError, text(tx)).toBeFalsy();
+    for (const item of (tx.structuredContent as { results: object[] }).results) expect(Object.keys(item).sort()).toEqual(["amount", "id"]);
+    const bad = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["results.id", "=oops"] } })) as CallToolResult;
+    expect(text(bad)).toMatch(/^\[invalid_arguments\] Invalid arguments for GetCustomers: fields\[1\]: "=oops" names no field/);
+  });
+
   it("limit 0 is refused with a message naming limit, before any request", async () => {
     const r = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - DAY, date_end: now(), limit: 0, page: 1 } })) as CallToolResult;
     expect(r.isError).toBe(true);

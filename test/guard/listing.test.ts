@@ -113,7 +113,7 @@ describe("closed schemas", () => {
     try {
       const r = await bot.call("GetCustomer", { customer_id: JANE.id, verified: true });
       expect(r.isError).toBe(true);
-      expect(r.text).toBe("[invalid_arguments] Invalid arguments for GetCustomer: unknown argument verified; allowed: customer_id, verification. (field: verified)");
+      expect(r.text).toBe("[invalid_arguments] Invalid arguments for GetCustomer: unknown argument verified; allowed: customer_id, fields, verification. (field: verified)");
       expect(r.text).not.toContain(JANE.email);
       expect(hits()).toEqual([]);
     } finally {
