@@ -45,7 +45,7 @@ export const RESULT_FILTER_ARGUMENT = "fields";
 function withResultFilter(op: Operation): Operation {
   const properties = {
     ...(op.inputSchema.properties as Record<string, JsonSchema>),
-    [RESULT_FILTER_ARGUMENT]: { type: "array", items: { type: "string" }, description: "Result filter, e.g. [\"results.id\",\"-api_call_id\"]." },
+    [RESULT_FILTER_ARGUMENT]: { type: "array", items: { type: "string" }, description: "Result filter." },
   };
   return { ...op, inputSchema: { ...op.inputSchema, properties } };
 }
