@@ -167,7 +167,11 @@ describe("D13: connection refused", () => {
       const r = (await dead.client.callTool({ name: "RefundTransaction", arguments: { transaction_id: SEED_IDS.transaction } })) as CallToolResult;
       expect(r.isError).toBe(true);
       expect(text(r)).toBe("[network_error] Could not reach RevCent: connection refused.");
-      const attempts = dead.stderr().split("\n").filter((l) => l.includes('"msg":"revcent call failed"'));
+      // Logs are written asynchronously: wait for the attempt's line, then long enough for a retry's.
+      const failedAttempts = () => dead.stderr().split("\n").filter((l) => l.includes('"msg":"revcent call failed"'));
+      await waitFor(() => failedAttempts().length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const attempts = failedAttempts();
       expect(attempts).toHaveLength(1);
       expect(attempts[0]).toContain('"retry":false');
     } finally {
