@@ -28,7 +28,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions:
-        "RevCent payments API. Lists need date_start/date_end (unix seconds), limit (1-25) and page. Search operations return ids; fetch details with the matching Get operation. Tools marked destructive move money or cannot be undone: confirm with the user first. Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
+        "RevCent payments API. Lists need date_start/date_end (unix seconds), limit (1-25) and page. Search operations return ids; fetch details with the matching Get operation. Tools marked destructive move money or cannot be undone: confirm with the user first. Lists accept all_pages (follow every page, up to max_items, default 100) and split a date range longer than they allow into windows, merged. Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
     },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make
@@ -38,7 +38,10 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const session = options.sessions === "none" ? undefined : (extra.sessionId ?? instanceSession);
-    return callTool(deps, { credential: deps.credential, session }, request.params.name, request.params.arguments, extra.signal);
+    const token = request.params._meta?.progressToken;
+    const progress = token === undefined ? undefined : (done: number, total: number | undefined, message: string) =>
+      extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message } });
+    return callTool(deps, { credential: deps.credential, session }, request.params.name, request.params.arguments, extra.signal, progress);
   });
   return server;
 }

@@ -10,6 +10,7 @@ import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../gu
 import type { ResultHygiene } from "../guard/hygiene.js";
 import { RESULT_FILTER_ARGUMENT, toolFor, type ToolCatalog } from "./catalog.js";
 import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "./fields.js";
+import { fetchList, pages, type Progress } from "./paging.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
 import { isCardFieldName, isSecretName } from "./openapi.js";
 import type { Operation } from "./operation.js";
@@ -36,6 +37,7 @@ export async function callTool(
   name: string,
   rawArgs: Record<string, unknown> | undefined,
   signal?: AbortSignal,
+  progress?: Progress,
 ): Promise<CallToolResult> {
   if (name === VERIFY_TOOL && deps.guard) return verifyCustomer(deps, deps.guard, caller, rawArgs, signal);
   if (deps.catalog.mode === "dynamic") {
@@ -49,7 +51,7 @@ export async function callTool(
         return errorResult(new RevCentError("operation_not_allowed", `${operation} is not an operation; use SearchOperations to find one.`));
       }
       // The same path a static tool takes: validation, guard, policy, client, hygiene.
-      return callTool(deps, caller, operation, parsed.data.arguments, signal);
+      return callTool(deps, caller, operation, parsed.data.arguments, signal, progress);
     }
   }
   const op = deps.catalog.get(name);
@@ -59,7 +61,8 @@ export async function callTool(
   try {
     const { [RESULT_FILTER_ARGUMENT]: fields, ...args } = checkArguments(deps, op, rawArgs ?? {});
     const filters = fieldFilters(op, fields);
-    const execute = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
+    const call = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
+    const execute = pages(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
     const clean = deps.hygiene.clean(op, body);
     return successResult(filters.length && isObject(clean) ? applyFieldFilters(clean, filters) : clean);
@@ -158,7 +161,8 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
   if (end < start) {
     throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: date_end (${end}) is before date_start (${start}).`, { field: "date_end" });
   }
-  if (op.maxRangeDays && end - start > op.maxRangeDays * DAY_SECONDS) {
+  // Lists split longer ranges into windows they allow (paging.ts); only other operations refuse.
+  if (op.maxRangeDays && !pages(op) && end - start > op.maxRangeDays * DAY_SECONDS) {
     throw new RevCentError(
       "invalid_arguments",
       `Invalid arguments for ${op.id}: date_end - date_start spans ${((end - start) / DAY_SECONDS).toFixed(1)} days; at most ${op.maxRangeDays} days are allowed. Split the range into windows of ${op.maxRangeDays} days.`,

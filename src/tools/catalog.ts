@@ -5,6 +5,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../client/policy.js";
 import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
 import { DYNAMIC_TOOLS } from "./dynamic.js";
+import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, pages } from "./paging.js";
 import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
@@ -22,6 +23,7 @@ export class ToolCatalog {
     const allowed = operations
       .filter((op) => policy.lists(op.id))
       .map((op) => (op.readOnly ? withResultFilter(op) : op))
+      .map((op) => (pages(op) ? withPaging(op) : op))
       .map((op) => (guarded ? withVerificationArgument(op) : op));
     this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
@@ -46,6 +48,16 @@ function withResultFilter(op: Operation): Operation {
   const properties = {
     ...(op.inputSchema.properties as Record<string, JsonSchema>),
     [RESULT_FILTER_ARGUMENT]: { type: "array", items: { type: "string" }, description: "Result filter." },
+  };
+  return { ...op, inputSchema: { ...op.inputSchema, properties } };
+}
+
+/** Lists accept all_pages and max_items (explained in the server instructions). */
+function withPaging(op: Operation): Operation {
+  const properties = {
+    ...(op.inputSchema.properties as Record<string, JsonSchema>),
+    [ALL_PAGES_ARGUMENT]: { type: "boolean" },
+    [MAX_ITEMS_ARGUMENT]: { type: "integer", minimum: 1, maximum: 1000 },
   };
   return { ...op, inputSchema: { ...op.inputSchema, properties } };
 }

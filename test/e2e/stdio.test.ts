@@ -113,10 +113,41 @@ describe("stdio server with --sandbox --toolsets all", () => {
     expect(text(r)).toMatch(/^\[invalid_arguments\] .*limit/);
   });
 
-  it("a range longer than the operation allows is refused naming the limit", async () => {
+  it("a range longer than a list allows is split into windows it allows, merged", async () => {
     const r = (await s.client.callTool({ name: "GetAPICalls", arguments: { date_start: now() - 5 * DAY, date_end: now(), limit: 5, page: 1 } })) as CallToolResult;
-    expect(r.isError).toBe(true);
-    expect(text(r)).toContain("at most 2 days");
+    expect(r.isError, text(r)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ date_windows: 3 });
+  });
+
+  it("a 200-day transaction query returns the merged result of three 90-day windows", async () => {
+    const end = now();
+    const merged = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: end - 200 * DAY, date_end: end, limit: 25, page: 1, all_pages: true, max_items: 1000 } })) as CallToolResult;
+    expect(merged.isError, text(merged)).toBeFalsy();
+    const m = merged.structuredContent as { date_windows: number; results: { id: string }[]; total_count: number; truncated: boolean };
+    expect(m.date_windows).toBe(3);
+    expect(m.truncated).toBe(false);
+    // The sandbox seeds everything within the last 60 days: the newest window alone holds it all.
+    const recent = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: end - 20 * DAY - 90 * DAY, date_end: end, limit: 25, page: 1, all_pages: true, max_items: 1000 } })) as CallToolResult;
+    const r = recent.structuredContent as { results: { id: string }[]; total_count: number };
+    expect(m.results.map((t) => t.id).sort()).toEqual(r.results.map((t) => t.id).sort());
+    expect(m.total_count).toBe(r.total_count);
+    expect(m.results.length).toBe(m.total_count);
+  });
+
+  it("all_pages follows pages up to max_items, with progress notifications", async () => {
+    const updates: number[] = [];
+    const r = (await s.client.callTool(
+      { name: "GetCustomers", arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 2, page: 1, all_pages: true, max_items: 5 } },
+      undefined,
+      { onprogress: (p) => updates.push(p.progress) },
+    )) as CallToolResult;
+    expect(r.isError, text(r)).toBeFalsy();
+    const data = r.structuredContent as { results: unknown[]; pages_fetched: number; truncated: boolean; total_count: number };
+    expect(data.total_count).toBeGreaterThan(5);
+    expect(data.results).toHaveLength(5);
+    expect(data.pages_fetched).toBe(3);
+    expect(data.truncated).toBe(true);
+    expect(updates).toEqual([2, 4]);
   });
 
   it("an unknown id returns isError not_found; unknown arguments are named", async () => {
@@ -177,8 +208,9 @@ describe("stdio server on RevCent's official OpenAPI style (--openapi)", () => {
       expect(tools.map((t) => t.name)).toEqual(["GetTransactions"]);
       const r = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 10 * DAY, date_end: now(), limit: 2, page: 1, metadata_filter: [{ name: "a", value: "METADATA_NAME_EXISTS" }] } })) as CallToolResult;
       expect(r.isError, text(r)).toBeFalsy();
-      const tooLong = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 100 * DAY, date_end: now(), limit: 2, page: 1 } })) as CallToolResult;
-      expect(text(tooLong)).toContain("at most 90 days");
+      const split = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 100 * DAY, date_end: now(), limit: 2, page: 1 } })) as CallToolResult;
+      expect(split.isError, text(split)).toBeFalsy();
+      expect(split.structuredContent).toMatchObject({ date_windows: 2 });
     } finally {
       await s.close();
     }

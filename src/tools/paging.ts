@@ -1,0 +1,83 @@
+// Lists beyond one page and one date window: `all_pages` follows pages (bounded by `max_items`,
+// with progress), and a date range longer than the operation allows is split into windows it does
+// allow, whose results are merged. Runs inside the call's executor, so the guard and hygiene see
+// the merged answer once.
+import type { Operation } from "./operation.js";
+
+export const ALL_PAGES_ARGUMENT = "all_pages";
+export const MAX_ITEMS_ARGUMENT = "max_items";
+export const DEFAULT_MAX_ITEMS = 100;
+const DAY = 86_400;
+
+export type Progress = (done: number, total: number | undefined, message: string) => Promise<void>;
+
+/** Whether a list operation pages (it takes `page`): the ones that accept all_pages and max_items. */
+export function pages(op: Operation): boolean {
+  return op.method === "GET" && op.parameters.some((p) => p.name === "page" && p.in === "query");
+}
+
+/** Consecutive windows of at most `maxDays` covering [start, end]. */
+export function dateWindows(start: number, end: number, maxDays: number): { start: number; end: number }[] {
+  const span = maxDays * DAY;
+  const windows = [];
+  for (let from = start; from < end; from += span) windows.push({ start: from, end: Math.min(end, from + span) });
+  return windows.length ? windows : [{ start, end }];
+}
+
+interface Page {
+  results?: unknown[];
+  total_count?: number;
+  total_pages?: number;
+}
+
+export async function fetchList(
+  op: Operation,
+  args: Record<string, unknown>,
+  execute: (args: Record<string, unknown>) => Promise<unknown>,
+  progress?: Progress,
+): Promise<unknown> {
+  const { [ALL_PAGES_ARGUMENT]: allPages, [MAX_ITEMS_ARGUMENT]: maxItemsArg, ...query } = args;
+  const maxItems = typeof maxItemsArg === "number" ? maxItemsArg : DEFAULT_MAX_ITEMS;
+  const start = query.date_start;
+  const end = query.date_end;
+  const windows =
+    op.maxRangeDays && typeof start === "number" && typeof end === "number" && end - start > op.maxRangeDays * DAY
+      ? dateWindows(start, end, op.maxRangeDays)
+      : undefined;
+  if (!allPages && !windows) return execute(query);
+
+  const items: unknown[] = [];
+  let totalCount = 0;
+  let pagesFetched = 0;
+  let truncated = false;
+  let last: Page = {};
+  for (const [w, window] of (windows ?? [undefined]).entries()) {
+    let page = typeof query.page === "number" ? query.page : 1;
+    for (;;) {
+      const body = (await execute(window ? { ...query, date_start: window.start, date_end: window.end, page } : { ...query, page })) as Page;
+      last = body;
+      pagesFetched += 1;
+      if (page === (typeof query.page === "number" ? query.page : 1)) totalCount += body.total_count ?? 0;
+      items.push(...(body.results ?? []));
+      if (items.length >= maxItems) {
+        truncated = items.length > maxItems || page < (body.total_pages ?? page) || w < (windows?.length ?? 1) - 1;
+        break;
+      }
+      await progress?.(items.length, undefined, `${items.length} items, ${pagesFetched} page(s)${windows ? `, window ${w + 1} of ${windows.length}` : ""}`);
+      if (!allPages || page >= (body.total_pages ?? page)) break;
+      page += 1;
+    }
+    if (items.length >= maxItems) break;
+  }
+  return {
+    ...last,
+    results: items.slice(0, maxItems),
+    current_count: Math.min(items.length, maxItems),
+    total_count: totalCount,
+    pages_fetched: pagesFetched,
+    ...(windows ? { date_windows: windows.length } : {}),
+    truncated,
+    current_page: undefined,
+    total_pages: undefined,
+  };
+}
