@@ -20,11 +20,7 @@ export class ToolCatalog {
    * CallOperation instead of one tool each.
    */
   constructor(operations: readonly Operation[], policy: Policy, guarded: boolean, mode: "static" | "dynamic" = "static") {
-    const allowed = operations
-      .filter((op) => policy.lists(op.id))
-      .map((op) => (op.readOnly ? withResultFilter(op) : op))
-      .map((op) => (pages(op) ? withPaging(op) : op))
-      .map((op) => (guarded ? withVerificationArgument(op) : op));
+    const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
     this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
@@ -43,31 +39,21 @@ export class ToolCatalog {
 
 export const RESULT_FILTER_ARGUMENT = "fields";
 
-/** Reads accept `fields`, the documents' filter grammar, to cut their answer down (grammar in the server instructions). */
-function withResultFilter(op: Operation): Operation {
-  const properties = {
-    ...(op.inputSchema.properties as Record<string, JsonSchema>),
-    [RESULT_FILTER_ARGUMENT]: { type: "array", items: { type: "string" }, description: "Result filter." },
-  };
-  return { ...op, inputSchema: { ...op.inputSchema, properties } };
-}
-
-/** Lists accept all_pages and max_items (explained in the server instructions). */
-function withPaging(op: Operation): Operation {
-  const properties = {
-    ...(op.inputSchema.properties as Record<string, JsonSchema>),
-    [ALL_PAGES_ARGUMENT]: { type: "boolean" },
-    [MAX_ITEMS_ARGUMENT]: { type: "integer", minimum: 1, maximum: 1000 },
-  };
-  return { ...op, inputSchema: { ...op.inputSchema, properties } };
-}
-
-/** Guarded tools accept the handle VerifyCustomer returns, for transports without sessions. */
-function withVerificationArgument(op: Operation): Operation {
-  const properties = {
-    ...(op.inputSchema.properties as Record<string, JsonSchema>),
-    [VERIFICATION_ARGUMENT]: { type: "string", description: "The verification handle from VerifyCustomer, if your client has no session." },
-  };
+/**
+ * Arguments the server handles itself, never sent to RevCent: `fields` on reads (the documents'
+ * filter grammar), `all_pages`/`max_items` on lists (both explained in the server instructions),
+ * and the guard's `verification` handle.
+ */
+function withServerArguments(op: Operation, guarded: boolean): Operation {
+  const extra: Record<string, JsonSchema> = {};
+  if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" }, description: "Result filter." };
+  if (pages(op)) {
+    extra[ALL_PAGES_ARGUMENT] = { type: "boolean" };
+    extra[MAX_ITEMS_ARGUMENT] = { type: "integer", minimum: 1, maximum: 1000 };
+  }
+  if (guarded) extra[VERIFICATION_ARGUMENT] = { type: "string", description: "The verification handle from VerifyCustomer, if your client has no session." };
+  if (!Object.keys(extra).length) return op;
+  const properties = { ...(op.inputSchema.properties as Record<string, JsonSchema>), ...extra };
   return { ...op, inputSchema: { ...op.inputSchema, properties } };
 }
 
