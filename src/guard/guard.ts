@@ -11,6 +11,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import type { Operation } from "../tools/operation.js";
+import { fieldOf } from "../tools/validation.js";
 import { FAMILY_READS, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
 import type { VerificationHandles } from "./handle.js";
 import { normalizeFactor, searchTextForms, type Factor } from "./normalize.js";
@@ -93,7 +94,7 @@ export class Guard {
     const parsed = verifyInput.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      const field = issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path.join(".");
+      const field = fieldOf(issue);
       throw new RevCentError("invalid_arguments", `Invalid arguments for VerifyCustomer: ${field}: ${issue.message}. Pass customer_id, factor (zip, email, phone or last4) and value.`, field ? { field } : {});
     }
     const { customer_id, factor, value } = parsed.data;

@@ -3,6 +3,7 @@
 // on is an isError result naming the cause; nothing here throws for bad input.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
+import type { z } from "zod";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import { findCardNumbers, maskCardNumbers } from "../guard/card-numbers.js";
@@ -14,7 +15,7 @@ import { fetchList, pages, type Progress } from "./paging.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
 import { isCardFieldName, isSecretName } from "./openapi.js";
 import type { Operation } from "./operation.js";
-import type { Validators } from "./validation.js";
+import { fieldOf, type Validators } from "./validation.js";
 
 export interface ToolCallDeps {
   catalog: ToolCatalog;
@@ -107,9 +108,9 @@ function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, un
   return { content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described };
 }
 
-function invalid(tool: string, error: { issues: { path: PropertyKey[]; message: string; code: string; keys?: string[] }[] }): RevCentError {
+function invalid(tool: string, error: z.ZodError): RevCentError {
   const issue = error.issues[0]!;
-  const field = issue.code === "unrecognized_keys" ? issue.keys?.[0] : issue.path.map(String).join(".");
+  const field = fieldOf(issue);
   return new RevCentError("invalid_arguments", `Invalid arguments for ${tool}: ${field || "arguments"}: ${issue.message}.`, field ? { field } : {});
 }
 

@@ -13,8 +13,7 @@ export class Validators {
     const result = this.validatorFor(op).safeParse(args ?? {});
     if (result.success) return { ok: true, args: result.data as Record<string, unknown> };
     const issues = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, op.inputSchema));
-    const first = result.error.issues[0];
-    const field = first?.code === "unrecognized_keys" ? first.keys[0] : first?.path.map(String).join(".");
+    const field = result.error.issues[0] && fieldOf(result.error.issues[0]);
     return { ok: false, message: issues.join("; "), ...(field ? { field } : {}) };
   }
 
@@ -26,6 +25,11 @@ export class Validators {
     }
     return validator;
   }
+}
+
+/** The argument an issue is about: an unknown key, or the path of a bad value ("" for the whole input). */
+export function fieldOf(issue: z.core.$ZodIssue): string | undefined {
+  return issue.code === "unrecognized_keys" ? issue.keys[0] : issue.path.map(String).join(".");
 }
 
 function describeIssue(issue: z.core.$ZodIssue, schema: JsonSchema): string {
