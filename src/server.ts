@@ -24,10 +24,14 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // The document is read and parsed at most once, and only when something needs it: a start with
+  // the bundled spec and no sandbox uses the precomputed operations alone.
+  let specDocument: unknown;
+  const spec = () => (specDocument ??= readSpec(config.openapiPath));
 
   if (config.command === "sandbox") {
     const { startSandbox } = await import("./sandbox/index.js");
-    const sandbox = await startSandbox({ spec: readSpec(config.openapiPath), port: config.port, host: config.host });
+    const sandbox = await startSandbox({ spec: spec(), port: config.port, host: config.host });
     process.stderr.write(`RevCent sandbox listening at ${sandbox.url} (API key: ${SANDBOX_API_KEY})\n`);
     const stop = () => void sandbox.close().then(() => process.exit(0));
     process.once("SIGINT", stop);
@@ -39,7 +43,7 @@ async function main(): Promise<void> {
   try {
     // Card fields stay in schemas only for PCI-scoped deployments; the precomputed model strips them.
     const derive = config.openapiPath !== undefined || config.allowCardData;
-    operations = derive ? loadOperations(readSpec(config.openapiPath), { keepCardFields: config.allowCardData }) : bundledOperations();
+    operations = derive ? loadOperations(spec(), { keepCardFields: config.allowCardData }) : bundledOperations();
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SpecError) return fail(err.message);
     throw err;
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
   let closeSandbox = async () => {};
   if (config.sandbox) {
     const { startSandbox } = await import("./sandbox/index.js");
-    const sandbox = await startSandbox({ spec: readSpec(config.openapiPath) });
+    const sandbox = await startSandbox({ spec: spec() });
     apiUrl = sandbox.url;
     apiKey = SANDBOX_API_KEY;
     closeSandbox = () => sandbox.close();
