@@ -147,7 +147,11 @@ describe("stdio server with --sandbox --toolsets all", () => {
     expect(data.results).toHaveLength(5);
     expect(data.pages_fetched).toBe(3);
     expect(data.truncated).toBe(true);
-    expect(updates).toEqual([2, 4]);
+    // The server sends progress 2 and 4 before the answer. The SDK client handles notifications a
+    // microtask later than responses, so an update arriving in the same chunk as the answer can be
+    // dropped: the first (two pages before the answer) always arrives; the last may race it.
+    expect(updates[0]).toBe(2);
+    expect([[2], [2, 4]]).toContainEqual(updates);
   });
 
   it("an unknown id returns isError not_found; unknown arguments are named", async () => {
