@@ -5,10 +5,10 @@ import type { Operation } from "../tools/operation.js";
 
 /** The curated daily set an operator gets without flags (≤ 128 tools; design §8). */
 export const DEFAULT_TOOLSETS = [
-  "customers", "customer-cards", "sales", "transactions", "refunds", "product-sales", "subscriptions",
-  "subscription-renewals", "trials", "shipping", "products", "chargebacks", "documents", "fraud", "notes",
-  "metadata", "analytics", "tax", "discounts", "coupons", "campaigns", "secure-forms", "salvage-transactions",
-  "paypal-transactions",
+  "customers", "sales", "transactions", "refunds", "subscriptions", "trials", "shipping", "products",
+  "chargebacks", "fraud", "notes", "metadata", "documents", "analytics",
+  // Where the guard sends every secret (a card, a gateway login): its route must be callable.
+  "secure-forms",
 ] as const;
 
 /** What a public support chatbot may offer a visitor (design §4); VerifyCustomer is added by the guard. */

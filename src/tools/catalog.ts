@@ -6,6 +6,7 @@ import type { Policy } from "../client/policy.js";
 import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
 import { DYNAMIC_TOOLS } from "./dynamic.js";
 import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, pages } from "./paging.js";
+import { withoutRepeatedDescriptions } from "./compact-schema.js";
 import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
@@ -24,7 +25,7 @@ export class ToolCatalog {
     this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
-    this.tools = mode === "static" ? [...allowed.map(toolFor), ...verify] : [...DYNAMIC_TOOLS, ...verify];
+    this.tools = mode === "static" ? [...listedTools(allowed), ...verify] : [...DYNAMIC_TOOLS, ...verify];
   }
 
   /** An operation the session may use, by name (in either mode). */
@@ -46,27 +47,45 @@ export const RESULT_FILTER_ARGUMENT = "fields";
  */
 function withServerArguments(op: Operation, guarded: boolean): Operation {
   const extra: Record<string, JsonSchema> = {};
-  if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" }, description: "Result filter." };
+  if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" } };
   if (pages(op)) {
     extra[ALL_PAGES_ARGUMENT] = { type: "boolean" };
     extra[MAX_ITEMS_ARGUMENT] = { type: "integer", minimum: 1, maximum: 1000 };
   }
   if (guarded) extra[VERIFICATION_ARGUMENT] = { type: "string", description: "The verification handle from VerifyCustomer, if your client has no session." };
   if (!Object.keys(extra).length) return op;
-  const properties = { ...(op.inputSchema.properties as Record<string, JsonSchema>), ...extra };
-  return { ...op, inputSchema: { ...op.inputSchema, properties } };
+  // tools/list leaves out max_items' bounds: the instructions give them once.
+  const listed = MAX_ITEMS_ARGUMENT in extra ? { ...extra, [MAX_ITEMS_ARGUMENT]: { type: "integer" } } : extra;
+  const withExtra = (schema: JsonSchema, add: Record<string, JsonSchema>) => ({ ...schema, properties: { ...(schema.properties as Record<string, JsonSchema>), ...add } });
+  const toolInputSchema = withExtra(op.toolInputSchema, listed);
+  // Validation refuses unknown arguments everywhere; a guarded list also says so up front, where a
+  // visitor may talk the model into adding `verified: true` (its ~16 tools make that cheap).
+  if (guarded) toolInputSchema.additionalProperties = false;
+  return { ...op, inputSchema: withExtra(op.inputSchema, extra), toolInputSchema };
 }
 
+/** The tools/list entries of a session: each tool as toolFor gives it, with no field explained twice. */
+function listedTools(operations: readonly Operation[]): Tool[] {
+  const tools = operations.map(toolFor);
+  const schemas = withoutRepeatedDescriptions(tools.map((t) => t.inputSchema));
+  return tools.map((tool, i) => ({ ...tool, inputSchema: schemas[i] as Tool["inputSchema"] }));
+}
+
+/**
+ * One operation as a tool. No `title`: the name already reads as one (GetSale), and every
+ * tools/list would pay for both.
+ */
 export function toolFor(op: Operation): Tool {
   const tool: Tool = {
     name: op.id,
-    title: op.title,
     description: op.description,
-    inputSchema: op.inputSchema as Tool["inputSchema"],
-    // The MCP spec gives destructive and idempotent hints meaning only for tools that write.
+    inputSchema: op.toolInputSchema as Tool["inputSchema"],
+    // The MCP spec gives destructive and idempotent hints meaning only for tools that write, and
+    // defaults readOnlyHint to false, openWorldHint to true (every tool here reaches RevCent) and
+    // idempotentHint to false: only what differs from a default is said.
     annotations: op.readOnly
-      ? { readOnlyHint: true, openWorldHint: true }
-      : { readOnlyHint: false, destructiveHint: op.destructive, idempotentHint: op.idempotent, openWorldHint: true },
+      ? { readOnlyHint: true }
+      : { destructiveHint: op.destructive, ...(op.idempotent ? { idempotentHint: true } : {}) },
   };
   if (op.outputSchema) tool.outputSchema = op.outputSchema as Tool["outputSchema"];
   return tool;

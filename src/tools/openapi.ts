@@ -1,6 +1,7 @@
 // OpenAPI 3.1 document -> Operation[]. Accepts our reconstructed spec and RevCent's official
 // openapi.json unchanged: where the official file lacks our x-revcent-* marks, field-name patterns
 // and operation verbs decide (design §2).
+import { compactInputSchema } from "./compact-schema.js";
 import type { HttpMethod, JsonSchema, Operation, ParameterSpec } from "./operation.js";
 
 type OpenApiDocument = {
@@ -182,6 +183,7 @@ function buildOperation(
     bodyFields,
     hasBody: method === "POST",
     inputSchema,
+    toolInputSchema: compactInputSchema(inputSchema),
     secretFields,
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
@@ -284,8 +286,10 @@ function tolerant(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "additionalProperties" && value === false) continue;
-    // Prose goes; so does `required`: a `fields` filter may leave any field out of a result.
+    // Prose goes; so does `required`: a `fields` filter may leave any field out of a result. Length
+    // and format constraints go too: they would only turn an odd upstream value into a client error.
     if (key === "description" || key === "title" || key === "required") continue;
+    if (key === "minLength" || key === "maxLength" || key === "format" || key === "pattern") continue;
     if (key === "properties" && isObject(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tolerant(v as JsonSchema)]));
     } else if ((key === "items" || key === "additionalProperties") && isObject(value)) {

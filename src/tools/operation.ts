@@ -35,8 +35,10 @@ export interface Operation {
   bodyFields: string[];
   /** Whether the operation takes a JSON body at all (every POST does). */
   hasBody: boolean;
-  /** Flat tool input: path + query + body properties, secrets removed, strict. */
+  /** Flat tool input: path + query + body properties, secrets removed, strict. Validation uses it. */
   inputSchema: JsonSchema;
+  /** What tools/list shows of inputSchema: the same arguments without what costs context and says nothing (compact-schema.ts). */
+  toolInputSchema: JsonSchema;
   /** Dotted paths of secret fields removed from the input (they must go through secure forms). */
   secretFields: string[];
   /** JSON Schema of a successful response, where the spec documents one. */
