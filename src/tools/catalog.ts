@@ -4,7 +4,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../client/policy.js";
 import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
-import { DYNAMIC_TOOLS } from "./dynamic.js";
+import { buildSearchIndex, DYNAMIC_TOOLS, type SearchIndex } from "./dynamic.js";
 import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, pages } from "./paging.js";
 import { withoutRepeatedDescriptions } from "./compact-schema.js";
 import type { JsonSchema, Operation } from "./operation.js";
@@ -26,6 +26,14 @@ export class ToolCatalog {
     this.byName = new Map(allowed.map((op) => [op.id, op]));
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
     this.tools = mode === "static" ? [...listedTools(allowed), ...verify] : [...DYNAMIC_TOOLS, ...verify];
+  }
+
+  private index?: SearchIndex;
+
+  /** SearchOperations' index of the listed operations, built on the first search. */
+  searchIndex(): SearchIndex {
+    this.index ??= buildSearchIndex([...this.byName.values()]);
+    return this.index;
   }
 
   /** An operation the session may use, by name (in either mode). */
@@ -56,7 +64,7 @@ function withServerArguments(op: Operation, guarded: boolean): Operation {
   if (!Object.keys(extra).length) return op;
   // tools/list leaves out max_items' bounds: the instructions give them once.
   const listed = MAX_ITEMS_ARGUMENT in extra ? { ...extra, [MAX_ITEMS_ARGUMENT]: { type: "integer" } } : extra;
-  const withExtra = (schema: JsonSchema, add: Record<string, JsonSchema>) => ({ ...schema, properties: { ...(schema.properties as Record<string, JsonSchema>), ...add } });
+  const withExtra = (schema: JsonSchema, add: Record<string, JsonSchema>): JsonSchema => ({ ...schema, properties: { ...(schema.properties as Record<string, JsonSchema>), ...add } });
   const toolInputSchema = withExtra(op.toolInputSchema, listed);
   // Validation refuses unknown arguments everywhere; a guarded list also says so up front, where a
   // visitor may talk the model into adding `verified: true` (its ~16 tools make that cheap).

@@ -56,6 +56,7 @@ const SYNONYMS: Record<string, string[]> = {
   comment: ["note"], email: ["smtp", "email"], find: ["search"], lookup: ["search", "get"], look: ["search", "get"],
   list: ["get"], show: ["get"], change: ["edit"], update: ["edit", "update"], modify: ["edit"], remove: ["delete", "remove"],
   pause: ["suspend"], resume: ["activate"], restart: ["activate"], extend: ["extend"], product: ["product"], item: ["product"],
+  stop: ["disable", "cancel"], end: ["expire", "cancel"], attach: ["insert", "add"], deactivate: ["disable"],
 };
 const STOP = new Set(["a", "an", "the", "to", "of", "on", "for", "in", "my", "an", "and", "or", "with", "by", "from", "i", "want", "need", "please", "their", "his", "her", "this", "that", "it", "is", "be", "all"]);
 
@@ -68,25 +69,52 @@ function words(text: string): string[] {
     .map((w) => (w.length > 4 && w.endsWith("s") ? w.slice(0, -1) : w));
 }
 
-/** Ranks the listed operations for a task by weighted word overlap: name words count most. */
+interface IndexedOperation {
+  op: Operation;
+  name: ReadonlySet<string>;
+  title: ReadonlySet<string>;
+  text: ReadonlySet<string>;
+}
+
+/** The listed operations' words, and how rare each word is among them (rarer words decide more). */
+export interface SearchIndex {
+  operations: readonly IndexedOperation[];
+  weight(word: string): number;
+}
+
+export function buildSearchIndex(operations: readonly Operation[]): SearchIndex {
+  const indexed = operations.map((op) => ({
+    op,
+    name: new Set(words(op.id)),
+    title: new Set(words(op.title)),
+    // Argument names say what an operation changes (EditSubscription takes `amount`).
+    text: new Set(words(`${op.description} ${op.tag} ${Object.keys((op.inputSchema.properties ?? {}) as object).join(" ")}`)),
+  }));
+  const documents = new Map<string, number>();
+  for (const d of indexed) for (const w of new Set([...d.name, ...d.title, ...d.text])) documents.set(w, (documents.get(w) ?? 0) + 1);
+  const n = indexed.length;
+  return { operations: indexed, weight: (w) => Math.log(1 + n / (documents.get(w) ?? n)) };
+}
+
+/**
+ * Ranks the listed operations for a task: each query word (and its synonyms) counts by how rare it
+ * is among the operations, three times in an operation's name, once in its title or description.
+ */
 export function searchOperations(catalog: ToolCatalog, query: string, toolset?: string, limit = 10): Operation[] {
+  const index = catalog.searchIndex();
   const terms = new Set<string>();
   for (const w of words(query)) {
     terms.add(w);
     for (const s of SYNONYMS[w] ?? []) terms.add(s);
   }
-  const scored = catalog
-    .operations()
-    .filter((op) => !toolset || op.toolset === toolset)
-    .map((op) => {
-      const name = new Set(words(op.id));
-      const title = new Set(words(op.title));
-      const text = new Set(words(`${op.description} ${op.tag}`));
+  const scored = index.operations
+    .filter((d) => !toolset || d.op.toolset === toolset)
+    .map((d) => {
       let score = 0;
-      for (const t of terms) score += (name.has(t) ? 3 : 0) + (title.has(t) ? 1 : 0) + (text.has(t) ? 1 : 0);
+      for (const t of terms) score += index.weight(t) * ((d.name.has(t) ? 3 : 0) + (d.title.has(t) ? 1 : 0) + (d.text.has(t) ? 1 : 0));
       // A list and a search of the same thing tie often; a plain question prefers the search.
-      if (score > 0 && op.id.startsWith("Search")) score += 0.1;
-      return { op, score };
+      if (score > 0 && d.op.id.startsWith("Search")) score += 0.1;
+      return { op: d.op, score };
     })
     .filter((r) => r.score > 0)
     .sort((a, b) => b.score - a.score || a.op.id.localeCompare(b.op.id));
