@@ -81,6 +81,10 @@ for (const name of Object.keys(subjects)) {
 console.log(`Node ${process.version}, ${RUNS} interleaved runs each\n`);
 console.log(rows.join("\n"));
 
+// Context cost, against a generic OpenAPI->MCP server on the same spec.
+const { measureContextCost, contextCostTable } = await import(root + "bench/context-cost.mjs");
+console.log("\n" + contextCostTable(await measureContextCost(root)));
+
 // Client overhead: bundle the TypeScript bench module, then run it in this process.
 mkdirSync(root + ".bench", { recursive: true });
 await build({ absWorkingDir: root, entryPoints: ["bench/client-overhead.ts"], outfile: ".bench/client-overhead.mjs", bundle: true, format: "esm", platform: "node", logLevel: "warning",
