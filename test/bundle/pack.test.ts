@@ -69,6 +69,16 @@ describe("the packed .mcpb bundle", () => {
     }
   });
 
+  it("started by hand as `node dist/server.js --sandbox --toolsets all`, lists every operation", async () => {
+    const server = await startStdioServer({ command: process.execPath, args: [join(bundleDir, "dist/server.js"), "--sandbox", "--toolsets", "all"], cwd: bundleDir });
+    try {
+      const { tools } = await server.client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(operations.map((o) => o.id).sort());
+    } finally {
+      await server.close();
+    }
+  });
+
   it("honours the toolsets and read-only settings", async () => {
     const server = await startBundle({ sandbox: true, toolsets: "all", read_only: true });
     try {
