@@ -3,22 +3,20 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOOLSETS } from "../src/client/policy.js";
-import { loadOperations } from "../src/tools/openapi.js";
+import { expectCurrent, operations, operationsByToolset } from "./helpers/registry.js";
 
 const README = new URL("../README.md", import.meta.url);
-const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
 
 function toolsetTable(): string {
-  const byToolset = new Map<string, typeof operations>();
-  for (const op of operations) byToolset.set(op.toolset, [...(byToolset.get(op.toolset) ?? []), op]);
+  const byToolset = operationsByToolset();
   const defaults = new Set<string>(DEFAULT_TOOLSETS);
-  const rows = [...byToolset.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, ops]) => {
+  const rows = byToolset.map(([name, ops]) => {
     const reads = ops.filter((o) => o.readOnly).length;
     return `| \`${name}\` | ${ops[0]!.tag} | ${ops.length} | ${reads} | ${ops.length - reads} | ${defaults.has(name) ? "yes" : ""} |`;
   });
   const inDefault = operations.filter((o) => defaults.has(o.toolset)).length;
   return [
-    `${byToolset.size} toolsets, ${operations.length} operations; the default set has ${inDefault}.`,
+    `${byToolset.length} toolsets, ${operations.length} operations; the default set has ${inDefault}.`,
     "",
     "| toolset | API section | tools | read | write | default |",
     "|---|---|---:|---:|---:|:---:|",
@@ -35,12 +33,50 @@ function replaceSection(text: string, name: string, body: string): string {
   return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
 }
 
+function section(text: string, heading: string): string {
+  const start = text.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`README.md lacks the section "## ${heading}"`);
+  const end = text.indexOf("\n## ", start + 1);
+  return text.slice(start, end < 0 ? undefined : end);
+}
+
+interface ServerEntry {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
 describe("README", () => {
   it("toolset table is generated from the registry and current (npm run docs)", () => {
     const current = readFileSync(README, "utf8");
-    const expected = replaceSection(current, "toolsets", toolsetTable());
-    if (process.env.UPDATE_DOCS) writeFileSync(README, expected);
-    else expect(current).toBe(expected);
+    expectCurrent(current, replaceSection(current, "toolsets", toolsetTable()), (text) => writeFileSync(README, text));
+  });
+
+  it("client snippets parse and pass the API key in the server's environment, never as its argument", () => {
+    const configure = section(readFileSync(README, "utf8"), "Configure your client");
+    const configs = [...configure.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { mcpServers?: Record<string, ServerEntry>; servers?: Record<string, ServerEntry>; inputs?: { id: string; type: string; password?: boolean }[] });
+    expect(configs).toHaveLength(3); // Claude Desktop, Cursor, VS Code
+    for (const config of configs) {
+      const servers = Object.values(config.mcpServers ?? config.servers ?? {});
+      expect(servers).toHaveLength(1);
+      for (const server of servers) {
+        expect(server.command).toBe("node");
+        expect(server.args[0]).toMatch(/\/dist\/server\.js$/);
+        expect(server.args.join(" ")).not.toMatch(/key/i);
+        expect(Object.keys(server.env ?? {})).toEqual(["REVCENT_API_KEY"]);
+      }
+    }
+    const vscode = configs.find((c) => c.servers)!;
+    const input = vscode.inputs?.find((i) => i.type === "promptString" && i.password === true);
+    expect(vscode.servers!.revcent!.env!.REVCENT_API_KEY).toBe(`\${input:${input?.id}}`);
+
+    const claudeCode = [...configure.matchAll(/^claude mcp add (.*?) -- (.*)$/gm)];
+    expect(claudeCode.length).toBeGreaterThan(0);
+    for (const [, options, serverCommand] of claudeCode) {
+      expect(serverCommand).toMatch(/^node \S+\/dist\/server\.js/);
+      expect(serverCommand).not.toMatch(/key/i);
+      if (/REVCENT_API_KEY/.test(options!)) expect(options).toMatch(/--env REVCENT_API_KEY=/);
+    }
   });
 
   it("gives the test command that .ci/run runs", () => {

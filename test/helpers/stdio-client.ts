@@ -16,10 +16,16 @@ export interface StartedClient {
 }
 
 export async function startStdioClient(args: string[], env: Record<string, string> = {}): Promise<StartedClient> {
+  return startStdioServer({ command: process.execPath, args: [SERVER_ENTRY, ...args], env: { LOG_LEVEL: "debug", ...env } });
+}
+
+/** Any server command (e.g. one launched from an unpacked bundle's manifest), with only PATH inherited. */
+export async function startStdioServer(launch: { command: string; args: string[]; env?: Record<string, string>; cwd?: string }): Promise<StartedClient> {
   const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [SERVER_ENTRY, ...args],
-    env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug", ...env },
+    command: launch.command,
+    args: launch.args,
+    env: { PATH: process.env.PATH ?? "", ...launch.env },
+    cwd: launch.cwd,
     stderr: "pipe",
   });
   let stderr = "";

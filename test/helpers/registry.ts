@@ -1,0 +1,21 @@
+// The operation registry as the generated docs see it: the bundled spec through the generator.
+import { readFileSync } from "node:fs";
+import { expect } from "vitest";
+import { loadOperations } from "../../src/tools/openapi.js";
+import type { Operation } from "../../src/tools/operation.js";
+
+export const SPEC_PATH = "spec/revcent-v2.openapi.json";
+export const operations: Operation[] = loadOperations(JSON.parse(readFileSync(new URL(`../../${SPEC_PATH}`, import.meta.url), "utf8")));
+
+/** Operations grouped by toolset, toolsets in name order, operations in spec order. */
+export function operationsByToolset(): [toolset: string, ops: Operation[]][] {
+  const groups = new Map<string, Operation[]>();
+  for (const op of operations) groups.set(op.toolset, [...(groups.get(op.toolset) ?? []), op]);
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Writes the generated text under UPDATE_DOCS (npm run docs); otherwise the file must already say it. */
+export function expectCurrent(current: string, expected: string, write: (text: string) => void): void {
+  if (process.env.UPDATE_DOCS) write(expected);
+  else expect(current, "generated docs are out of date with the registry: run npm run docs and commit the result").toBe(expected);
+}
