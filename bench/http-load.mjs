@@ -34,6 +34,7 @@ export async function measureHttp(root) {
       headers: { authorization: "Bearer bench-token" },
       tool: "GetCustomer",
       toolArgs: { customer_id: "cus0000000000000jane" },
+      upstreamPid: sandbox.pid,
     },
   };
   try {
@@ -58,6 +59,8 @@ async function measureOne(subject) {
     const call = (session, id) => session.post({ jsonrpc: "2.0", id, method: "tools/call", params: { name: subject.tool, arguments: subject.toolArgs } });
     for (const session of sessions) await call(session, 1); // warm-up
     const latencies = [];
+    const cpuBefore = cpuMs(child.pid);
+    const upstreamCpuBefore = subject.upstreamPid ? cpuMs(subject.upstreamPid) : 0;
     const started = performance.now();
     await Promise.all(sessions.map(async (session) => {
       for (let i = 0; i < CALLS; i++) {
@@ -68,6 +71,8 @@ async function measureOne(subject) {
       }
     }));
     const seconds = (performance.now() - started) / 1000;
+    const serverCpuMs = cpuMs(child.pid) - cpuBefore;
+    const upstreamCpuMs = subject.upstreamPid ? cpuMs(subject.upstreamPid) - upstreamCpuBefore : 0;
 
     await new Promise((r) => setTimeout(r, 300));
     const before = rssKb(child.pid);
@@ -82,6 +87,10 @@ async function measureOne(subject) {
       p50: latencies[Math.floor(latencies.length * 0.5)],
       p99: latencies[Math.floor(latencies.length * 0.99)],
       kbPerIdleSession: (after - before) / IDLE_SESSIONS,
+      // The server's own CPU time per call: what a tool call costs the server, whatever else
+      // (the load client, the stand-in for RevCent) competes for this machine's two cores.
+      serverCpuMsPerCall: serverCpuMs / latencies.length,
+      upstreamCpuMsPerCall: upstreamCpuMs / latencies.length,
     };
   } finally {
     child.kill("SIGKILL");
@@ -116,6 +125,12 @@ function start(args, env) {
       }
     });
   });
+}
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssKb(pid) {
