@@ -9,6 +9,7 @@ import { expect } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import { writeOffset } from "../helpers/clock-file.js";
 
 export { SEED_IDS, seedIdFor };
 export type { Sandbox };
@@ -180,7 +181,7 @@ export function serverClock(): { env: Record<string, string>; advance(ms: number
     env: { NODE_OPTIONS: `--import=${shim}`, GUARD_TEST_CLOCK_FILE: file },
     advance(ms) {
       offset += ms;
-      writeFileSync(file, String(offset));
+      writeOffset(file, offset);
     },
   };
 }

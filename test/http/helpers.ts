@@ -15,6 +15,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
+import { writeOffset } from "../helpers/clock-file.js";
 
 export { SEED_IDS } from "../../src/sandbox/seed.js";
 export type { Sandbox };
@@ -320,11 +321,11 @@ globalThis.setInterval = (fn, ms, ...rest) => realSetInterval(fn, ms === 60000 ?
     env: { NODE_OPTIONS: `--import=${shim}`, HTTP_TEST_CLOCK_FILE: file },
     advance(ms) {
       offset += ms;
-      writeFileSync(file, String(offset));
+      writeOffset(file, offset);
     },
     reset() {
       offset = 0;
-      writeFileSync(file, "0");
+      writeOffset(file, 0);
     },
   };
 }

@@ -86,11 +86,19 @@ describe("idle sessions", () => {
       const kept = await openSession(s.url);
       const idle = await openSession(s.url);
       const on = (session: string) => post(s.url, listTools, { "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
+      // A session's idle time counts from when the server finished its last request, which can be a
+      // moment after the client has the answer: let that moment pass before moving the clock.
+      const settle = () => sleep(1000);
+      await settle();
       clock.advance(20 * MINUTE);
       await sleep(600); // a few sweeps
       expect((await on(kept)).status).toBe(200); // 20 min idle: both still open; this touches `kept`
+      await settle();
       clock.advance(11 * MINUTE); // `idle`: 31 min without use; `kept`: 11 min
-      await sleep(600);
+      // Wait for a sweep through /healthz (a request on `idle` would count as use); a loaded
+      // machine can delay a 200 ms timer well past any fixed sleep.
+      const sessionsOpen = async () => ((await (await fetch(`${s.origin}/healthz`)).json()) as { sessions: number }).sessions;
+      for (const deadline = Date.now() + 10_000; (await sessionsOpen()) > 1 && Date.now() < deadline; ) await sleep(100);
       const gone = await on(idle);
       expect(gone.status).toBe(404);
       expect(gone.body).toEqual(rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one."));
