@@ -5,7 +5,7 @@ import { ConfigError } from "../src/config.js";
 import { loadOperations } from "../src/tools/openapi.js";
 
 const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
-const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false };
+const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false, guard: false };
 const allowedIds = (p: Policy) => operations.filter((o) => p.allows(o.id)).map((o) => o.id);
 
 describe("Policy", () => {
