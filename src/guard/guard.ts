@@ -81,10 +81,11 @@ export class Guard {
 
     if (isRecordRead(op)) {
       // Any record that belongs to a customer needs that customer verified, whatever its kind.
-      const record = await execute(clean).catch((err) => (this.familyReads.has(op.id) ? refuseIfNotFound(err) : Promise.reject(err)));
+      const mustHaveOwner = this.familyReads.has(op.id) || op.v1?.customerRecords === true;
+      const record = await execute(clean).catch((err) => (mustHaveOwner ? refuseIfNotFound(err) : Promise.reject(err)));
       const owners = ownersOfAnswer(op, record);
       for (const owner of owners) await this.requireGrant(who, owner);
-      if (!owners.length && this.familyReads.has(op.id)) throw refusal();
+      if (!owners.length && mustHaveOwner) throw refusal();
       return record;
     }
     return execute(clean);

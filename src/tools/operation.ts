@@ -56,4 +56,9 @@ export interface V1Request {
   method: string;
   /** The argument that names the record `verifyWith` reads (a V2 change names it in its path). */
   entityArgument?: string;
+  /**
+   * Its records belong to customers (a license key, a fraud detection request): under the guard,
+   * one that is missing or has no customer is refused like an unverified one, so ids cannot be probed.
+   */
+  customerRecords?: boolean;
 }

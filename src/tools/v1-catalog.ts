@@ -23,6 +23,7 @@ type RawV1Operation = {
   "x-revcent-read-only"?: boolean;
   "x-revcent-destructive"?: boolean;
   "x-revcent-idempotent"?: boolean;
+  "x-revcent-customer-records"?: boolean;
   /** The read that shows a change's effect, and the argument holding the id it reads. */
   "x-revcent-verify-with"?: { operation: string; argument: string };
 };
@@ -69,7 +70,12 @@ export function loadV1Operations(doc: unknown, options: LoadOptions = {}): Opera
       hasBody: true,
       inputSchema: strictInput(input),
       secretFields: input.secretFields,
-      v1: { type: raw.type, method: raw.method, ...(verify ? { entityArgument: verify.argument } : {}) },
+      v1: {
+        type: raw.type,
+        method: raw.method,
+        ...(verify ? { entityArgument: verify.argument } : {}),
+        ...(raw["x-revcent-customer-records"] ? { customerRecords: true } : {}),
+      },
     };
     if (verify) op.verifyWith = verify.operation;
     return op;
