@@ -4,25 +4,43 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOOLSETS } from "../src/client/policy.js";
 import { loadOperations } from "../src/tools/openapi.js";
+import type { Operation } from "../src/tools/operation.js";
+import { loadV1Operations } from "../src/tools/v1-catalog.js";
 
 const README = new URL("../README.md", import.meta.url);
 const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
+const v1Operations = loadV1Operations(JSON.parse(readFileSync(new URL("../spec/v1-operations.json", import.meta.url), "utf8")));
+
+function rowsOf(ops: Operation[], defaults: Set<string>): string[] {
+  const byToolset = new Map<string, Operation[]>();
+  for (const op of ops) byToolset.set(op.toolset, [...(byToolset.get(op.toolset) ?? []), op]);
+  return [...byToolset.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, members]) => {
+    const reads = members.filter((o) => o.readOnly).length;
+    return `| \`${name}\` | ${members[0]!.tag} | ${members.length} | ${reads} | ${members.length - reads} | ${defaults.has(name) ? "yes" : ""} |`;
+  });
+}
 
 function toolsetTable(): string {
-  const byToolset = new Map<string, typeof operations>();
-  for (const op of operations) byToolset.set(op.toolset, [...(byToolset.get(op.toolset) ?? []), op]);
   const defaults = new Set<string>(DEFAULT_TOOLSETS);
-  const rows = [...byToolset.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, ops]) => {
-    const reads = ops.filter((o) => o.readOnly).length;
-    return `| \`${name}\` | ${ops[0]!.tag} | ${ops.length} | ${reads} | ${ops.length - reads} | ${defaults.has(name) ? "yes" : ""} |`;
-  });
+  const toolsets = new Set(operations.map((o) => o.toolset));
   const inDefault = operations.filter((o) => defaults.has(o.toolset)).length;
+  const legacy = new Set(v1Operations.map((o) => o.toolset));
   return [
-    `${byToolset.size} toolsets, ${operations.length} operations; the default set has ${inDefault}.`,
+    `${toolsets.size} toolsets, ${operations.length} operations; the default set has ${inDefault}. ` +
+      `Opt-in, named only explicitly (not part of \`all\`): ${[...legacy].map((t) => `\`${t}\``).join(", ")}, ${v1Operations.length} legacy V1 operations.`,
     "",
     "| toolset | API section | tools | read | write | default |",
     "|---|---|---:|---:|---:|:---:|",
-    ...rows,
+    ...rowsOf(operations, defaults),
+    ...rowsOf(v1Operations, defaults).map((row) => row.replace(/ \|$/, "opt-in |")),
+  ].join("\n");
+}
+
+function v1Table(): string {
+  return [
+    "| tool | V1 request (`type` / `method`) | what it does |",
+    "|---|---|---|",
+    ...v1Operations.map((o) => `| \`${o.id}\` | \`${o.v1!.type}\` / \`${o.v1!.method}\` | ${o.title.replace(/ \(V1\)$/, "")}${o.destructive ? " (destructive)" : ""} |`),
   ].join("\n");
 }
 
@@ -36,9 +54,9 @@ function replaceSection(text: string, name: string, body: string): string {
 }
 
 describe("README", () => {
-  it("toolset table is generated from the registry and current (npm run docs)", () => {
+  it("toolset and V1 tables are generated from the registries and current (npm run docs)", () => {
     const current = readFileSync(README, "utf8");
-    const expected = replaceSection(current, "toolsets", toolsetTable());
+    const expected = replaceSection(replaceSection(current, "toolsets", toolsetTable()), "v1-operations", v1Table());
     if (process.env.UPDATE_DOCS) writeFileSync(README, expected);
     else expect(current).toBe(expected);
   });
