@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   try {
     // Card fields stay in schemas only for PCI-scoped deployments; the precomputed model strips them.
     const derive = config.openapiPath !== undefined || config.allowCardData;
-    const v2 = derive ? loadOperations(spec(), { keepCardFields: config.allowCardData }) : bundledOperations();
-    const v1 = bundledV1Operations({ keepCardFields: config.allowCardData });
+    const options = { keepCardFields: config.allowCardData };
+    const { v2, v1 } = derive ? { v2: loadOperations(spec(), options), v1: bundledV1Operations(options) } : bundledOperations();
     const clash = v2.find((op) => v1.some((legacy) => legacy.id === op.id));
     if (clash) throw new SpecError(`the OpenAPI document's operation ${clash.id} has the name of a V1 operation`);
     operations = [...v2, ...v1];

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { loadV1Operations } from "../../src/tools/v1-catalog.js";
+import { upstream as upstreamCall } from "../guard/harness.js";
 import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
@@ -22,17 +23,7 @@ const ok = async (name: string, args: Record<string, unknown>) => {
   return r.structuredContent as Record<string, any>;
 };
 
-/** RevCent's other channels (a checkout creating a pending sale), straight on the sandbox. */
-async function upstream(method: "GET" | "POST", path: string, body?: unknown): Promise<Record<string, any>> {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method,
-    headers: { "x-api-key": "sandbox-key", ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  expect(res.status, `${method} ${path}`).toBe(200);
-  return (await res.json()) as Record<string, any>;
-}
-
+const upstream = (method: "GET" | "POST", path: string, body?: unknown) => upstreamCall(sandbox, method, path, body);
 const pendingSale = (uniqueRequestId: string) =>
   upstream("POST", "/sales/pending", { campaign: SEED_IDS.campaign, customer_id: SEED_IDS.customer, product: [{ id: SEED_IDS.product }], unique_request_id: uniqueRequestId });
 
