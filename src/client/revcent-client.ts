@@ -1,6 +1,7 @@
-// The only way anything reaches RevCent. One keep-alive undici Pool per origin, a deadline on every
-// call, MCP cancellation wired through, no redirects (the key never leaves the configured origin),
-// a response size cap, and retries only where they cannot repeat an effect (design §6b).
+// The only way anything reaches RevCent, V2 or the legacy V1 endpoint. One keep-alive undici Pool
+// per origin, a deadline on every call, MCP cancellation wired through, no redirects (the key never
+// leaves the configured origin), a response size cap, and retries only where they cannot repeat an
+// effect (design §6b).
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Operation } from "../tools/operation.js";
@@ -36,7 +37,7 @@ interface Endpoint {
   basePath: string;
   /** Whether this client made the pool (and closes it). */
   owned: boolean;
-  /** V1 reports outcomes in the body's code, often with HTTP 200. */
+  /** V1 reports outcomes in the body's code, whatever the HTTP status. */
   v1: boolean;
 }
 

@@ -90,7 +90,10 @@ describe("idle sessions", () => {
       await sleep(600); // a few sweeps
       expect((await on(kept)).status).toBe(200); // 20 min idle: both still open; this touches `kept`
       clock.advance(11 * MINUTE); // `idle`: 31 min without use; `kept`: 11 min
-      await sleep(600);
+      // Wait for a sweep without touching either session (a request would refresh it): on a busy
+      // machine the server may not get to run its 200 ms sweep within a fixed sleep.
+      const openSessions = async () => ((await (await fetch(`${s.origin}/healthz`)).json()) as { sessions: number }).sessions;
+      for (let waited = 0; (await openSessions()) > 1 && waited < 10_000; waited += 100) await sleep(100);
       const gone = await on(idle);
       expect(gone.status).toBe(404);
       expect(gone.body).toEqual(rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one."));
