@@ -86,6 +86,10 @@ describe("idle sessions", () => {
       const kept = await openSession(s.url);
       const idle = await openSession(s.url);
       const on = (session: string) => post(s.url, listTools, { "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
+      // A session's idle time starts when its last request has finished, just after the answer
+      // went out; let the server get there before its clock moves, or a busy machine dates the
+      // end of `idle`'s initialization 20 minutes later.
+      await sleep(300);
       clock.advance(20 * MINUTE);
       await sleep(600); // a few sweeps
       expect((await on(kept)).status).toBe(200); // 20 min idle: both still open; this touches `kept`
