@@ -17,7 +17,7 @@ export async function measureClientOverhead(specPath: string, calls = 3000) {
   const url = new URL(sandbox.url);
   const client = new RevCentClient({
     baseUrl: sandbox.url, apiKey: "sandbox-key", logger: pino({ level: "silent" }), timeoutMs: 10_000,
-    policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false }, operations),
+    policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false, guard: false }, operations),
   });
   const bare = new Pool(url.origin, { connections: 16 });
   const path = `${url.pathname}/customers/${SEED_IDS.customer}`;

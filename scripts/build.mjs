@@ -2,8 +2,9 @@
 // Bundles the server into dist/ with esbuild: module loading dominates a cold start, and one
 // bundled file starts in about half the time of the unbundled module graph (design §9). The
 // sandbox and undici are separate chunks, loaded when first needed.
-// Then precomputes dist/operations.json from the bundled spec, so a start with the bundled spec
-// parses one small JSON file instead of deriving 282 tools (the --openapi path derives at run time).
+// Then precomputes dist/operations.json from the bundled spec and V1 catalog, so a start with the
+// bundled spec parses one small JSON file instead of deriving 282 tools (the --openapi path
+// derives at run time).
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -28,13 +29,18 @@ await build({
 });
 
 const generator = await build({
-  absWorkingDir: root, entryPoints: ["src/tools/openapi.ts"], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning",
+  absWorkingDir: root, entryPoints: ["src/tools/openapi.ts", "src/tools/v1-catalog.ts"], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning", outdir: "out",
 });
-const { loadOperations } = await import(`data:text/javascript;base64,${Buffer.from(generator.outputFiles[0].text).toString("base64")}`);
+const load = (file) => import(`data:text/javascript;base64,${Buffer.from(generator.outputFiles.find((f) => f.path.endsWith(file)).text).toString("base64")}`);
+const { loadOperations } = await load("openapi.js");
+const { bundledV1Operations } = await load("v1-catalog.js");
 const specText = readFileSync(root + "spec/revcent-v2.openapi.json", "utf8");
+const v1Text = readFileSync(root + "spec/v1-operations.json", "utf8");
 const precomputed = {
-  generatedFrom: "spec/revcent-v2.openapi.json by scripts/build.mjs; do not edit",
+  generatedFrom: "spec/revcent-v2.openapi.json and spec/v1-operations.json by scripts/build.mjs; do not edit",
   specSha256: createHash("sha256").update(specText).digest("hex"),
+  v1CatalogSha256: createHash("sha256").update(v1Text).digest("hex"),
   operations: loadOperations(JSON.parse(specText)),
+  v1Operations: bundledV1Operations(),
 };
 writeFileSync(root + "dist/operations.json", JSON.stringify(precomputed));

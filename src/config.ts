@@ -10,6 +10,8 @@ export interface Config {
   command: "serve" | "sandbox";
   apiKey: string | undefined;
   apiUrl: string;
+  /** The legacy V1 endpoint; undefined = derived from apiUrl (see v1EndpointFor). */
+  apiV1Url: string | undefined;
   /** Another OpenAPI document (e.g. RevCent's official openapi.json); undefined = bundled spec. */
   openapiPath: string | undefined;
   profile: Profile;
@@ -70,6 +72,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       strict: true,
       options: {
         "api-url": { type: "string" },
+        "api-v1-url": { type: "string" },
         openapi: { type: "string" },
         profile: { type: "string" },
         toolsets: { type: "string" },
@@ -107,6 +110,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     command,
     apiKey: nonEmpty(env.REVCENT_API_KEY),
     apiUrl: flags["api-url"] ?? nonEmpty(env.REVCENT_API_URL) ?? DEFAULT_API_URL,
+    apiV1Url: flags["api-v1-url"] ?? nonEmpty(env.REVCENT_API_V1_URL),
     openapiPath: flags.openapi ?? nonEmpty(env.REVCENT_OPENAPI),
     profile: oneOf("--profile", flags.profile ?? nonEmpty(env.REVCENT_PROFILE) ?? "operator", PROFILES),
     toolsets: list(flags.toolsets ?? env.REVCENT_TOOLSETS) ?? null,
@@ -151,6 +155,21 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   return config;
 }
 
+/**
+ * Where V1 requests go: the given URL, or the V2 base's sibling — RevCent serves V1 at /v1 next to
+ * /v2 (https://api.revcent.com/v1), and so does the sandbox. Undefined when the V2 base does not
+ * end in /v2, so there is nothing to derive from.
+ */
+export function v1EndpointFor(apiUrl: string, explicit: string | undefined): string | undefined {
+  if (explicit) return explicit;
+  const url = URL.canParse(apiUrl) ? new URL(apiUrl) : undefined;
+  if (!url) return undefined;
+  const path = url.pathname.replace(/\/$/, "");
+  if (!path.endsWith("/v2")) return undefined;
+  url.pathname = `${path.slice(0, -"/v2".length)}/v1`;
+  return url.toString();
+}
+
 export class HelpRequested extends Error {}
 
 export const HELP = `revcent-mcp: the RevCent V2 API as MCP tools.
@@ -162,9 +181,10 @@ Usage:
 
 Flags (environment variable in brackets):
   --api-url URL          RevCent API base [REVCENT_API_URL] (${DEFAULT_API_URL})
+  --api-v1-url URL       legacy V1 endpoint, for the v1-legacy toolset [REVCENT_API_V1_URL] (api-url's /v2 -> /v1)
   --openapi FILE         another OpenAPI document, e.g. RevCent's official one [REVCENT_OPENAPI]
   --profile NAME         operator | readonly | support [REVCENT_PROFILE] (operator)
-  --toolsets a,b         toolsets to expose, or default, or all [REVCENT_TOOLSETS] (default)
+  --toolsets a,b         toolsets to expose, or default, or all (V2; add v1-legacy by name) [REVCENT_TOOLSETS] (default)
   --tools a,b            only these operations [REVCENT_TOOLS]
   --deny-tools a,b       never these operations [REVCENT_DENY_TOOLS]
   --read-only            only operations that change nothing [REVCENT_READ_ONLY]

@@ -7,7 +7,7 @@ import type { ServerDeps } from "./build-server.js";
 import { Policy } from "./client/policy.js";
 import { RevCentClient } from "./client/revcent-client.js";
 import { UpstreamPool } from "./client/upstream-pool.js";
-import type { Config } from "./config.js";
+import { ConfigError, type Config } from "./config.js";
 import { Guard } from "./guard/guard.js";
 import { VerificationHandles } from "./guard/handle.js";
 import { ResultHygiene } from "./guard/hygiene.js";
@@ -17,6 +17,12 @@ import type { Operation } from "./tools/operation.js";
 import { Validators } from "./tools/validation.js";
 
 export type DepsConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard" | "allowCardData" | "requestTimeoutMs" | "toolsMode">;
+
+/** Where RevCent is: the V2 base, and the legacy V1 endpoint when there is one. */
+export interface Upstream {
+  apiUrl: string;
+  v1Url?: string | undefined;
+}
 
 export interface SharedState {
   guardStore?: GuardStore;
@@ -34,6 +40,8 @@ export class SharedServerParts {
   readonly validators = new Validators();
   readonly hygiene: ResultHygiene;
   readonly pool: UpstreamPool;
+  /** The V1 endpoint's pool when its origin is not the V2 base's. */
+  private readonly v1Pool: UpstreamPool | undefined;
   private readonly byId: ReadonlyMap<string, Operation>;
   private readonly guardStore: GuardStore;
   private readonly handles: VerificationHandles;
@@ -42,22 +50,32 @@ export class SharedServerParts {
   constructor(
     private readonly config: DepsConfig,
     operations: readonly Operation[],
-    private readonly apiUrl: string,
+    private readonly upstream: Upstream,
     readonly logger: Logger,
     shared: SharedState = {},
   ) {
     this.policy = Policy.fromConfig(config, operations);
+    const v1Listed = operations.find((op) => op.v1 && this.policy.allows(op.id));
+    if (v1Listed && !upstream.v1Url) {
+      throw new ConfigError(`${v1Listed.id} is a V1 operation, and the V1 endpoint cannot be derived from ${upstream.apiUrl} (it does not end in /v2): set --api-v1-url.`);
+    }
     this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode);
     this.hygiene = new ResultHygiene(operations);
     this.byId = new Map(operations.map((op) => [op.id, op]));
-    this.pool = new UpstreamPool(new URL(apiUrl).origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
+    const origin = new URL(upstream.apiUrl).origin;
+    const v1Origin = upstream.v1Url ? new URL(upstream.v1Url).origin : origin;
+    this.pool = new UpstreamPool(origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
+    this.v1Pool = v1Origin === origin ? undefined : new UpstreamPool(v1Origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
     this.guardStore = shared.guardStore ?? new MemoryGuardStore();
     this.handles = shared.handles ?? new VerificationHandles();
   }
 
   /** The deps of sessions that call RevCent with this key. */
   forKey(apiKey: string): ServerDeps {
-    const client = new RevCentClient({ baseUrl: this.apiUrl, apiKey, policy: this.policy, logger: this.logger, timeoutMs: this.config.requestTimeoutMs, pool: this.pool });
+    const client = new RevCentClient({
+      baseUrl: this.upstream.apiUrl, v1Url: this.upstream.v1Url, apiKey, policy: this.policy, logger: this.logger,
+      timeoutMs: this.config.requestTimeoutMs, pool: this.pool, v1Pool: this.v1Pool,
+    });
     return {
       catalog: this.catalog,
       client,
@@ -72,5 +90,6 @@ export class SharedServerParts {
 
   async close(): Promise<void> {
     await this.pool.close();
+    await this.v1Pool?.close();
   }
 }

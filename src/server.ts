@@ -3,12 +3,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildServer } from "./build-server.js";
-import { ConfigError, HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, type Config } from "./config.js";
+import { ConfigError, HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, v1EndpointFor, type Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { SharedServerParts, type SharedState } from "./server-deps.js";
 import { VerificationHandles } from "./guard/handle.js";
 import { BUNDLED_SPEC, bundledOperations } from "./tools/bundled-operations.js";
 import { SpecError, loadOperations } from "./tools/openapi.js";
+import { bundledV1Operations } from "./tools/v1-catalog.js";
 import { serveStdio } from "./transports/stdio.js";
 
 async function main(): Promise<void> {
@@ -43,19 +44,26 @@ async function main(): Promise<void> {
   try {
     // Card fields stay in schemas only for PCI-scoped deployments; the precomputed model strips them.
     const derive = config.openapiPath !== undefined || config.allowCardData;
-    operations = derive ? loadOperations(spec(), { keepCardFields: config.allowCardData }) : bundledOperations();
+    const options = { keepCardFields: config.allowCardData };
+    const { v2, v1 } = derive ? { v2: loadOperations(spec(), options), v1: bundledV1Operations(options) } : bundledOperations();
+    const clash = v2.find((op) => v1.some((legacy) => legacy.id === op.id));
+    if (clash) throw new SpecError(`the OpenAPI document's operation ${clash.id} has the name of a V1 operation`);
+    operations = [...v2, ...v1];
   } catch (err) {
     if (err instanceof ConfigError || err instanceof SpecError) return fail(err.message);
     throw err;
   }
 
   let apiUrl = config.apiUrl;
+  let v1Url = v1EndpointFor(config.apiUrl, config.apiV1Url);
   let apiKey = config.apiKey ?? "";
   let closeSandbox = async () => {};
   if (config.sandbox) {
     const { startSandbox } = await import("./sandbox/index.js");
     const sandbox = await startSandbox({ spec: spec() });
     apiUrl = sandbox.url;
+    // The sandbox serves V1 next to V2; a configured V1 URL must not send sandbox calls elsewhere.
+    v1Url = v1EndpointFor(sandbox.url, undefined);
     apiKey = SANDBOX_API_KEY;
     closeSandbox = () => sandbox.close();
     logger.info({ url: sandbox.url }, "sandbox started");
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
   try {
     const shared = await sharedState(config);
     closeStore = shared.close;
-    parts = new SharedServerParts(config, operations, apiUrl, logger, shared);
+    parts = new SharedServerParts(config, operations, { apiUrl, v1Url }, logger, shared);
   } catch (err) {
     await closeSandbox();
     if (err instanceof ConfigError) return fail(err.message);

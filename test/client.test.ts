@@ -63,7 +63,7 @@ describe("RevCentClient over loopback", () => {
   const client = (opts: Partial<ConstructorParameters<typeof RevCentClient>[0]> = {}) =>
     new RevCentClient({
       baseUrl, apiKey: "test-key-abc", logger: pino({ level: "silent" }), timeoutMs: 2000, maxBackoffMs: 5,
-      policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: ["VoidSale"], readOnly: false }, operations),
+      policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: ["VoidSale"], readOnly: false, guard: false }, operations),
       ...opts,
     });
   const failure = async (p: Promise<unknown>) => {
@@ -168,7 +168,7 @@ describe("RevCentClient over loopback", () => {
   it("a connection refused fails as network_error, without a stack or address", async () => {
     const dead = new RevCentClient({
       baseUrl: "http://127.0.0.1:1/v2", apiKey: "k", logger: pino({ level: "silent" }), timeoutMs: 2000, maxRetries: 0,
-      policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false }, operations),
+      policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false, guard: false }, operations),
     });
     const err = await failure(dead.call(op("GetCustomer"), { customer_id: "c".repeat(20) }));
     expect(err.code).toBe("network_error");

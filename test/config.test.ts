@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_API_URL, parseConfig } from "../src/config.js";
+import { ConfigError, DEFAULT_API_URL, parseConfig, v1EndpointFor } from "../src/config.js";
 
 const KEY = { REVCENT_API_KEY: "k-123" };
 
@@ -40,5 +40,22 @@ describe("parseConfig", () => {
 
   it("never accepts the API key as a flag", () => {
     expect(() => parseConfig(["--api-key", "secret"], {})).toThrow(ConfigError);
+  });
+});
+
+describe("the V1 endpoint", () => {
+  it("is the V2 base's sibling /v1 unless given; nothing is derived from a base that does not end in /v2", () => {
+    expect(v1EndpointFor(DEFAULT_API_URL, undefined)).toBe("https://api.revcent.com/v1");
+    expect(v1EndpointFor("http://127.0.0.1:4010/v2/", undefined)).toBe("http://127.0.0.1:4010/v1");
+    expect(v1EndpointFor("https://proxy.example/revcent/v2", undefined)).toBe("https://proxy.example/revcent/v1");
+    expect(v1EndpointFor("https://proxy.example/revcent", undefined)).toBeUndefined();
+    expect(v1EndpointFor("not a url", undefined)).toBeUndefined();
+    expect(v1EndpointFor("https://proxy.example/revcent", "https://v1.example/rpc")).toBe("https://v1.example/rpc");
+  });
+
+  it("is read from --api-v1-url over REVCENT_API_V1_URL", () => {
+    expect(parseConfig([], KEY).apiV1Url).toBeUndefined();
+    expect(parseConfig([], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://env/v1");
+    expect(parseConfig(["--api-v1-url", "https://flag/v1"], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://flag/v1");
   });
 });

@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TOOLSETS, Policy, type PolicyConfig } from "../src/client/policy.js";
 import { ConfigError } from "../src/config.js";
 import { loadOperations } from "../src/tools/openapi.js";
+import { bundledV1Operations } from "../src/tools/v1-catalog.js";
 
 const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
-const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false };
+const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false, guard: false };
 const allowedIds = (p: Policy) => operations.filter((o) => p.allows(o.id)).map((o) => o.id);
 
 describe("Policy", () => {
@@ -55,5 +56,40 @@ describe("Policy", () => {
     expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(ConfigError);
     expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(/no toolset named "salez".*sales/);
     expect(() => Policy.fromConfig({ ...base, tools: ["GetSalez"] }, operations)).toThrow(/no operation named "GetSalez"/);
+  });
+});
+
+describe("Policy with the legacy V1 operations", () => {
+  const v1 = bundledV1Operations();
+  const both = [...operations, ...v1];
+  const listedV1 = (p: Policy) => v1.filter((o) => p.lists(o.id)).map((o) => o.id);
+
+  it("v1-legacy is opt-in: neither default nor all lists a V1 operation; naming the toolset or a tool does", () => {
+    expect(listedV1(Policy.fromConfig(base, both))).toEqual([]);
+    expect(Policy.fromConfig({ ...base, toolsets: ["all"] }, both).size).toBe(operations.length);
+    expect(listedV1(Policy.fromConfig({ ...base, toolsets: ["all", "v1-legacy"] }, both))).toEqual(v1.map((o) => o.id));
+    expect(Policy.fromConfig({ ...base, toolsets: ["v1-legacy"] }, both).size).toBe(v1.length);
+    expect(allowedIds(Policy.fromConfig({ ...base, tools: ["V1QuotaUnitRetrieve", "GetSale"] }, both))).toEqual(["GetSale"]);
+    expect(Policy.fromConfig({ ...base, tools: ["V1QuotaUnitRetrieve", "GetSale"] }, both).allows("V1QuotaUnitRetrieve")).toBe(true);
+  });
+
+  it("read-only keeps the V1 retrieves and drops the cancel", () => {
+    expect(listedV1(Policy.fromConfig({ ...base, readOnly: true, toolsets: ["v1-legacy"] }, both)).sort()).toEqual(v1.filter((o) => o.readOnly).map((o) => o.id).sort());
+    expect(Policy.fromConfig({ ...base, readOnly: true, toolsets: ["v1-legacy"] }, both).lists("V1PendingSaleCancel")).toBe(false);
+  });
+
+  it("with the guard on, the reads the guard makes itself may reach RevCent without being listed", () => {
+    const guarded = Policy.fromConfig({ ...base, guard: true, toolsets: ["v1-legacy"] }, both);
+    for (const id of ["GetCustomer", "GetCustomerCards", "GetSale"]) {
+      expect(guarded.allows(id), id).toBe(true);
+      expect(guarded.lists(id), id).toBe(false);
+    }
+    const unguarded = Policy.fromConfig({ ...base, toolsets: ["v1-legacy"] }, both);
+    expect(["GetCustomer", "GetSale"].filter((id) => unguarded.allows(id))).toEqual([]);
+  });
+
+  it("support offers no V1 operation, whatever toolsets are named", () => {
+    const support = Policy.fromConfig({ ...base, profile: "support", guard: true, toolsets: ["customers", "v1-legacy"] }, both);
+    expect(v1.filter((o) => support.allows(o.id))).toEqual([]);
   });
 });

@@ -1,26 +1,40 @@
-// README sections generated from the registry (never hand-kept): the toolset table. Run
+// README sections generated from the registry (never hand-kept): the toolset and V1 tables. Run
 // `npm run docs` to rewrite them; this test fails when they drift.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOOLSETS } from "../src/client/policy.js";
-import { expectCurrent, operations, operationsByToolset } from "./helpers/registry.js";
+import type { Operation } from "../src/tools/operation.js";
+import { expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
 
 const README = new URL("../README.md", import.meta.url);
 
-function toolsetTable(): string {
-  const byToolset = operationsByToolset();
-  const defaults = new Set<string>(DEFAULT_TOOLSETS);
-  const rows = byToolset.map(([name, ops]) => {
-    const reads = ops.filter((o) => o.readOnly).length;
-    return `| \`${name}\` | ${ops[0]!.tag} | ${ops.length} | ${reads} | ${ops.length - reads} | ${defaults.has(name) ? "yes" : ""} |`;
+function rowsOf(ops: readonly Operation[], defaults: Set<string>): string[] {
+  return operationsByToolset(ops).map(([name, members]) => {
+    const reads = members.filter((o) => o.readOnly).length;
+    return `| \`${name}\` | ${members[0]!.tag} | ${members.length} | ${reads} | ${members.length - reads} | ${defaults.has(name) ? "yes" : ""} |`;
   });
+}
+
+function toolsetTable(): string {
+  const defaults = new Set<string>(DEFAULT_TOOLSETS);
   const inDefault = operations.filter((o) => defaults.has(o.toolset)).length;
+  const legacy = new Set(v1Operations.map((o) => o.toolset));
   return [
-    `${byToolset.length} toolsets, ${operations.length} operations; the default set has ${inDefault}.`,
+    `${operationsByToolset().length} toolsets, ${operations.length} operations; the default set has ${inDefault}. ` +
+      `Opt-in, named only explicitly (not part of \`all\`): ${[...legacy].map((t) => `\`${t}\``).join(", ")}, ${v1Operations.length} legacy V1 operations.`,
     "",
     "| toolset | API section | tools | read | write | default |",
     "|---|---|---:|---:|---:|:---:|",
-    ...rows,
+    ...rowsOf(operations, defaults),
+    ...rowsOf(v1Operations, defaults).map((row) => row.replace(/ \|$/, "opt-in |")),
+  ].join("\n");
+}
+
+function v1Table(): string {
+  return [
+    "| tool | V1 request (`type` / `method`) | what it does |",
+    "|---|---|---|",
+    ...v1Operations.map((o) => `| \`${o.id}\` | \`${o.v1!.type}\` / \`${o.v1!.method}\` | ${o.title.replace(/ \(V1\)$/, "")}${o.destructive ? " (destructive)" : ""} |`),
   ].join("\n");
 }
 
@@ -47,9 +61,10 @@ interface ServerEntry {
 }
 
 describe("README", () => {
-  it("toolset table is generated from the registry and current (npm run docs)", () => {
+  it("toolset and V1 tables are generated from the registries and current (npm run docs)", () => {
     const current = readFileSync(README, "utf8");
-    expectCurrent(current, replaceSection(current, "toolsets", toolsetTable()), (text) => writeFileSync(README, text));
+    const expected = replaceSection(replaceSection(current, "toolsets", toolsetTable()), "v1-operations", v1Table());
+    expectCurrent(current, expected, (text) => writeFileSync(README, text));
   });
 
   it("client snippets parse and pass the API key in the server's environment, never as its argument", () => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOOLSETS, SUPPORT_OPERATIONS } from "../src/client/policy.js";
 import type { Operation } from "../src/tools/operation.js";
-import { SPEC_PATH, expectCurrent, operations, operationsByToolset } from "./helpers/registry.js";
+import { SPEC_PATH, expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
 
 const TOOLS_MD = new URL("../docs/tools.md", import.meta.url);
 
@@ -29,16 +29,18 @@ function toolReference(): string {
   const defaults = new Set<string>(DEFAULT_TOOLSETS);
   const support = new Set<string>(SUPPORT_OPERATIONS);
   const groups = operationsByToolset();
+  const legacy = operationsByToolset(v1Operations);
   const lines = [
-    `<!-- Generated from ${SPEC_PATH} by test/tool-reference.test.ts (npm run docs). Do not edit. -->`,
+    `<!-- Generated from ${SPEC_PATH} and spec/v1-operations.json by test/tool-reference.test.ts (npm run docs). Do not edit. -->`,
     "# Tool reference",
     "",
     `${operations.length} tools in ${groups.length} toolsets. A tool's name is RevCent's operationId. **read** tools change nothing`,
     "(`readOnlyHint`); **write** tools change data; **destructive** ones delete, void, refund, cancel, expire,",
     "disable or suspend (`destructiveHint`), so clients ask before calling them. *(support)* marks the tools the",
     "`support` profile offers a public chatbot. Choose toolsets with `--toolsets` (README, Toolsets).",
+    `Last, opt-in: ${v1Operations.length} legacy V1 operations (\`--toolsets v1-legacy\`), for what only RevCent's V1 API does.`,
   ];
-  for (const [toolset, ops] of groups) {
+  for (const [toolset, ops] of [...groups, ...legacy]) {
     const reads = ops.filter((o) => o.readOnly).length;
     lines.push(
       "",
@@ -63,8 +65,9 @@ describe("docs/tools.md", () => {
   it("has one line for every operation, each under its toolset", () => {
     const text = toolReference();
     const rows = [...text.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]);
-    expect(rows.sort()).toEqual(operations.map((o) => o.id).sort());
-    const toolsetOf = new Map(operations.map((o) => [o.id, o.toolset]));
+    const all = [...operations, ...v1Operations];
+    expect(rows.sort()).toEqual(all.map((o) => o.id).sort());
+    const toolsetOf = new Map(all.map((o) => [o.id, o.toolset]));
     let heading = "";
     for (const line of text.split("\n")) {
       heading = /^## `([\w-]+)`/.exec(line)?.[1] ?? heading;

@@ -103,6 +103,20 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
   return new RevCentError("bad_request", say(`RevCent answered HTTP ${status}.`), details);
 }
 
+/**
+ * A V1 answer that is not a success. V1 reports its outcome in the body's `code` (0 error, 1
+ * success, 2-5 as in V2), with HTTP 200 as often as not; transport-level statuses (401, 429, 5xx)
+ * still decide first.
+ */
+export function errorFromV1Response(status: number, body: unknown, retryAfterSeconds?: number): RevCentError {
+  const code = typeof body === "object" && body !== null ? (body as Record<string, unknown>).code : undefined;
+  if (status === 401 || status === 429 || status >= 500 || typeof code !== "number") return errorFromResponse(status, body, retryAfterSeconds);
+  // The V2 status that carries the same body code, so both APIs' errors read alike.
+  const mapped = errorFromResponse(PAYMENT_CODES[code] ? 402 : 400, body);
+  const { status: _v2Status, ...details } = mapped.details;
+  return new RevCentError(mapped.code, mapped.message, status >= 200 && status < 300 ? details : { ...details, status });
+}
+
 function gatewayReason(raw: unknown): string | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const r = raw as Record<string, unknown>;

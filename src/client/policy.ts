@@ -20,7 +20,7 @@ export const SUPPORT_OPERATIONS = [
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
 export const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
 
-export type PolicyConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly">;
+export type PolicyConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard">;
 
 export class Policy {
   /** Operations offered to the model. */
@@ -38,20 +38,22 @@ export class Policy {
 
   static fromConfig(config: PolicyConfig, operations: readonly Operation[]): Policy {
     const known = new Set(operations.map((o) => o.toolset));
+    // Legacy V1 operations are opt-in: only a toolset or tool named explicitly brings them in.
+    const v2Toolsets = new Set(operations.filter((o) => !o.v1).map((o) => o.toolset));
     const ids = new Set(operations.map((o) => o.id));
     for (const name of [...config.tools, ...config.denyTools]) {
       if (!ids.has(name)) throw new ConfigError(`--tools/--deny-tools: no operation named "${name}".`);
     }
     // Naming tools without naming toolsets means "exactly these tools", wherever they live.
-    const requested = config.toolsets ?? (config.tools.length ? ["all"] : ["default"]);
+    const requested = config.toolsets ?? (config.tools.length ? [...known] : ["default"]);
     const toolsets = new Set<string>();
     for (const name of requested) {
-      if (name === "all") known.forEach((t) => toolsets.add(t));
+      if (name === "all") v2Toolsets.forEach((t) => toolsets.add(t));
       else if (name === "default") {
         // Another document (--openapi) may tag differently; then the curated set means nothing
         // and every toolset is the honest default.
         const curated = DEFAULT_TOOLSETS.filter((t) => known.has(t));
-        (curated.length ? curated : [...known]).forEach((t) => toolsets.add(t));
+        (curated.length ? curated : [...v2Toolsets]).forEach((t) => toolsets.add(t));
       }
       else if (known.has(name)) toolsets.add(name);
       else {
@@ -73,7 +75,11 @@ export class Policy {
         .map((o) => o.id),
     );
     const callable = new Set(listed);
-    if (support) for (const id of ["GetCustomer", ...GUARD_READS]) callable.add(id);
+    // The guard reads records itself (whose customer, which values verify), whatever is listed.
+    if (support || config.guard) {
+      for (const id of ["GetCustomer", ...GUARD_READS]) callable.add(id);
+      for (const op of operations) if (listed.has(op.id) && op.verifyWith) callable.add(op.verifyWith);
+    }
     return new Policy(listed, callable, [...toolsets]);
   }
 

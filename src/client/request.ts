@@ -1,5 +1,6 @@
 // Flat tool arguments -> the HTTP request RevCent expects: path params encoded, query arrays as
-// repeated params (form/explode), deepObject params as name[i][key]=value, the rest a JSON body.
+// repeated params (form/explode), deepObject params as name[i][key]=value, the rest a JSON body;
+// for a V1 operation, V1's envelope: {"request": {type, method, ...arguments}}.
 import type { Operation } from "../tools/operation.js";
 
 export interface PreparedRequest {
@@ -10,6 +11,12 @@ export interface PreparedRequest {
 }
 
 export function buildRequest(op: Operation, args: Record<string, unknown>, idempotencyKey?: string): PreparedRequest {
+  if (op.v1) {
+    // V1 has no idempotency key; its writes are never retried blind instead (revcent-client.ts).
+    const request: Record<string, unknown> = { type: op.v1.type, method: op.v1.method };
+    for (const name of op.bodyFields) if (args[name] !== undefined) request[name] = args[name];
+    return { method: "POST", path: "", body: JSON.stringify({ request }) };
+  }
   let path = op.path;
   const query = new URLSearchParams();
   for (const p of op.parameters) {

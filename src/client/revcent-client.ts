@@ -1,10 +1,11 @@
-// The only way anything reaches RevCent. One keep-alive undici Pool per origin, a deadline on every
-// call, MCP cancellation wired through, no redirects (the key never leaves the configured origin),
-// a response size cap, and retries only where they cannot repeat an effect (design §6b).
+// The only way anything reaches RevCent, V2 or the legacy V1 endpoint. One keep-alive undici Pool
+// per origin, a deadline on every call, MCP cancellation wired through, no redirects (the key never
+// leaves the configured origin), a response size cap, and retries only where they cannot repeat an
+// effect (design §6b).
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Operation } from "../tools/operation.js";
-import { RevCentError, errorFromResponse } from "./errors.js";
+import { RevCentError, errorFromResponse, errorFromV1Response } from "./errors.js";
 import { exchange, type Abortable, type ExchangeResponse } from "./exchange.js";
 import type { Policy } from "./policy.js";
 import { UpstreamPool } from "./upstream-pool.js";
@@ -12,6 +13,8 @@ import { buildRequest } from "./request.js";
 
 export interface RevCentClientOptions {
   baseUrl: string;
+  /** RevCent's legacy V1 endpoint, for V1 operations; they are refused without it. */
+  v1Url?: string;
   apiKey: string;
   policy: Policy;
   logger: Logger;
@@ -24,6 +27,18 @@ export interface RevCentClientOptions {
   userAgent?: string;
   /** Shared by every client of a server (one pool per origin); a client makes its own otherwise. */
   pool?: UpstreamPool;
+  /** The shared pool for the V1 endpoint's origin, when it differs from baseUrl's. */
+  v1Pool?: UpstreamPool;
+}
+
+/** Where requests of one API go: a pool for its origin and the path prefix of the API. */
+interface Endpoint {
+  pool: UpstreamPool;
+  basePath: string;
+  /** Whether this client made the pool (and closes it). */
+  owned: boolean;
+  /** V1 reports outcomes in the body's code, whatever the HTTP status. */
+  v1: boolean;
 }
 
 export interface CallOptions {
@@ -52,18 +67,14 @@ const NETWORK_FAILURES: Record<string, string> = {
 };
 
 export class RevCentClient {
-  private readonly pool: UpstreamPool;
-  private readonly ownsPool: boolean;
-  private readonly basePath: string;
+  private readonly v2: Endpoint;
+  private readonly v1: Endpoint | undefined;
   private readonly headers: { read: Record<string, string>; write: Record<string, string> };
   private readonly tooLarge: (declared?: number) => RevCentError;
   private readonly debug: boolean;
-  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool">> & { userAgent: string };
+  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool">> & { userAgent: string };
 
   constructor(options: RevCentClientOptions) {
-    const url = new URL(options.baseUrl);
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`unsupported API URL scheme ${url.protocol}`);
-    this.basePath = url.pathname.replace(/\/$/, "");
     this.opts = {
       maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       maxRetries: 2,
@@ -72,13 +83,23 @@ export class RevCentClient {
       userAgent: "revcent-mcp",
       ...options,
     };
-    this.ownsPool = !options.pool;
-    this.pool = options.pool ?? new UpstreamPool(url.origin, { connections: this.opts.connections, timeoutMs: this.opts.timeoutMs });
-    if (this.pool.origin !== url.origin) throw new Error(`the shared pool is for ${this.pool.origin}, not ${url.origin}`);
+    this.v2 = this.endpoint(options.baseUrl, options.pool, undefined, false);
+    this.v1 = options.v1Url ? this.endpoint(options.v1Url, options.v1Pool, this.v2, true) : undefined;
     const read = { "x-api-key": this.opts.apiKey, accept: "application/json", "user-agent": this.opts.userAgent };
     this.headers = { read, write: { ...read, "content-type": "application/json" } };
     this.tooLarge = (declared) => tooLarge(this.opts.maxResponseBytes, declared);
     this.debug = this.opts.logger.isLevelEnabled("debug");
+  }
+
+  /** An API's endpoint: on the given shared pool, or its sibling API's when the origin is the same, or a pool of its own. */
+  private endpoint(baseUrl: string, given: UpstreamPool | undefined, sibling: Endpoint | undefined, v1: boolean): Endpoint {
+    const url = new URL(baseUrl);
+    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`unsupported API URL scheme ${url.protocol}`);
+    const basePath = url.pathname.replace(/\/$/, "");
+    if (given && given.origin !== url.origin) throw new Error(`the shared pool is for ${given.origin}, not ${url.origin}`);
+    if (given) return { pool: given, basePath, owned: false, v1 };
+    if (sibling?.pool.origin === url.origin) return { pool: sibling.pool, basePath, owned: false, v1 };
+    return { pool: new UpstreamPool(url.origin, { connections: this.opts.connections, timeoutMs: this.opts.timeoutMs }), basePath, owned: true, v1 };
   }
 
   /**
@@ -89,54 +110,69 @@ export class RevCentClient {
     if (!this.opts.policy.allows(op.id)) {
       throw new RevCentError("operation_not_allowed", `${op.id} is not allowed in this session.`);
     }
+    const endpoint = op.v1 ? this.v1 : this.v2;
+    if (!endpoint) {
+      throw new RevCentError("operation_not_allowed", `${op.id} is a V1 operation and this server has no V1 endpoint: set --api-v1-url.`);
+    }
     // One key per tool call, reused on retries, so RevCent can reject a repeat of a POST that did
-    // reach it but whose answer was lost.
-    const idempotencyKey = op.method === "POST" ? randomUUID() : undefined;
+    // reach it but whose answer was lost. V1 takes no such key.
+    const idempotencyKey = op.method === "POST" && !op.v1 ? randomUUID() : undefined;
     const request = buildRequest(op, args, idempotencyKey);
+    // Without a key, a repeated change could be carried out twice: only a 429 (RevCent did not
+    // act) may be retried.
+    const repeatable = op.readOnly || idempotencyKey !== undefined;
     const deadline = new Deadline(this.opts.timeoutMs, options.signal);
     const started = performance.now();
 
     try {
-      return await this.attempt(op, request, deadline, options.signal, started);
+      return await this.attempt(op, endpoint, request, repeatable, deadline, options.signal, started);
     } finally {
       deadline.clear();
     }
   }
 
-  private async attempt(op: Operation, request: ReturnType<typeof buildRequest>, deadline: Deadline, callerSignal: AbortSignal | undefined, started: number): Promise<RevCentResponse> {
+  private async attempt(
+    op: Operation, endpoint: Endpoint, request: ReturnType<typeof buildRequest>, repeatable: boolean, deadline: Deadline, callerSignal: AbortSignal | undefined, started: number,
+  ): Promise<RevCentResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.send(request.method, this.basePath + request.path, request.body, deadline);
+        const response = await this.send(endpoint, request.method, endpoint.basePath + request.path, request.body, deadline);
         if (this.debug) this.opts.logger.debug({ operation: op.id, status: response.status, attempt, ms: elapsed(started) }, "revcent call");
         return response;
       } catch (err) {
         const error = this.classify(err, callerSignal, deadline);
         const wait = this.backoffMs(attempt, error);
-        const retry = attempt < this.opts.maxRetries && isRetryable(error) && wait !== undefined;
+        const retry = attempt < this.opts.maxRetries && isRetryable(error) && (repeatable || error.code === "rate_limited") && wait !== undefined;
         if (this.debug) this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
         if (!retry) {
           if (error.code === "duplicate_request" && attempt > 0) throw duplicateAfterRetry(op);
-          throw op.method === "POST" && mayHaveTakenEffect(error) ? uncertainOutcome(op, error) : error;
+          throw !op.readOnly && mayHaveTakenEffect(error) ? uncertainOutcome(op, error) : error;
         }
         await deadline.wait(wait);
       }
     }
   }
 
-  /** Closes the pool if this client made it; a shared pool is closed by its owner. */
+  /** Closes the pools this client made; a shared pool is closed by its owner. */
   async close(): Promise<void> {
-    if (this.ownsPool) await this.pool.close();
+    for (const endpoint of [this.v2, this.v1]) if (endpoint?.owned) await endpoint.pool.close();
   }
 
-  private async send(method: "GET" | "POST", path: string, body: string | undefined, abort: Abortable): Promise<RevCentResponse> {
+  private async send(endpoint: Endpoint, method: "GET" | "POST", path: string, body: string | undefined, abort: Abortable): Promise<RevCentResponse> {
     const headers = body === undefined ? this.headers.read : this.headers.write;
     const cap = this.opts.maxResponseBytes;
-    const res = await exchange(await this.pool.get(), { method, path, headers, body, abort, maxBytes: cap, tooLarge: this.tooLarge });
+    const res = await exchange(await endpoint.pool.get(), { method, path, headers, body, abort, maxBytes: cap, tooLarge: this.tooLarge });
     if (res.status >= 300 && res.status < 400) {
       throw new RevCentError("redirect_refused", `RevCent answered with a redirect (HTTP ${res.status}); redirects are not followed so the API key stays on the configured host.`, { status: res.status });
     }
     const parsed = parseJson(res);
-    if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed };
+    const ok = res.status >= 200 && res.status < 300;
+    if (endpoint.v1) {
+      if (ok && isV1Success(parsed)) return { status: res.status, body: parsed };
+      if (ok && !hasCode(parsed)) throw new RevCentError("malformed_response", `RevCent's V1 answer (HTTP ${res.status}) carries no result code.`, { status: res.status });
+      throw errorFromV1Response(res.status, parsed, retryAfter(res.headers["retry-after"]));
+    }
+    if (ok) return { status: res.status, body: parsed };
     throw errorFromResponse(res.status, parsed, retryAfter(res.headers["retry-after"]));
   }
 
@@ -199,6 +235,15 @@ function duplicateAfterRetry(op: Operation): RevCentError {
     `The first attempt of ${op.id} reached RevCent but its answer was lost; the retry carried the same idempotency key and was rejected as a duplicate, so the operation most likely went through once. ${check} before trying again; do not repeat it blindly.`,
     { outcomeUnknown: true },
   );
+}
+
+/** V1 reports success as body code 1, whatever the HTTP status says. */
+function isV1Success(body: unknown): boolean {
+  return hasCode(body) && (body as { code: number }).code === 1;
+}
+
+function hasCode(body: unknown): boolean {
+  return typeof body === "object" && body !== null && typeof (body as Record<string, unknown>).code === "number";
 }
 
 function retryAfter(header: string | string[] | undefined): number | undefined {

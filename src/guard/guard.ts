@@ -79,12 +79,13 @@ export class Guard {
 
     for (const owner of await this.ownersBeforeCall(op, clean, signal)) await this.requireGrant(who, owner);
 
-    if (op.readOnly && op.method === "GET") {
+    if (isRecordRead(op)) {
       // Any record that belongs to a customer needs that customer verified, whatever its kind.
-      const record = await execute(clean).catch((err) => (this.familyReads.has(op.id) ? refuseIfNotFound(err) : Promise.reject(err)));
-      const owner = ownerOf(record, isCustomerPath(op.path));
-      if (owner) await this.requireGrant(who, owner);
-      else if (this.familyReads.has(op.id)) throw refusal();
+      const mustHaveOwner = this.familyReads.has(op.id) || op.v1?.customerRecords === true;
+      const record = await execute(clean).catch((err) => (mustHaveOwner ? refuseIfNotFound(err) : Promise.reject(err)));
+      const owners = ownersOfAnswer(op, record);
+      for (const owner of owners) await this.requireGrant(who, owner);
+      if (!owners.length && mustHaveOwner) throw refusal();
       return record;
     }
     return execute(clean);
@@ -169,6 +170,14 @@ export class Guard {
     const entityRead = !op.readOnly && op.verifyWith ? this.operations.get(op.verifyWith) : undefined;
     if (entityRead && isRecordRead(entityRead) && op.parameters.some((p) => p.in === "path")) {
       const owner = await this.ownerOfRecord(entityRead.id, args, signal, this.familyReads.has(entityRead.id));
+      if (owner) owners.push(owner);
+    }
+    // A V1 change names its record in an argument; one the read cannot find is refused (fail closed).
+    const entityArgument = op.v1?.entityArgument;
+    if (entityRead && entityArgument) {
+      const idParam = entityRead.parameters.find((p) => p.in === "path")?.name;
+      if (!idParam || typeof args[entityArgument] !== "string") throw refusal();
+      const owner = await this.ownerOfRecord(entityRead.id, { [idParam]: args[entityArgument] }, signal, true);
       if (owner) owners.push(owner);
     }
     if (typeof args.item_type === "string" && typeof args.item_id === "string") {
@@ -280,9 +289,16 @@ function isCollectionRead(op: Operation): boolean {
   return op.method === "GET" && !op.path.endsWith("}");
 }
 
-/** A GET of one record by its id. */
+/** A read of records by id: a GET of one record, or a V1 retrieve. */
 function isRecordRead(op: Operation): boolean {
-  return op.method === "GET" && op.path.endsWith("}");
+  return op.v1 ? op.readOnly : op.method === "GET" && op.path.endsWith("}");
+}
+
+/** The customers an answer's records belong to: V1 answers carry their records under `results`. */
+function ownersOfAnswer(op: Operation, answer: unknown): string[] {
+  const records = op.v1 ? ((answer as { results?: unknown } | undefined)?.results ?? []) : [answer];
+  const owners = (Array.isArray(records) ? records : []).map((record) => ownerOf(record, isCustomerPath(op.path)));
+  return owners.filter((owner): owner is string => owner !== undefined);
 }
 
 function isCustomerPath(path: string): boolean {

@@ -1,15 +1,17 @@
 // The HTTP layer: /v2 prefix, API key, routing, 404/405, body reading, validation, idempotency,
-// then the handler; every answer is JSON in RevCent's shapes.
+// then the handler; every answer is JSON in RevCent's shapes. POST /v1 is the legacy V1 endpoint.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle } from "./handlers.js";
 import { IdempotencyKeys } from "./idempotency.js";
-import type { Fault, FaultInjector } from "./faults.js";
+import type { Fault, FaultInjector, FaultTarget } from "./faults.js";
 import type { CompiledApi, Method } from "./operations.js";
 import { Prng } from "./prng.js";
 import { queryEntries } from "./query.js";
 import { ApiError, badRequest, errorBody, methodNotAllowed, unauthorized, type ApiCall } from "./responses.js";
 import { Router } from "./router.js";
 import type { Store } from "./store.js";
+import { V1_PATH, answerV1, parseV1Request } from "./v1.js";
+import type { Operation } from "../tools/operation.js";
 import { parseBody, validateParams } from "./validate.js";
 
 export const BASE_PATH = "/v2";
@@ -18,6 +20,8 @@ const ID_SEED = 0x1d5_2024;
 
 export interface AppOptions {
   api: CompiledApi;
+  /** The V1 catalog's operations, answered at /v1. */
+  v1Operations: readonly Operation[];
   store: Store;
   apiKey: string;
   /** Clock in ms. */
@@ -111,8 +115,16 @@ async function injectBefore(fault: Fault, res: ServerResponse, onAbandoned: () =
   }
 }
 
+const unknownEndpoint = (method: string, path: string) => new ApiError(404, `Unknown endpoint: ${method} ${path}`, "Not Found");
+
+/** A request matched to what answers it: the fault target, and the handler that runs after any fault. */
+interface Routed {
+  target: FaultTarget;
+  run: () => Record<string, unknown>;
+}
+
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, store, apiKey, clock, faults, origin } = options;
+  const { api, v1Operations, store, apiKey, clock, faults, origin } = options;
   const router = new Router(api.operations);
   const idempotency = new IdempotencyKeys();
   const ids = new Prng(ID_SEED);
@@ -123,30 +135,51 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     return id;
   };
 
-  const serve = async (req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const method = (req.method ?? "GET").toUpperCase();
-    const raw = await readBody(req);
-    const underBase = url.pathname === BASE_PATH || url.pathname.startsWith(`${BASE_PATH}/`);
-    const segments = underBase ? pathSegments(url.pathname.slice(BASE_PATH.length)) : undefined;
-    const notFoundPath = () => new ApiError(404, `Unknown endpoint: ${method} ${url.pathname}`, "Not Found");
+  /** A V2 request: routed by path and method; validated, with its idempotency key, when it runs. */
+  const routeV2 = (url: URL, method: string, raw: string, call: ApiCall): Routed => {
+    const segments = pathSegments(url.pathname.slice(BASE_PATH.length));
+    const notFoundPath = () => unknownEndpoint(method, url.pathname);
     if (!segments) throw notFoundPath();
-    if (req.headers["x-api-key"] !== apiKey) throw unauthorized();
     if (method !== "GET" && method !== "POST") throw methodNotAllowed(method, url.pathname);
     const route = router.match(segments);
     if (!route) throw notFoundPath();
     const op = route.byMethod.get(method as Method);
     if (!op) throw methodNotAllowed(method, url.pathname);
+    return {
+      target: { operationId: op.operationId, method, path: url.pathname.slice(BASE_PATH.length) },
+      run: () => {
+        const params = validateParams(api.doc, op, route.params, queryEntries(url.search));
+        const body = parseBody(api.doc, op, raw);
+        const now = Math.floor(clock() / 1000);
+        if (typeof body.idempotency_key === "string") idempotency.claim(apiKey, body.idempotency_key, now);
+        return handle({ api, store, call, now, newId, origin: origin() }, op, { ...params, body });
+      },
+    };
+  };
 
-    const target = { operationId: op.operationId, method, path: url.pathname.slice(BASE_PATH.length) };
-    const fault = faults.take(target);
-    if (fault && (await injectBefore(fault, res, () => faults.abandoned.push(target)))) return;
+  /** A V1 request: POST only; named by its body's type and method (faults match the catalog's operationId). */
+  const routeV1 = (method: string, raw: string, call: ApiCall): Routed => {
+    if (method !== "POST") throw new ApiError(405, `Method ${method} is not allowed for ${V1_PATH}: the V1 API accepts POST only.`, "Method Not Allowed");
+    const request = parseV1Request(raw, v1Operations);
+    const operationId = request?.op?.id ?? `${request?.type ?? "?"}/${request?.method ?? "?"}`;
+    return {
+      target: { operationId, method, path: V1_PATH },
+      run: () => answerV1({ store, call, now: Math.floor(clock() / 1000), newId }, request),
+    };
+  };
 
-    const params = validateParams(api.doc, op, route.params, queryEntries(url.search));
-    const body = parseBody(api.doc, op, raw);
-    const now = Math.floor(clock() / 1000);
-    if (typeof body.idempotency_key === "string") idempotency.claim(apiKey, body.idempotency_key, now);
-    const answer = handle({ api, store, call, now, newId, origin: origin() }, op, { ...params, body });
+  const serve = async (req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
+    const method = (req.method ?? "GET").toUpperCase();
+    const raw = await readBody(req);
+    const isV1 = url.pathname === V1_PATH;
+    if (!isV1 && url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) throw unknownEndpoint(method, url.pathname);
+    if (req.headers["x-api-key"] !== apiKey) throw unauthorized();
+    const routed = isV1 ? routeV1(method, raw, call) : routeV2(url, method, raw, call);
+
+    const fault = faults.take(routed.target);
+    if (fault && (await injectBefore(fault, res, () => faults.abandoned.push(routed.target)))) return;
+    const answer = routed.run();
     if (fault?.kind === "lost_response") {
       res.socket?.destroy();
       return;

@@ -21,7 +21,7 @@ export type Fault =
   | { kind: "lost_response" };
 
 export interface FaultRule {
-  /** Which requests: by operationId, or by method and/or exact path (under /v2). */
+  /** Which requests: by operationId (V1: the catalog's), or by method and/or exact path (under /v2; "/v1" for V1). */
   match: { operationId?: string; method?: string; path?: string };
   fault: Fault;
   /** How many matching requests it applies to; unlimited when absent. */

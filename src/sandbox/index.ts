@@ -1,4 +1,5 @@
-// RevCent V2 API emulator on loopback, driven entirely by the OpenAPI document it is given.
+// RevCent V2 API emulator on loopback, driven entirely by the OpenAPI document it is given, with
+// the legacy V1 endpoint of the V1 catalog beside it.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BASE_PATH, createApp } from "./app.js";
@@ -7,9 +8,13 @@ import { FaultInjector } from "./faults.js";
 import { compileApi } from "./operations.js";
 import { seedStore } from "./seed.js";
 import { Store } from "./store.js";
+import { bundledV1Operations } from "../tools/v1-catalog.js";
+import type { Operation } from "../tools/operation.js";
+import { seedV1 } from "./v1-seed.js";
 
 export interface SandboxOptions {
   spec: unknown; // parsed OpenAPI document
+  v1Operations?: readonly Operation[]; // the V1 catalog answered at /v1; default: the bundled one
   port?: number; // default 0 = any free port
   host?: string; // default "127.0.0.1"
   apiKey?: string; // default "sandbox-key"
@@ -17,7 +22,7 @@ export interface SandboxOptions {
 }
 
 export interface Sandbox {
-  url: string; // e.g. "http://127.0.0.1:43121/v2"
+  url: string; // e.g. "http://127.0.0.1:43121/v2"; the V1 endpoint is its sibling /v1
   /** Fault rules for tests; only the process that started the sandbox can reach them. */
   faults: FaultInjector;
   /** The sandbox's clock; tests move it with advance(). */
@@ -33,9 +38,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector();
   const store = new Store();
   seedStore(store, api, clock.now());
+  seedV1(store, clock.now());
   const host = options.host ?? "127.0.0.1";
   let origin = "";
-  const server = createServer(createApp({ api, store, apiKey: options.apiKey ?? "sandbox-key", clock: () => clock.now(), faults, origin: () => origin }));
+  const server = createServer(createApp({ api, v1Operations: options.v1Operations ?? bundledV1Operations(), store, apiKey: options.apiKey ?? "sandbox-key", clock: () => clock.now(), faults, origin: () => origin }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -26,6 +26,10 @@ export const SEED_IDS = {
   productTrial: "prd000000000trialbox",
   /** A valid coupon code for GET /coupons/validate. */
   couponCode: "SAVE10",
+  /** V1 only: the license key issued with Jane's sale (value JANE-0001-SANDBOX-KEY). */
+  licenseKey: "lic0000000000000jane",
+  /** V1 only: the Sentinel fraud detection request of Jane's sale. */
+  fraudDetectionRequest: "fdr0000000000000jane",
 } as const;
 
 /** First seeded id per id name; other indexes fall back to the readable pattern below. */

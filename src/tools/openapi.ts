@@ -107,11 +107,9 @@ function buildOperation(
   toolsetOf: Map<string, string>,
   options: LoadOptions,
 ): Operation {
-  const isSecret = (name: string, schema: unknown) => secretField(name, schema, deref) && !(options.keepCardFields && isCardFieldName(name));
+  const isSecret = secretPredicate(deref, options);
   const id = raw.operationId ?? fallbackId(method, path);
-  const properties: Record<string, JsonSchema> = {};
-  const required: string[] = [];
-  const secretFields: string[] = [];
+  const input: InputParts = { properties: {}, required: [], secretFields: [], bodyFields: [] };
   const parameters: ParameterSpec[] = [];
 
   const byName = new Map<string, RawParameter>();
@@ -119,13 +117,13 @@ function buildOperation(
   for (const p of byName.values()) {
     if (p.in !== "path" && p.in !== "query") continue; // headers and cookies are the client's business
     if (SECRET_NAME.test(p.name)) {
-      secretFields.push(p.name);
+      input.secretFields.push(p.name);
       continue;
     }
     const schema = cleanSchema(deref(p.schema) ?? {}, deref);
     if (p.description && !schema.description) schema.description = p.description;
-    addProperty(id, properties, p.name, schema);
-    if (p.required || p.in === "path") required.push(p.name);
+    addProperty(id, input.properties, p.name, schema);
+    if (p.required || p.in === "path") input.required.push(p.name);
     parameters.push({
       name: p.name,
       in: p.in,
@@ -136,37 +134,15 @@ function buildOperation(
   }
 
   const bodySchema = deref(raw.requestBody?.content?.["application/json"]?.schema) as JsonSchema | undefined;
-  const bodyFields: string[] = [];
-  if (bodySchema) {
-    const cleaned = cleanSchema(bodySchema, deref);
-    const bodyProps = (cleaned.properties ?? {}) as Record<string, JsonSchema>;
-    const bodyRequired = new Set((cleaned.required as string[] | undefined) ?? []);
-    for (const [name, schema] of Object.entries(bodyProps)) {
-      if (name === IDEMPOTENCY_FIELD) continue;
-      if (isSecret(name, (bodySchema.properties as Record<string, JsonSchema> | undefined)?.[name])) {
-        secretFields.push(name);
-        continue;
-      }
-      const stripped = stripSecrets(schema, (bodySchema.properties as Record<string, JsonSchema>)[name], deref, name, secretFields, isSecret);
-      addProperty(id, properties, name, stripped);
-      bodyFields.push(name);
-      if (bodyRequired.has(name)) required.push(name);
-    }
-  }
-
-  const inputSchema: JsonSchema = { type: "object", properties };
-  if (required.length) inputSchema.required = required;
-  inputSchema.additionalProperties = false;
+  if (bodySchema) addBodyFields(id, bodySchema, deref, isSecret, input);
 
   const lastSegment = path.split("/").filter(Boolean).pop() ?? "";
   const action = lastSegment.startsWith("{") ? (method === "POST" ? "edit" : "get") : lastSegment;
   const readOnly = raw["x-revcent-read-only"] ?? method === "GET";
-  const verbs = camelWords(id).concat(action);
-  const destructive = !readOnly && (raw["x-revcent-destructive"] ?? verbs.some((w) => DESTRUCTIVE_WORDS.has(w)));
-  const idempotent = readOnly || (raw["x-revcent-idempotent"] ?? (action === "edit" || IDEMPOTENT_ACTIONS.has(action)));
   const tag = raw.tags?.[0] ?? "Other";
   const description = (raw.description ?? raw.summary ?? id).trim();
   const maxRangeDays = raw["x-revcent-max-range-days"] ?? rangeFromText(description);
+  const inputSchema = strictInput(input);
 
   const op: Operation = {
     id,
@@ -176,15 +152,13 @@ function buildOperation(
     path,
     tag,
     toolset: toolsetOf.get(tag) ?? slug(tag),
-    readOnly,
-    destructive,
-    idempotent,
+    ...hints(id, action, readOnly, raw),
     parameters,
-    bodyFields,
+    bodyFields: input.bodyFields,
     hasBody: method === "POST",
     inputSchema,
     toolInputSchema: compactInputSchema(inputSchema),
-    secretFields,
+    secretFields: input.secretFields,
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
   const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;
@@ -192,6 +166,63 @@ function buildOperation(
     op.outputSchema = tolerant(cleanSchema(output, deref));
   }
   return op;
+}
+
+/** A tool's flat input as it is assembled: properties, required names, and where the fields go. */
+export interface InputParts {
+  properties: Record<string, JsonSchema>;
+  required: string[];
+  /** Dotted paths of secret fields left out of the input. */
+  secretFields: string[];
+  /** Properties that travel in the JSON body. */
+  bodyFields: string[];
+}
+
+/** Whether a field is a secret: marked in the spec or named like one (card fields kept in PCI scope). */
+export function secretPredicate(deref: (v: unknown) => unknown, options: LoadOptions): (name: string, schema: unknown) => boolean {
+  return (name, schema) => secretField(name, schema, deref) && !(options.keepCardFields && isCardFieldName(name));
+}
+
+/** Adds a JSON body's top-level properties to the input: secrets left out (at any depth), the rest cleaned. */
+export function addBodyFields(id: string, bodySchema: JsonSchema, deref: (v: unknown) => unknown, isSecret: (name: string, schema: unknown) => boolean, input: InputParts): void {
+  const cleaned = cleanSchema(bodySchema, deref);
+  const bodyProps = (cleaned.properties ?? {}) as Record<string, JsonSchema>;
+  const bodyRequired = new Set((cleaned.required as string[] | undefined) ?? []);
+  const originals = (bodySchema.properties ?? {}) as Record<string, JsonSchema>;
+  for (const [name, schema] of Object.entries(bodyProps)) {
+    if (name === IDEMPOTENCY_FIELD) continue;
+    if (isSecret(name, originals[name])) {
+      input.secretFields.push(name);
+      continue;
+    }
+    addProperty(id, input.properties, name, stripSecrets(schema, originals[name], deref, name, input.secretFields, isSecret));
+    input.bodyFields.push(name);
+    if (bodyRequired.has(name)) input.required.push(name);
+  }
+}
+
+/** The strict tool input: unknown arguments are refused with the list of allowed ones. */
+export function strictInput(input: InputParts): JsonSchema {
+  const inputSchema: JsonSchema = { type: "object", properties: input.properties };
+  if (input.required.length) inputSchema.required = input.required;
+  inputSchema.additionalProperties = false;
+  return inputSchema;
+}
+
+/**
+ * MCP hints from the spec's marks, or else from the words of the operation's name and action:
+ * delete, void, refund, cancel … are destructive; enable, set_default … are idempotent.
+ */
+export function hints(
+  id: string,
+  action: string,
+  readOnly: boolean,
+  marks: { "x-revcent-destructive"?: boolean; "x-revcent-idempotent"?: boolean },
+): Pick<Operation, "readOnly" | "destructive" | "idempotent"> {
+  const verbs = camelWords(id).concat(action);
+  const destructive = !readOnly && (marks["x-revcent-destructive"] ?? verbs.some((w) => DESTRUCTIVE_WORDS.has(w)));
+  const idempotent = readOnly || (marks["x-revcent-idempotent"] ?? (action === "edit" || IDEMPOTENT_ACTIONS.has(action)));
+  return { readOnly, destructive, idempotent };
 }
 
 function addProperty(id: string, properties: Record<string, JsonSchema>, name: string, schema: JsonSchema) {
@@ -254,7 +285,7 @@ const SIZE_FORMATS = new Set(["int32", "int64", "float", "double"]);
  * formats dropped (they cost context and mean nothing to a model); everything else kept as the
  * spec says.
  */
-function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0): JsonSchema {
+export function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0): JsonSchema {
   const s = deref(schema);
   if (!isObject(s) || depth > 24) return {};
   const out: JsonSchema = {};
@@ -303,7 +334,7 @@ function tolerant(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-function makeDereferencer(doc: OpenApiDocument): (value: unknown) => unknown {
+export function makeDereferencer(doc: object): (value: unknown) => unknown {
   return function deref(value: unknown, hops = 0): unknown {
     if (!isObject(value) || typeof value.$ref !== "string") return value;
     if (hops > 16) throw new SpecError(`reference chain too deep at ${value.$ref}`);

@@ -1,5 +1,5 @@
-// The internal model every layer shares: one Operation per (method, path) of the API, whatever
-// document it came from. The generator builds tools from it, the policy filters it, and the
+// The internal model every layer shares: one Operation per (method, path) of the V2 API, or per
+// (type, method) of the legacy V1 API, whatever document it came from. The generator builds tools from it, the policy filters it, and the
 // client builds requests from it.
 
 export type JsonSchema = { [key: string]: unknown };
@@ -45,4 +45,22 @@ export interface Operation {
   outputSchema?: JsonSchema;
   /** For a change: the read operation that shows whether it took effect (GetSale for VoidSale). */
   verifyWith?: string;
+  /**
+   * Present for operations of RevCent's legacy V1 API, which is one POST endpoint: the request's
+   * `type` and `method`, sent as `{"request": {type, method, ...arguments}}` (method and path
+   * above are then POST and "", relative to the V1 endpoint).
+   */
+  v1?: V1Request;
+}
+
+export interface V1Request {
+  type: string;
+  method: string;
+  /** The argument that names the record `verifyWith` reads (a V2 change names it in its path). */
+  entityArgument?: string;
+  /**
+   * Its records belong to customers (a license key, a fraud detection request): under the guard,
+   * one that is missing or has no customer is refused like an unverified one, so ids cannot be probed.
+   */
+  customerRecords?: boolean;
 }

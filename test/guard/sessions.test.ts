@@ -35,7 +35,7 @@ async function session() {
 beforeAll(async () => {
   sandbox = await newSandbox();
   const config = parseConfig(["--profile", "support"], { REVCENT_API_KEY: SANDBOX_KEY });
-  parts = new SharedServerParts(config, loadOperations(spec), sandbox.url, pino({ level: "silent" }));
+  parts = new SharedServerParts(config, loadOperations(spec), { apiUrl: sandbox.url }, pino({ level: "silent" }));
   deps = parts.forKey(SANDBOX_KEY);
 });
 afterAll(async () => {

@@ -3,14 +3,18 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { loadOperations } from "../../src/tools/openapi.js";
 import type { Operation } from "../../src/tools/operation.js";
+import { loadV1Operations } from "../../src/tools/v1-catalog.js";
 
 export const SPEC_PATH = "spec/revcent-v2.openapi.json";
 export const operations: Operation[] = loadOperations(JSON.parse(readFileSync(new URL(`../../${SPEC_PATH}`, import.meta.url), "utf8")));
 
+/** The opt-in legacy V1 operations (toolset v1-legacy), from their own catalog. */
+export const v1Operations: Operation[] = loadV1Operations(JSON.parse(readFileSync(new URL("../../spec/v1-operations.json", import.meta.url), "utf8")));
+
 /** Operations grouped by toolset, toolsets in name order, operations in spec order. */
-export function operationsByToolset(): [toolset: string, ops: Operation[]][] {
+export function operationsByToolset(ops: readonly Operation[] = operations): [toolset: string, ops: Operation[]][] {
   const groups = new Map<string, Operation[]>();
-  for (const op of operations) groups.set(op.toolset, [...(groups.get(op.toolset) ?? []), op]);
+  for (const op of ops) groups.set(op.toolset, [...(groups.get(op.toolset) ?? []), op]);
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
