@@ -61,6 +61,7 @@ async function measureOne(subject) {
     const latencies = [];
     const cpuBefore = cpuMs(child.pid);
     const upstreamCpuBefore = subject.upstreamPid ? cpuMs(subject.upstreamPid) : 0;
+    const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
     await Promise.all(sessions.map(async (session) => {
       for (let i = 0; i < CALLS; i++) {
@@ -71,6 +72,7 @@ async function measureOne(subject) {
       }
     }));
     const seconds = (performance.now() - started) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverCpuMs = cpuMs(child.pid) - cpuBefore;
     const upstreamCpuMs = subject.upstreamPid ? cpuMs(subject.upstreamPid) - upstreamCpuBefore : 0;
 
@@ -91,6 +93,7 @@ async function measureOne(subject) {
       // (the load client, the stand-in for RevCent) competes for this machine's two cores.
       serverCpuMsPerCall: serverCpuMs / latencies.length,
       upstreamCpuMsPerCall: upstreamCpuMs / latencies.length,
+      loadClientCpuMsPerCall: (clientCpu.user + clientCpu.system) / 1000 / latencies.length,
     };
   } finally {
     child.kill("SIGKILL");
