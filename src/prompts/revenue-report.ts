@@ -28,7 +28,7 @@ export function registerRevenueReport(server: McpServer, context: PromptContext,
       },
     },
     async ({ period, group_by, table }, extra) => {
-      const schemas = await tables.all(extra).catch(() => undefined);
+      const schemas = await tables.all(extra, "prompt").catch(() => undefined);
       const steps = [
         schemas
           ? "The account's BigQuery tables and their schemas are attached. Use only tables and columns they list, with fully qualified, backticked table names."

@@ -41,8 +41,8 @@ export class TableSchemas {
     return this.catalog.get(GET_TABLE) !== undefined;
   }
 
-  all(extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
-    return this.cache.get(`${this.credential}\n${LIST_TABLES}`, () => this.operations.read("resource", LIST_TABLES, {}, extra));
+  all(extra: RequestExtra | undefined, via: "resource" | "prompt" = "resource"): Promise<Record<string, unknown>> {
+    return this.cache.get(`${this.credential}\n${LIST_TABLES}`, () => this.operations.read(via, LIST_TABLES, {}, extra));
   }
 
   one(name: string, extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
