@@ -22,9 +22,6 @@ const REFUSALS: Record<string, number> = {
 };
 
 export class SessionOperations {
-  /** What the session lists (tools, VerifyCustomer, discovery tools): names safe to report. */
-  private readonly listedTools: ReadonlySet<string>;
-
   constructor(
     private readonly deps: ToolCallDeps & { credential: string },
     /** The guard's session when the transport has none of its own (stdio: one per server). */
@@ -33,7 +30,6 @@ export class SessionOperations {
     private readonly sessionless: boolean,
     private readonly clientLog: ClientLog,
   ) {
-    this.listedTools = new Set(deps.catalog.tools.map((t) => t.name));
   }
 
   caller(extra: RequestExtra | undefined): CallerContext {
@@ -44,7 +40,8 @@ export class SessionOperations {
   async run(via: OperationEvent["via"], name: string, args: Record<string, unknown> | undefined, extra: RequestExtra | undefined, progress?: Progress): Promise<CallToolResult> {
     const started = performance.now();
     const result = await callTool(this.deps, this.caller(extra), name, args, extra?.signal, progress);
-    const known = this.listedTools.has(name) || this.deps.catalog.get(name) !== undefined;
+    // Only names the session knows are reported; anything else could be text the client made up.
+    const known = this.deps.catalog.listsTool(name) || this.deps.catalog.get(name) !== undefined;
     await this.clientLog.operation(extra && ((n) => extra.sendNotification(n)), {
       via, name: known ? name : "(unknown)", outcome: outcomeOf(result), durationMs: performance.now() - started,
     });

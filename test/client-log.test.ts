@@ -41,7 +41,7 @@ describe("MCP logging", () => {
     const messages = await startLogged();
     await s.client.setLoggingLevel("info");
     await someCalls();
-    const events = messages.map((m) => ({ level: m.level, logger: m.logger, ...(m.data as Record<string, unknown>) }));
+    const events = messages.map((m) => ({ level: m.level, logger: m.logger, ...(m.data as { duration_ms: unknown }) }));
     expect(events.map(({ duration_ms: _, ...e }) => e)).toEqual([
       { level: "info", logger: "revcent-mcp", event: "tool_call", name: "SearchCustomers", outcome: "ok" },
       { level: "warning", logger: "revcent-mcp", event: "tool_call", name: "GetSale", outcome: "not_found" },

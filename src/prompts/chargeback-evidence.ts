@@ -9,6 +9,14 @@ export const CHARGEBACK_EVIDENCE = "chargeback_evidence";
 const REQUIRES = ["SearchTransactions", "GetTransaction", "CreateChargeback", "CreateChargebackDocument"] as const;
 /** RevCent ids are 20 letters and digits; anything else is taken as the gateway's transaction id. */
 const REVCENT_ID = /^[A-Za-z0-9]{20}$/;
+// Schemas are immutable: built once, shared by every session's registration.
+const ARGS = {
+  transaction: z.string().min(1).max(100).describe("The charged-back payment: its RevCent transaction ID or the gateway's transaction ID."),
+  amount: z.string().max(20).optional().describe("The disputed amount, if it differs from the transaction's."),
+  reason_code: z.string().max(20).optional().describe("The card network's reason code."),
+  case_number: z.string().max(100).optional().describe("The processor's case number."),
+  chargeback_date: z.string().max(40).optional().describe("When the chargeback was issued: a date or an ISO 8601 date-time."),
+};
 
 export function registerChargebackEvidence(server: McpServer, context: PromptContext): void {
   if (!context.offersAll(REQUIRES)) return;
@@ -17,13 +25,7 @@ export function registerChargebackEvidence(server: McpServer, context: PromptCon
     {
       title: "Chargeback evidence",
       description: "Record a chargeback against a transaction and assemble the evidence to fight it: the sale document, filtered, and a summary.",
-      argsSchema: {
-        transaction: z.string().min(1).max(100).describe("The charged-back payment: its RevCent transaction ID or the gateway's transaction ID."),
-        amount: z.string().max(20).optional().describe("The disputed amount, if it differs from the transaction's."),
-        reason_code: z.string().max(20).optional().describe("The card network's reason code."),
-        case_number: z.string().max(100).optional().describe("The processor's case number."),
-        chargeback_date: z.string().max(40).optional().describe("When the chargeback was issued: a date or an ISO 8601 date-time."),
-      },
+      argsSchema: ARGS,
     },
     ({ transaction, amount, reason_code, case_number, chargeback_date }) => {
       const revcentId = REVCENT_ID.test(transaction);

@@ -13,6 +13,10 @@ const PERIODS = ["last 7 days", "last 30 days", "this month", "last month", "thi
 const GROUPINGS = ["day", "week", "month", "campaign", "product", "gateway"];
 
 const matching = (options: readonly string[]) => (value: string | undefined) => options.filter((o) => o.startsWith((value ?? "").toLowerCase()));
+// Immutable schemas, built once; only `table` completes from the session's own tables.
+const PERIOD = completable(z.string().min(1).max(100).describe("The period: e.g. last 30 days, last month, 2026-01-01 to 2026-03-31."), matching(PERIODS));
+const GROUP_BY = completable(z.string().max(40).optional().describe("How to break the figures down: day, week, month, campaign, product or gateway."), matching(GROUPINGS));
+const TABLE = z.string().max(200).optional().describe("The table to start from, if you know it (default: the transactions table).");
 
 export function registerRevenueReport(server: McpServer, context: PromptContext, tables: TableSchemas): void {
   if (!context.offersAll(REQUIRES)) return;
@@ -22,9 +26,10 @@ export function registerRevenueReport(server: McpServer, context: PromptContext,
       title: "Revenue report",
       description: "Revenue, refunds and net for a period, grouped as you choose, computed with BigQuery SQL over the account's tables.",
       argsSchema: {
-        period: completable(z.string().min(1).max(100).describe("The period: e.g. last 30 days, last month, 2026-01-01 to 2026-03-31."), matching(PERIODS)),
-        group_by: completable(z.string().max(40).optional().describe("How to break the figures down: day, week, month, campaign, product or gateway."), matching(GROUPINGS)),
-        table: completable(z.string().max(200).optional().describe("The table to start from, if you know it (default: the transactions table)."), (value) => tables.complete(value ?? "")),
+        period: PERIOD,
+        group_by: GROUP_BY,
+        // completable() marks the schema it is given, so each session completes on a copy of its own.
+        table: completable(TABLE.clone(), (value) => tables.complete(value ?? "")),
       },
     },
     async ({ period, group_by, table }, extra) => {

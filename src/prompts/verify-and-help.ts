@@ -8,6 +8,8 @@ import { numbered, userText, type PromptContext } from "./context.js";
 
 export const VERIFY_AND_HELP = "verify_and_help_customer";
 const REQUIRES = ["SearchCustomers", VERIFY_TOOL, "GetCustomer"] as const;
+// Schemas are immutable: built once, shared by every session's registration.
+const ARGS = { visitor_request: z.string().max(2000).optional().describe("What the visitor asked for, in their words.") };
 
 export function registerVerifyAndHelp(server: McpServer, context: PromptContext): void {
   if (!context.offersAll(REQUIRES)) return;
@@ -16,7 +18,7 @@ export function registerVerifyAndHelp(server: McpServer, context: PromptContext)
     {
       title: "Verify and help a customer",
       description: "Support flow for a public chat: find the visitor's account, verify them with a detail they give, then help with their orders, payments, subscriptions and shipments.",
-      argsSchema: { visitor_request: z.string().max(2000).optional().describe("What the visitor asked for, in their words.") },
+      argsSchema: ARGS,
     },
     ({ visitor_request }) => {
       const steps = [

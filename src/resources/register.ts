@@ -15,16 +15,14 @@ import { OPERATION_URI_PREFIX, TOOLSET_URI_PREFIX, operationPage, operationUri, 
 const startsWith = (prefix: string) => (name: string) => name.toLowerCase().startsWith(prefix.toLowerCase());
 
 export function registerResources(server: McpServer, catalog: ToolCatalog, operations: SessionOperations, tables: TableSchemas): void {
-  const listed = catalog.operations();
-  const ids = listed.map((op) => op.id);
-  const toolsets = [...new Set(listed.map((op) => op.toolset))].sort();
+  // Everything listed is read off the shared catalog when asked: a session holds no copy of it.
   const offered: { uri: string; about: string }[] = [];
 
   server.registerResource(
     "operation",
     new ResourceTemplate(`${OPERATION_URI_PREFIX}{operationId}`, {
-      list: () => ({ resources: listed.map((op) => ({ uri: operationUri(op.id), name: op.id, title: op.title, description: summaryOf(op), mimeType: "text/markdown" })) }),
-      complete: { operationId: (value) => ids.filter(startsWith(value)) },
+      list: () => ({ resources: catalog.operations().map((op) => ({ uri: operationUri(op.id), name: op.id, title: op.title, description: summaryOf(op), mimeType: "text/markdown" })) }),
+      complete: { operationId: (value) => catalog.operations().map((op) => op.id).filter(startsWith(value)) },
     }),
     { title: "RevCent operation", description: "One operation's reference: what it does, its HTTP path, arguments and limits.", mimeType: "text/markdown" },
     (uri, variables) => {
@@ -38,14 +36,14 @@ export function registerResources(server: McpServer, catalog: ToolCatalog, opera
   server.registerResource(
     "toolset",
     new ResourceTemplate(`${TOOLSET_URI_PREFIX}{toolset}`, {
-      list: () => ({ resources: toolsets.map((t) => ({ uri: toolsetUri(t), name: t, title: `Toolset ${t}`, mimeType: "text/markdown" })) }),
-      complete: { toolset: (value) => toolsets.filter(startsWith(value)) },
+      list: () => ({ resources: catalog.toolsets.map((t) => ({ uri: toolsetUri(t), name: t, title: `Toolset ${t}`, mimeType: "text/markdown" })) }),
+      complete: { toolset: (value) => catalog.toolsets.filter(startsWith(value)) },
     }),
     { title: "RevCent toolset", description: "The operations of one toolset (an API section), one line each.", mimeType: "text/markdown" },
     (uri, variables) => {
       const toolset = variableOf(variables, "toolset");
-      const members = listed.filter((op) => op.toolset === toolset);
-      if (!members.length) throw new McpError(RESOURCE_NOT_FOUND, `No toolset named ${toolset} in this session; there are: ${toolsets.join(", ")}.`);
+      const members = catalog.operations().filter((op) => op.toolset === toolset);
+      if (!members.length) throw new McpError(RESOURCE_NOT_FOUND, `No toolset named ${toolset} in this session; there are: ${catalog.toolsets.join(", ")}.`);
       return markdownContents(uri, toolsetPage(toolset, members));
     },
   );
@@ -76,6 +74,6 @@ export function registerResources(server: McpServer, catalog: ToolCatalog, opera
     "guide",
     GUIDE_URI,
     { title: "RevCent API guide", description: "Authentication, errors and body codes, pagination, filters, idempotency and date ranges, and what this session offers.", mimeType: "text/markdown" },
-    (uri) => markdownContents(uri, apiGuide({ operations: listed, resources: offered })),
+    (uri) => markdownContents(uri, apiGuide({ operations: catalog.operations(), resources: offered })),
   );
 }

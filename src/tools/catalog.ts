@@ -10,7 +10,11 @@ import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
+  /** The toolsets of the listed operations, sorted. */
+  readonly toolsets: readonly string[];
   private readonly byName: ReadonlyMap<string, Operation>;
+  private readonly listed: readonly Operation[];
+  private readonly toolNames: ReadonlySet<string>;
 
   readonly mode: "static" | "dynamic";
 
@@ -23,8 +27,16 @@ export class ToolCatalog {
     const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
     this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
+    this.listed = allowed;
+    this.toolsets = [...new Set(allowed.map((op) => op.toolset))].sort();
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
     this.tools = mode === "static" ? [...allowed.map(toolFor), ...verify] : [...DYNAMIC_TOOLS, ...verify];
+    this.toolNames = new Set(this.tools.map((t) => t.name));
+  }
+
+  /** Whether tools/list has a tool of this name (operations in static mode, VerifyCustomer, discovery tools). */
+  listsTool(name: string): boolean {
+    return this.toolNames.has(name);
   }
 
   /** An operation the session may use, by name (in either mode). */
@@ -32,8 +44,9 @@ export class ToolCatalog {
     return this.byName.get(name);
   }
 
-  operations(): Operation[] {
-    return [...this.byName.values()];
+  /** The operations the session may use, in spec order; shared, never to be changed. */
+  operations(): readonly Operation[] {
+    return this.listed;
   }
 }
 
