@@ -4,7 +4,7 @@
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS, newSandbox, type Sandbox } from "./guard/harness.js";
-import { startStdioClient, type StartedClient } from "./helpers/stdio-client.js";
+import { startOnSandbox, type StartedClient } from "./helpers/stdio-client.js";
 
 let sandbox: Sandbox;
 let s: StartedClient;
@@ -15,7 +15,7 @@ afterAll(() => sandbox?.close());
 afterEach(() => s?.close());
 
 async function startLogged(args: string[] = []): Promise<LoggingMessageNotification["params"][]> {
-  s = await startStdioClient(["--api-url", sandbox.url, ...args], { REVCENT_API_KEY: "sandbox-key" });
+  s = await startOnSandbox(sandbox.url, args);
   const messages: LoggingMessageNotification["params"][] = [];
   s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void messages.push(n.params));
   return messages;

@@ -33,3 +33,8 @@ export async function startStdioClient(args: string[], env: Record<string, strin
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }
+
+/** The built server against a sandbox the test process started itself (its URL, its key). */
+export function startOnSandbox(sandboxUrl: string, args: string[] = []): Promise<StartedClient> {
+  return startStdioClient(["--api-url", sandboxUrl, ...args], { REVCENT_API_KEY: "sandbox-key" });
+}

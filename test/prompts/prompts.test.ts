@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import { startOnSandbox, type StartedClient } from "../helpers/stdio-client.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specIds = new Set<string>(Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) => Object.values(item).map((op) => op.operationId)));
@@ -22,9 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox?.close());
 
-function start(args: string[]): Promise<StartedClient> {
-  return startStdioClient(["--api-url", sandbox.url, ...args], { REVCENT_API_KEY: "sandbox-key" });
-}
+const start = (args: string[]) => startOnSandbox(sandbox.url, args);
 
 /** Every tool a prompt names is a real operation (or a server tool) and one this session lists. */
 function expectOnlyListedTools(text: string, listed: Set<string>, context: string): string[] {

@@ -6,7 +6,7 @@ import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/client/errors.js";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import { startOnSandbox, type StartedClient } from "../helpers/stdio-client.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specOps: { operationId: string; path: string; method: string }[] = Object.entries(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
@@ -22,9 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox?.close());
 
-function start(args: string[]): Promise<StartedClient> {
-  return startStdioClient(["--api-url", sandbox.url, ...args], { REVCENT_API_KEY: "sandbox-key" });
-}
+const start = (args: string[]) => startOnSandbox(sandbox.url, args);
 
 describe("resources in the default operator session", () => {
   let s: StartedClient;
