@@ -1,10 +1,17 @@
 // buildServer(config, deps): one MCP server for any transport. Tools are served from JSON Schema
 // computed once (tools/list) and validated lazily on call, through the SDK's request handlers:
 // McpServer.registerTool would convert zod to JSON Schema for 282 tools on every list (design §9).
+// Resources, prompts and completions are few and use McpServer's own registration; tools,
+// resources and prompts all run operations through one SessionOperations.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
-import { callTool, type ToolCallDeps } from "./tools/call-tool.js";
+import { ClientLog } from "./client-log.js";
+import { registerPrompts } from "./prompts/register.js";
+import { TableSchemas, type SchemaCache } from "./resources/bigquery.js";
+import { registerResources } from "./resources/register.js";
+import { SessionOperations } from "./session-operations.js";
+import type { ToolCallDeps } from "./tools/call-tool.js";
 
 export const SERVER_NAME = "revcent-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -12,6 +19,8 @@ export const SERVER_VERSION = "0.1.0";
 export interface ServerDeps extends ToolCallDeps {
   /** Identifies the RevCent credential (a hash of the key, never the key) for guard state. */
   credential: string;
+  /** BigQuery table schemas, shared by the server's sessions and keyed by credential. */
+  tableSchemas: SchemaCache;
 }
 
 export interface BuildOptions {
@@ -28,7 +37,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions:
-        "RevCent payments API. RevCent ids are 20 characters. Lists need date_start/date_end (unix seconds), limit (1-25) and page (from 1); they filter by customer_id, campaign_filter (campaign ids) and metadata_filter ([{name, value}], all must match; value METADATA_NAME_EXISTS matches any value). Searches take search_term. Lists (Get<Plural>) and searches (Search<Plural>) return ids and summaries; the matching Get<Singular> returns one item in full. For counts or totals use BigQueryRunQuery. Tools marked destructive move money or cannot be undone: confirm with the user first. Lists accept all_pages (follow every page, up to max_items: 1-1000, default 100) and split a date range longer than they allow into windows, merged. Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
+        "RevCent payments API. RevCent ids are 20 characters. Lists need date_start/date_end (unix seconds), limit (1-25) and page (from 1); they filter by customer_id, campaign_filter (campaign ids) and metadata_filter ([{name, value}], all must match; value METADATA_NAME_EXISTS matches any value). Searches take search_term. Lists (Get<Plural>) and searches (Search<Plural>) return ids and summaries; the matching Get<Singular> returns one item in full. For counts or totals use BigQueryRunQuery. Tools marked destructive move money or cannot be undone: confirm with the user first. Lists accept all_pages (follow every page, up to max_items: 1-1000, default 100) and split a date range longer than they allow into windows, merged. Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them. Resources: revcent://guide explains errors, paging, filters and idempotency; revcent://operations/{operationId} documents one operation.",
     },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make
@@ -36,12 +45,15 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
+  const operations = new SessionOperations(deps, instanceSession, options.sessions === "none", new ClientLog(server));
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const session = options.sessions === "none" ? undefined : (extra.sessionId ?? instanceSession);
     const token = request.params._meta?.progressToken;
     const progress = token === undefined ? undefined : (done: number, total: number | undefined, message: string) =>
       extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message } });
-    return callTool(deps, { credential: deps.credential, session }, request.params.name, request.params.arguments, extra.signal, progress);
+    return operations.run("tool", request.params.name, request.params.arguments, extra, progress);
   });
+  const tables = new TableSchemas(deps.tableSchemas, deps.credential, operations, deps.catalog);
+  registerResources(server, deps.catalog, operations, tables);
+  registerPrompts(server, deps.catalog, tables);
   return server;
 }

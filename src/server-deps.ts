@@ -1,5 +1,5 @@
 // What a server's sessions share — the catalog, validators, result hygiene, the guard's store and
-// handle key, one upstream pool — and what each credential gets: a client holding its key, and a
+// handle key, one upstream pool, cached BigQuery schemas — and what each credential gets: a client holding its key, and a
 // guard reading through that client. buildServer() makes one McpServer per session from these.
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
@@ -12,6 +12,8 @@ import { Guard } from "./guard/guard.js";
 import { VerificationHandles } from "./guard/handle.js";
 import { ResultHygiene } from "./guard/hygiene.js";
 import { MemoryGuardStore, type GuardStore } from "./guard/store.js";
+import type { SchemaCache } from "./resources/bigquery.js";
+import { TtlCache } from "./resources/ttl-cache.js";
 import { ToolCatalog } from "./tools/catalog.js";
 import type { Operation } from "./tools/operation.js";
 import { Validators } from "./tools/validation.js";
@@ -23,6 +25,9 @@ export interface Upstream {
   apiUrl: string;
   v1Url?: string | undefined;
 }
+
+/** BigQuery schemas change rarely; ten minutes of staleness saves every session a call. */
+const SCHEMA_CACHE = { ttlMs: 10 * 60_000, maxEntries: 1000 };
 
 export interface SharedState {
   guardStore?: GuardStore;
@@ -42,6 +47,9 @@ export class SharedServerParts {
   readonly pool: UpstreamPool;
   /** The V1 endpoint's pool when its origin is not the V2 base's. */
   private readonly v1Pool: UpstreamPool | undefined;
+
+  /** Keyed by credential, so one account's tables are never another's. */
+  readonly tableSchemas: SchemaCache = new TtlCache(SCHEMA_CACHE);
   private readonly byId: ReadonlyMap<string, Operation>;
   private readonly guardStore: GuardStore;
   private readonly handles: VerificationHandles;
@@ -85,6 +93,7 @@ export class SharedServerParts {
       guard: this.config.guard ? new Guard(this.byId, client, this.guardStore, this.handles) : undefined,
       allowCardData: this.config.allowCardData,
       credential: credentialOf(apiKey),
+      tableSchemas: this.tableSchemas,
     };
   }
 

@@ -1,7 +1,9 @@
-// README sections generated from the registry (never hand-kept): the toolset and V1 tables. Run
+// README sections generated from the registry (never hand-kept): the toolset and V1 tables and the
+// error codes. Run
 // `npm run docs` to rewrite them; this test fails when they drift.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../src/client/errors.js";
 import { DEFAULT_TOOLSETS } from "../src/client/policy.js";
 import type { Operation } from "../src/tools/operation.js";
 import { expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
@@ -38,13 +40,31 @@ function v1Table(): string {
   ].join("\n");
 }
 
+/** The codes as one list item's continuation lines: indented, wrapped under 100 columns. */
+function errorCodes(): string {
+  const lines: string[] = [];
+  let line = " ";
+  for (const code of Object.keys(ERROR_CODES)) {
+    const word = ` \`${code}\`,`;
+    if (line.length + word.length > 100) {
+      lines.push(line);
+      line = " ";
+    }
+    line += word;
+  }
+  lines.push(line.replace(/,$/, "."));
+  return lines.join("\n");
+}
+
 function replaceSection(text: string, name: string, body: string): string {
   const start = `<!-- generated:${name} -->`;
   const end = `<!-- /generated:${name} -->`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);
   if (i < 0 || j < i) throw new Error(`README.md lacks the ${start} ... ${end} markers`);
-  return `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`;
+  // The end marker keeps its indentation (a section inside a list item stays inside it).
+  const indent = /[ \t]*$/.exec(text.slice(0, j))![0];
+  return `${text.slice(0, i + start.length)}\n${body}\n${indent}${text.slice(j)}`;
 }
 
 function section(text: string, heading: string): string {
@@ -65,6 +85,11 @@ describe("README", () => {
     const current = readFileSync(README, "utf8");
     const expected = replaceSection(replaceSection(current, "toolsets", toolsetTable()), "v1-operations", v1Table());
     expectCurrent(current, expected, (text) => writeFileSync(README, text));
+  });
+
+  it("error codes are generated from the taxonomy and current (npm run docs)", () => {
+    const current = readFileSync(README, "utf8");
+    expectCurrent(current, replaceSection(current, "error-codes", errorCodes()), (text) => writeFileSync(README, text));
   });
 
   it("client snippets parse and pass the API key in the server's environment, never as its argument", () => {

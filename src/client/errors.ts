@@ -3,28 +3,35 @@
 // Messages are ours: an upstream body is never pasted, only its short documented fields.
 import { stripInvisible } from "../guard/text.js";
 
-export type ErrorCode =
-  | "invalid_arguments" // our validation refused the input before any request
-  | "operation_not_allowed" // the session's policy does not allow the operation
-  | "bad_request" // 400, body code 0
-  | "unauthorized" // 401
-  | "payment_declined" // 402, body code 2
-  | "gateway_error" // 402, body code 3
-  | "gateway_hold" // 402, body code 4
-  | "fraud_detected" // 402, body code 5
-  | "not_found" // 404
-  | "method_not_allowed" // 405
-  | "rate_limited" // 429
-  | "upstream_error" // 5xx
-  | "duplicate_request" // RevCent rejected the idempotency key: an earlier attempt was received
-  | "timeout" // the deadline passed before RevCent answered
-  | "cancelled" // the MCP client cancelled the call
-  | "network_error" // connection refused, reset, DNS
-  | "malformed_response" // not JSON, HTML, truncated
-  | "response_too_large" // over the size cap
-  | "redirect_refused" // upstream redirected; the key is never sent elsewhere
-  | "verification_required" // the guard: the record's customer is not verified in this session
-  | "verification_failed"; // the guard: VerifyCustomer did not match, or is locked
+/**
+ * Every stable error code and what it means to whoever reads the error; the API guide resource
+ * (revcent://guide) lists them from here.
+ */
+export const ERROR_CODES = {
+  invalid_arguments: "Our validation refused the input before any request; the message names the field and what is allowed.",
+  operation_not_allowed: "The session's policy does not offer this operation.",
+  bad_request: "RevCent answered 400 (body code 0): the request is wrong; the message says why, often naming the field.",
+  unauthorized: "RevCent answered 401: the API key is missing, invalid or disabled.",
+  payment_declined: "402 with body code 2: the gateway declined the payment.",
+  gateway_error: "402 with body code 3: the gateway returned an error.",
+  gateway_hold: "402 with body code 4: the gateway held the transaction.",
+  fraud_detected: "402 with body code 5: Sentinel or a third-party service flagged the request as fraud.",
+  not_found: "RevCent answered 404: no such item.",
+  method_not_allowed: "RevCent answered 405: the method is not allowed on that path.",
+  rate_limited: "RevCent answered 429: wait (the error says how long) and try again.",
+  upstream_error: "RevCent answered 5xx: an error on RevCent's side; reads are retried, writes are not.",
+  duplicate_request: "RevCent rejected a repeated idempotency key: an earlier attempt of this call was received; check before repeating it.",
+  timeout: "The deadline passed before RevCent answered; a write may or may not have happened.",
+  cancelled: "The MCP client cancelled the call.",
+  network_error: "RevCent could not be reached (connection refused or reset, DNS).",
+  malformed_response: "RevCent's answer was not usable JSON (HTML, truncated).",
+  response_too_large: "RevCent's answer was over the size cap; narrow the request (limit, dates, fields).",
+  redirect_refused: "RevCent redirected the request; redirects are never followed, so the key stays on its origin.",
+  verification_required: "The guard: the record's customer is not verified in this conversation (also the answer for an unknown id).",
+  verification_failed: "The guard: VerifyCustomer did not match, or verification is locked for a while.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface RevCentErrorDetails {
   status?: number;

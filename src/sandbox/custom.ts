@@ -3,6 +3,7 @@
 // "<collection>/<action>", edit hooks and views by collection. Each concern lives in its own
 // module; this file only registers them. Everything without an entry uses the generic behaviour.
 import { createNote, insertMetadata } from "./attachments.js";
+import { runBigQuery } from "./bigquery.js";
 import { cardOf, createCard } from "./cards.js";
 import { chargebackFields, createChargeback } from "./chargebacks.js";
 import type { ActionHook, CreateHook, EditHook, Normalizer, ViewHook } from "./custom-types.js";
@@ -40,11 +41,6 @@ export const ACTION_HOOKS: Record<string, ActionHook> = {
   "sales/process": processPendingSale,
   "customers/add_card": addCard,
 };
-
-/** The sandbox cannot run SQL: it accepts the query and returns no rows. */
-const runBigQuery: CreateHook = ({ body, newId }) => ({
-  job_id: newId("bigquery"), bigquery_sql: typeof body.bigquery_sql === "string" ? body.bigquery_sql : "", total_rows: 0, results: [],
-});
 
 export const CREATE_HOOKS: Record<string, CreateHook> = {
   // POST /sales and POST /sales/pending share the "sales" collection.

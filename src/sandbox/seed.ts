@@ -1,6 +1,8 @@
 // Seeds the store deterministically (fixed PRNG seed; dates relative to the clock at start):
 // the commerce data of seed-commerce.ts, then a few generic items for every other collection the
-// spec has, so every get/edit/action operation has something to work on.
+// spec has, so every get/edit/action operation has something to work on, and last the BigQuery
+// tables that describe them.
+import { BIGQUERY_TABLES_COLLECTION, seedBigQueryTables } from "./bigquery.js";
 import type { CollectionInfo, CompiledApi } from "./operations.js";
 import { Prng } from "./prng.js";
 import { seedCommerce, type SeedContext } from "./seed-commerce.js";
@@ -56,12 +58,14 @@ function seedGeneric(ctx: SeedContext, info: CollectionInfo): void {
 
 export function seedStore(store: Store, api: CompiledApi, nowMs: number): void {
   const ctx: SeedContext = { store, rng: new Prng(SEED), now: Math.floor(nowMs / 1000) };
-  const done = new Set(seedCommerce(ctx));
+  // BigQuery tables describe the other collections, so they are seeded last.
+  const done = new Set([...seedCommerce(ctx), BIGQUERY_TABLES_COLLECTION]);
   for (const info of api.collections.values()) {
     if (done.has(info.name)) continue;
     seedGeneric(ctx, info);
     done.add(info.name);
   }
+  seedBigQueryTables(store, ctx.now);
   for (const op of api.operations) {
     if (op.kind !== "singleton" && op.kind !== "singleton-edit") continue;
     store.setSettings(op.collection, { ...(SETTINGS[op.collection] ?? {}), updated_date_unix: ctx.now - 30 * DAY });

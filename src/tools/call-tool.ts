@@ -223,3 +223,11 @@ export function errorResult(error: RevCentError): CallToolResult {
   const text = maskCardNumbers(`[${error.code}] ${error.message}${facts.length ? ` (${facts.join(", ")})` : ""}`);
   return { isError: true, content: [{ type: "text", text }] };
 }
+
+/** `ok`, or the stable code an error result starts with (`[not_found] …`, see errorResult). */
+export function outcomeOf(result: CallToolResult): string {
+  if (!result.isError) return "ok";
+  const first = result.content[0];
+  const code = first?.type === "text" ? /^\[(\w+)\]/.exec(first.text)?.[1] : undefined;
+  return code ?? "error";
+}

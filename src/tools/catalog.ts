@@ -11,7 +11,11 @@ import type { JsonSchema, Operation } from "./operation.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
+  /** The toolsets of the listed operations, sorted. */
+  readonly toolsets: readonly string[];
   private readonly byName: ReadonlyMap<string, Operation>;
+  private readonly listed: readonly Operation[];
+  private readonly toolNames: ReadonlySet<string>;
 
   readonly mode: "static" | "dynamic";
 
@@ -24,16 +28,24 @@ export class ToolCatalog {
     const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
     this.mode = mode;
     this.byName = new Map(allowed.map((op) => [op.id, op]));
+    this.listed = allowed;
+    this.toolsets = [...new Set(allowed.map((op) => op.toolset))].sort();
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
     this.tools = mode === "static" ? [...listedTools(allowed), ...verify] : [...DYNAMIC_TOOLS, ...verify];
+    this.toolNames = new Set(this.tools.map((t) => t.name));
   }
 
   private index?: SearchIndex;
 
   /** SearchOperations' index of the listed operations, built on the first search. */
   searchIndex(): SearchIndex {
-    this.index ??= buildSearchIndex([...this.byName.values()]);
+    this.index ??= buildSearchIndex(this.listed);
     return this.index;
+  }
+
+  /** Whether tools/list has a tool of this name (operations in static mode, VerifyCustomer, discovery tools). */
+  listsTool(name: string): boolean {
+    return this.toolNames.has(name);
   }
 
   /** An operation the session may use, by name (in either mode). */
@@ -41,8 +53,9 @@ export class ToolCatalog {
     return this.byName.get(name);
   }
 
-  operations(): Operation[] {
-    return [...this.byName.values()];
+  /** The operations the session may use, in spec order; shared, never to be changed. */
+  operations(): readonly Operation[] {
+    return this.listed;
   }
 }
 

@@ -4,7 +4,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { ToolCatalog } from "./catalog.js";
-import type { Operation } from "./operation.js";
+import { effectOf, summaryOf, type Operation } from "./operation.js";
 
 export const SEARCH_OPERATIONS = "SearchOperations";
 export const DESCRIBE_OPERATION = "DescribeOperation";
@@ -122,7 +122,5 @@ export function searchOperations(catalog: ToolCatalog, query: string, toolset?: 
 }
 
 export function searchLine(op: Operation): string {
-  const first = op.description.split(/(?<=\.)\s/)[0] ?? op.description;
-  const marks = op.readOnly ? "read" : op.destructive ? "destructive" : "write";
-  return `${op.id} (${marks}): ${first}`;
+  return `${op.id} (${effectOf(op)}): ${summaryOf(op)}`;
 }

@@ -64,3 +64,13 @@ export interface V1Request {
    */
   customerRecords?: boolean;
 }
+
+/** The first sentence of an operation's description, for one-line listings ("e.g. x" does not end one). */
+export function summaryOf(op: Operation): string {
+  return op.description.split(/(?<=\.)\s+(?=[A-Z])/)[0] ?? op.description;
+}
+
+/** What calling the operation does, in one word. */
+export function effectOf(op: Operation): "read" | "write" | "destructive" {
+  return op.readOnly ? "read" : op.destructive ? "destructive" : "write";
+}

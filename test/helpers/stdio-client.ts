@@ -39,3 +39,8 @@ export async function startStdioServer(launch: { command: string; args: string[]
   await client.connect(transport);
   return { client, stderr: () => stderr, close: () => client.close() };
 }
+
+/** The built server against a sandbox the test process started itself (its URL, its key). */
+export function startOnSandbox(sandboxUrl: string, args: string[] = []): Promise<StartedClient> {
+  return startStdioClient(["--api-url", sandboxUrl, ...args], { REVCENT_API_KEY: "sandbox-key" });
+}

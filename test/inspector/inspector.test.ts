@@ -71,21 +71,20 @@ describe("MCP Inspector CLI against dist/server.js --sandbox", () => {
   });
 
   // Resources and prompts are being added on another branch: for now a well-formed list, possibly empty.
-  it("resources/list answers with a well-formed list", async () => {
+  it("resources/list lists the API guide and the BigQuery tables", async () => {
     const { code, result, output } = await inspect(["--method", "resources/list"]);
     expect(code, output).toBe(0);
-    expect(Array.isArray(result.resources), output).toBe(true);
-    for (const resource of result.resources as { uri: unknown; name: unknown }[]) {
-      expect(typeof resource.uri).toBe("string");
-      expect(typeof resource.name).toBe("string");
-    }
+    const uris = (result.resources as { uri: string; name: string }[]).map((r) => r.uri);
+    expect(uris, output).toEqual(expect.arrayContaining(["revcent://guide", "revcent://bigquery/tables"]));
+    // Templates list their members: one page per listed operation.
+    expect(uris).toContain("revcent://operations/GetCustomer");
   }, INSPECTOR_DEADLINE_MS);
 
-  it("prompts/list answers with a well-formed list", async () => {
+  it("prompts/list lists the workflows the session's tools can carry out", async () => {
     const { code, result, output } = await inspect(["--method", "prompts/list"]);
     expect(code, output).toBe(0);
-    expect(Array.isArray(result.prompts), output).toBe(true);
-    for (const prompt of result.prompts as { name: unknown }[]) expect(typeof prompt.name).toBe("string");
+    const names = (result.prompts as { name: string }[]).map((p) => p.name).sort();
+    expect(names, output).toEqual(["chargeback_evidence", "revenue_report"]);
   }, INSPECTOR_DEADLINE_MS);
 
   it("tools/call GetCustomer returns the seeded customer from the sandbox", async () => {

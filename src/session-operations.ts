@@ -1,0 +1,63 @@
+// How one session runs an operation, whoever asks: a tool call, a resource read or a prompt all go
+// through callTool — validation, guard, policy, client, hygiene — with the same caller identity,
+// and each call is reported to a client that asked for MCP logging.
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { ErrorCode, McpError, type CallToolResult, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ClientLog, OperationEvent } from "./client-log.js";
+import type { CallerContext } from "./guard/guard.js";
+import { callTool, outcomeOf, type ToolCallDeps } from "./tools/call-tool.js";
+import type { Progress } from "./tools/paging.js";
+
+export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The MCP spec's code for a resource that does not exist (not in the SDK's ErrorCode enum). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/** Errors a reader can act on by asking for something else, rather than retrying. */
+const REFUSALS: Record<string, number> = {
+  not_found: RESOURCE_NOT_FOUND,
+  verification_required: RESOURCE_NOT_FOUND,
+  invalid_arguments: ErrorCode.InvalidParams,
+  operation_not_allowed: ErrorCode.InvalidParams,
+};
+
+export class SessionOperations {
+  constructor(
+    private readonly deps: ToolCallDeps & { credential: string },
+    /** The guard's session when the transport has none of its own (stdio: one per server). */
+    private readonly fallbackSession: string | undefined,
+    /** Stateless HTTP: no session at all, verifications travel as handles. */
+    private readonly sessionless: boolean,
+    private readonly clientLog: ClientLog,
+  ) {
+  }
+
+  caller(extra: RequestExtra | undefined): CallerContext {
+    return { credential: this.deps.credential, session: this.sessionless ? undefined : (extra?.sessionId ?? this.fallbackSession) };
+  }
+
+  /** One call, as a tool result; `extra` is absent where the SDK gives none (completions). */
+  async run(via: OperationEvent["via"], name: string, args: Record<string, unknown> | undefined, extra: RequestExtra | undefined, progress?: Progress): Promise<CallToolResult> {
+    const started = performance.now();
+    const result = await callTool(this.deps, this.caller(extra), name, args, extra?.signal, progress);
+    // Only names the session knows are reported; anything else could be text the client made up.
+    const known = this.deps.catalog.listsTool(name) || this.deps.catalog.get(name) !== undefined;
+    await this.clientLog.operation(extra && ((n) => extra.sendNotification(n)), {
+      via, name: known ? name : "(unknown)", outcome: outcomeOf(result), durationMs: performance.now() - started,
+    });
+    return result;
+  }
+
+  /**
+   * A read for a resource or prompt: the cleaned body, or an McpError carrying the very text a
+   * tool call would have answered (the guard's refusal included).
+   */
+  async read(via: "resource" | "prompt", name: string, args: Record<string, unknown>, extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
+    const result = await this.run(via, name, args, extra);
+    if (result.isError) {
+      const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
+      throw new McpError(REFUSALS[outcomeOf(result)] ?? ErrorCode.InternalError, text);
+    }
+    return result.structuredContent ?? {};
+  }
+}

@@ -1,0 +1,64 @@
+// Resources and MCP logging over streamable HTTP (bring-your-own-key), with a recording proxy in
+// front of the sandbox: BigQuery schemas are fetched once per credential and shared by that
+// credential's sessions, never by another's; a session's log messages arrive on its own calls.
+import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SANDBOX_KEY, SEED_IDS, connectClient, killAll, newSandbox, recordingProxy, startHttpServer, type HttpServerProcess, type RecordingProxy, type Sandbox } from "./helpers.js";
+
+let sandbox: Sandbox;
+let proxy: RecordingProxy;
+let server: HttpServerProcess;
+beforeAll(async () => {
+  sandbox = await newSandbox();
+  proxy = await recordingProxy(sandbox);
+  server = await startHttpServer(["--api-url", proxy.url]);
+});
+afterAll(async () => {
+  await server?.stop();
+  await killAll();
+  await proxy?.close();
+  await sandbox?.close();
+});
+
+const tableReads = () => proxy.seen.filter((r) => r.path.endsWith("/bigquery_tables")).length;
+
+describe("resources over streamable HTTP", () => {
+  it("caches BigQuery schemas per credential: one upstream read for two sessions of a key, none shared with another key", async () => {
+    const first = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
+    const second = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
+    const stranger = await connectClient(server.url, { "x-api-key": "someone-elses-key" });
+    try {
+      const before = tableReads();
+      const a = await first.client.readResource({ uri: "revcent://bigquery/tables" });
+      const b = await second.client.readResource({ uri: "revcent://bigquery/tables" });
+      expect(b.contents[0]).toEqual(a.contents[0]);
+      expect(tableReads() - before).toBe(1);
+      // Another credential never sees the first one's tables: it asks RevCent, which refuses its key.
+      await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(/\[unauthorized\]/);
+      expect(tableReads() - before).toBe(2);
+      // A failure is not cached: asking again asks RevCent again.
+      await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(/\[unauthorized\]/);
+      expect(tableReads() - before).toBe(3);
+    } finally {
+      await Promise.all([first.close(), second.close(), stranger.close()]);
+    }
+  });
+
+  it("sends a session's log messages on its own calls, and only to a session that set a level", async () => {
+    const logged = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
+    const quiet = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
+    const got = { logged: [] as LoggingMessageNotification["params"][], quiet: [] as LoggingMessageNotification["params"][] };
+    logged.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.logged.push(n.params));
+    quiet.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.quiet.push(n.params));
+    try {
+      await logged.client.setLoggingLevel("debug");
+      await logged.call("GetCustomer", { customer_id: SEED_IDS.customer });
+      await quiet.call("GetCustomer", { customer_id: SEED_IDS.customer });
+      await quiet.client.readResource({ uri: `revcent://customers/${SEED_IDS.customer}` });
+      expect(got.logged.map((m) => m.data)).toEqual([{ event: "tool_call", name: "GetCustomer", outcome: "ok", duration_ms: expect.any(Number) }]);
+      expect(got.quiet).toEqual([]);
+    } finally {
+      await Promise.all([logged.close(), quiet.close()]);
+    }
+  });
+});
