@@ -7,7 +7,8 @@ import { SandboxClock } from "./clock.js";
 import { FaultInjector } from "./faults.js";
 import { compileApi } from "./operations.js";
 import { seedStore } from "./seed.js";
-import { Store } from "./store.js";
+import { submitSecureForm } from "./secure-forms.js";
+import { Store, type Item } from "./store.js";
 import { bundledV1Operations } from "../tools/v1-catalog.js";
 import type { Operation } from "../tools/operation.js";
 import { seedV1 } from "./v1-seed.js";
@@ -27,6 +28,8 @@ export interface Sandbox {
   faults: FaultInjector;
   /** The sandbox's clock; tests move it with advance(). */
   clock: SandboxClock;
+  /** Fills a secure form as its user would at its form_url (the sandbox serves no form page). */
+  submitSecureForm(formUrl: string, values: Record<string, unknown>, nowSeconds?: number): Item;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: `http://${urlHost}:${port}${BASE_PATH}`,
     faults,
     clock,
+    submitSecureForm: (formUrl, values, nowSeconds) => submitSecureForm(store, formUrl, values, nowSeconds),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

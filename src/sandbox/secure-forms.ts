@@ -1,5 +1,5 @@
 // Secure forms: CreateSecureForm hands out a form_url; the user fills the form there (tests do it
-// with submitSecureForm); a form lives 1 hour of sandbox clock, after which it reads as expired and
+// with Sandbox.submitSecureForm); a form lives 1 hour of sandbox clock, after which it reads as expired and
 // its data is gone. Submitted secrets are never kept: a card number becomes first 6 / last 4, other
 // values are recorded by name only.
 import { randomUUID } from "node:crypto";
@@ -9,15 +9,12 @@ import { digitsOf } from "./test-cards.js";
 
 export const SECURE_FORM_LIFETIME_SECONDS = 3600;
 
-/** Forms by the token in their URL; the store is held weakly so a closed sandbox can be collected. */
-const forms = new Map<string, { store: WeakRef<Store>; id: string }>();
-
 const expiresOf = (form: Item) => (typeof form.expires_date_unix === "number" ? form.expires_date_unix : form.created_date_unix + SECURE_FORM_LIFETIME_SECONDS);
 
 export const createSecureForm: CreateHook = ({ store, body, now, newId, origin }) => {
   const id = newId("secure_forms");
+  // The URL carries an unguessable token beside the id: only who was given it can fill the form.
   const token = randomUUID();
-  forms.set(token, { store: new WeakRef(store), id });
   const form = store.collection("secure_forms").insert({
     id, created_date_unix: now, updated_date_unix: now,
     form_source: body.form_source ?? null, form_source_id: body.form_source_id ?? null,
@@ -39,17 +36,14 @@ export const viewSecureForm: ViewHook = (form, now) => {
  * `nowSeconds` is the sandbox clock at submission (default: the form's creation time); a form
  * past its hour, already completed, or unknown is refused with an Error.
  */
-export function submitSecureForm(formUrl: string, values: Record<string, unknown>, nowSeconds?: number): Item {
-  const token = formUrl.split("/").pop() ?? "";
-  const entry = forms.get(token);
-  const store = entry?.store.deref();
-  const form = entry && store?.collection("secure_forms").get(entry.id);
-  if (!entry || !store || !form) throw new Error(`no secure form at ${formUrl}`);
+export function submitSecureForm(store: Store, formUrl: string, values: Record<string, unknown>, nowSeconds?: number): Item {
+  const id = /\/secure_forms\/([^/]+)\/[^/]+$/.exec(formUrl)?.[1];
+  const form = id ? store.collection("secure_forms").get(id) : undefined;
+  if (!form || form.form_url !== formUrl) throw new Error(`no secure form at ${formUrl}`);
   const now = nowSeconds ?? form.created_date_unix;
   if (now >= expiresOf(form)) throw new Error(`secure form ${form.id} has expired`);
   if (form.status !== "pending") throw new Error(`secure form ${form.id} is already ${String(form.status)}`);
   const number = typeof values.card_number === "string" ? digitsOf(values.card_number) : undefined;
-  forms.delete(token);
   return store.collection("secure_forms").update(form.id, {
     status: "completed", completed_date_unix: now, updated_date_unix: now, fields_completed: Object.keys(values),
     ...(number ? { card: { first_6: number.slice(0, 6), last_4: number.slice(-4) } } : {}),

@@ -1,8 +1,8 @@
-// Secure forms: created pending with a form URL, completed through submitSecureForm (secrets never
+// Secure forms: created pending with a form URL, completed through Sandbox.submitSecureForm (secrets never
 // kept), and expired one hour after creation by the sandbox clock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.js";
-import { SECURE_FORM_LIFETIME_SECONDS, submitSecureForm } from "../../src/sandbox/secure-forms.js";
+import { SECURE_FORM_LIFETIME_SECONDS } from "../../src/sandbox/secure-forms.js";
 import { get } from "./commerce.js";
 import { FIXED_NOW, call, start } from "./helpers.js";
 
@@ -29,15 +29,15 @@ describe("secure forms", () => {
     expect((await get(sb, `/secure_forms/${form.secure_form_id}`)).status).toBe("pending");
   });
 
-  it("are completed by submitSecureForm, keeping a card as first 6 / last 4 and other secrets by name only", async () => {
+  it("are completed by sb.submitSecureForm, keeping a card as first 6 / last 4 and other secrets by name only", async () => {
     const form = await create();
-    const done = submitSecureForm(form.form_url, { card_number: "4111 1111 1111 1111", card_code: "321", api_password: "hunter2" }, NOW_S + 60);
+    const done = sb.submitSecureForm(form.form_url, { card_number: "4111 1111 1111 1111", card_code: "321", api_password: "hunter2" }, NOW_S + 60);
     expect(done.status).toBe("completed");
     const got = await get(sb, `/secure_forms/${form.secure_form_id}`);
     expect(got).toMatchObject({ status: "completed", completed_date_unix: NOW_S + 60, card: { first_6: "411111", last_4: "1111" }, fields_completed: ["card_number", "card_code", "api_password"] });
     const text = JSON.stringify(got);
     for (const secret of ["4111111111111111", "4111 1111", "321", "hunter2"]) expect(text).not.toContain(secret);
-    expect(() => submitSecureForm(form.form_url, { x: "y" })).toThrow();
+    expect(() => sb.submitSecureForm(form.form_url, { x: "y" })).toThrow();
   });
 
   it("expire an hour after creation by the sandbox clock, and then refuse submission", async () => {
@@ -49,13 +49,20 @@ describe("secure forms", () => {
       const expired = await get(sb, `/secure_forms/${form.secure_form_id}`);
       expect(expired.status).toBe("expired");
       expect(expired).not.toHaveProperty("fields_completed");
-      expect(() => submitSecureForm(form.form_url, { card_number: "4242424242424242" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS)).toThrow(/expired/);
+      expect(() => sb.submitSecureForm(form.form_url, { card_number: "4242424242424242" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS)).toThrow(/expired/);
       // A form created now lives its own hour.
       const later = await create();
-      expect(submitSecureForm(later.form_url, { username: "u" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS + 1).status).toBe("completed");
+      expect(sb.submitSecureForm(later.form_url, { username: "u" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS + 1).status).toBe("completed");
     } finally {
       clock = FIXED_NOW;
     }
-    expect(() => submitSecureForm("http://127.0.0.1/secure_forms/x/not-a-token", {})).toThrow();
+    expect(() => sb.submitSecureForm("http://127.0.0.1/secure_forms/x/not-a-token", {})).toThrow();
+  });
+
+  it("cannot be filled knowing only the form's id: the URL's token must match", async () => {
+    const form = await create();
+    const guessed = form.form_url.replace(/[^/]+$/, "00000000-0000-4000-8000-000000000000");
+    expect(() => sb.submitSecureForm(guessed, { username: "u" })).toThrow(/no secure form/);
+    expect((await get(sb, `/secure_forms/${form.secure_form_id}`)).status).toBe("pending");
   });
 });
