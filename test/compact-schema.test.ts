@@ -36,13 +36,25 @@ describe("compactInputSchema", () => {
     expect(statuses.enum).toEqual(["captured", "settled", "refunded", "held", "chargeback"]);
   });
 
+  it("leaves every array saying what it holds (OpenAI and VS Code refuse an array without items)", () => {
+    const bare: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== "object") return;
+      const n = node as JsonSchema;
+      if (n.type === "array" && !n.items) bare.push(at);
+      for (const [k, v] of Object.entries(n)) walk(v, `${at}.${k}`);
+    };
+    for (const o of operations) walk(o.toolInputSchema, o.id);
+    expect(bare).toEqual([]);
+  });
+
   it("drops what the instructions say once: id lengths, list parameters' prose and bounds, unix-time", () => {
     const getSale = op("GetSale").toolInputSchema.properties as Props;
     expect(getSale.sale_id).toEqual({ type: "string" });
     const list = op("GetSales").toolInputSchema.properties as Props;
     expect(list.limit).toEqual({ type: "integer" });
     expect(list.date_start).toEqual({ type: "integer" });
-    expect(list.metadata_filter).toEqual({ type: "array" });
+    expect(list.metadata_filter).toEqual({ type: "array", items: { type: "object" } });
     // Outside a list, the same names keep what they say: CreateSale's customer_id is not a filter.
     expect((op("CreateSale").toolInputSchema.properties as Props).customer_id!.description).toMatch(/Existing customer/);
   });

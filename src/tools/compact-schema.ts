@@ -45,7 +45,9 @@ function compactNode(node: unknown, name: string | undefined, depth: number, isL
     } else if (key === "properties" && isObject(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([prop, sub]) => [prop, compactNode(sub, prop, depth + 1, isList)]));
     } else if (key === "items" && isList && depth === 1 && name === "metadata_filter") {
-      continue; // its [{name, value}] shape is in the server instructions
+      // Its {name, value} shape is in the server instructions; an array still says what it holds
+      // (OpenAI's and VS Code's schema checks refuse an array without items).
+      out.items = { type: "object" };
     } else if (key === "items") {
       out.items = compactNode(value, name, depth + 1, isList);
     } else {
