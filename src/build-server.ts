@@ -45,7 +45,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
-  const operations = new SessionOperations(deps, instanceSession, options.sessions === "none", new ClientLog(server));
+  const operations = new SessionOperations(deps, instanceSession, options.sessions === "none", new ClientLog(options.sessions === "none" ? undefined : server));
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const token = request.params._meta?.progressToken;
     const progress = token === undefined ? undefined : (done: number, total: number | undefined, message: string) =>

@@ -28,8 +28,13 @@ export class ClientLog {
   /** Unset until the client asks; one McpServer serves one session, so one level is enough. */
   private level: LoggingLevel | undefined;
 
-  /** Call before the server connects: it declares the logging capability. */
-  constructor(server: McpServer) {
+  /**
+   * Call before the server connects: it declares the logging capability. Without a server (a
+   * stateless one, built per request, would forget the level with the request that set it) no
+   * capability is declared and nothing is ever sent.
+   */
+  constructor(server: McpServer | undefined) {
+    if (!server) return;
     server.server.registerCapabilities({ logging: {} });
     server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
       this.level = request.params.level;

@@ -1,6 +1,7 @@
 // BigQuery table schemas for writing BigQueryRunQuery SQL: read through the session's own call
 // path (policy, guard, hygiene) and cached per credential, since schemas change rarely and every
 // session of one account would otherwise ask again.
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { RequestExtra, SessionOperations } from "../session-operations.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import type { TtlCache } from "./ttl-cache.js";
@@ -42,11 +43,29 @@ export class TableSchemas {
   }
 
   all(extra: RequestExtra | undefined, via: "resource" | "prompt" = "resource"): Promise<Record<string, unknown>> {
-    return this.cache.get(`${this.credential}\n${LIST_TABLES}`, () => this.operations.read(via, LIST_TABLES, {}, extra));
+    return this.shared(`${this.credential}\n${LIST_TABLES}`, extra, (load) => this.operations.read(via, LIST_TABLES, {}, load));
   }
 
   one(name: string, extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
-    return this.cache.get(`${this.credential}\n${GET_TABLE}\n${name}`, () => this.operations.read("resource", GET_TABLE, { table_name: name }, extra));
+    return this.shared(`${this.credential}\n${GET_TABLE}\n${name}`, extra, (load) => this.operations.read("resource", GET_TABLE, { table_name: name }, load));
+  }
+
+  /**
+   * A cached load is shared by every session of the credential, so it must not end with the
+   * request that happened to start it: it runs without that request's abort signal, and each
+   * caller stops waiting when its own request is cancelled.
+   */
+  private shared(key: string, extra: RequestExtra | undefined, read: (load: RequestExtra | undefined) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const load = extra && { ...extra, signal: new AbortController().signal };
+    const value = this.cache.get(key, () => read(load));
+    const signal = extra?.signal;
+    if (!signal) return value;
+    return new Promise((resolve, reject) => {
+      const stop = () => reject(new McpError(ErrorCode.RequestTimeout, "cancelled"));
+      if (signal.aborted) return stop();
+      signal.addEventListener("abort", stop, { once: true });
+      value.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+    });
   }
 
   /** Table names starting with `prefix` (any case); none when the tables cannot be read. */

@@ -44,6 +44,28 @@ describe("resources over streamable HTTP", () => {
     }
   });
 
+  it("a shared schema load outlives the session that started it: its cancellation does not fail another's read", async () => {
+    const starter = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
+    const waiter = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
+    // Nothing cached for this table yet; RevCent answers it slowly.
+    sandbox.faults.add({ match: { operationId: "GetBigQueryTable" }, fault: { kind: "latency", ms: 600 }, times: 1 });
+    try {
+      const uri = "revcent://bigquery/tables/customers";
+      const cancel = new AbortController();
+      const started = starter.client.readResource({ uri }, { signal: cancel.signal });
+      await new Promise((r) => setTimeout(r, 100));
+      const waited = waiter.client.readResource({ uri });
+      await new Promise((r) => setTimeout(r, 100));
+      cancel.abort();
+      await expect(started).rejects.toThrow();
+      const answer = await waited;
+      expect(answer.contents[0]!.text).toContain("customers");
+    } finally {
+      sandbox.faults.clear();
+      await Promise.all([starter.close(), waiter.close()]);
+    }
+  });
+
   it("sends a session's log messages on its own calls, and only to a session that set a level", async () => {
     const logged = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
     const quiet = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });

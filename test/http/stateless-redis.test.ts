@@ -58,6 +58,9 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
     expect(await get.json()).toEqual({ jsonrpc: "2.0", error: { code: -32000, message: "This server is stateless: only POST is supported." }, id: null });
+    // A logging level would be forgotten with the request that set it: no logging is offered.
+    expect(viaA.client.getServerCapabilities()?.logging).toBeUndefined();
+    expect(viaA.client.getServerCapabilities()?.tools).toBeDefined();
   });
 
   it("before any verification, GetCustomer is refused on both instances", async () => {
