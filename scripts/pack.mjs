@@ -31,6 +31,7 @@ const externals = runtimeFiles.filter((f) => f.endsWith(".js")).flatMap((f) => p
 if (externals.length) fail(`the build leaves package imports external (${[...new Set(externals)].join(", ")}); bundle them or stage their production node_modules.`);
 
 const staging = mkdtempSync(join(tmpdir(), "revcent-mcp-pack-"));
+let packFailure;
 try {
   cpSync(join(root, "manifest.json"), join(staging, "manifest.json"));
   for (const file of runtimeFiles) cpSync(join(dist, file), join(staging, "dist", file));
@@ -41,10 +42,12 @@ try {
 
   const mcpb = join(root, "node_modules/@anthropic-ai/mcpb/dist/cli/cli.js");
   const packed = spawnSync(process.execPath, [mcpb, "pack", ".", out], { cwd: staging, stdio: "inherit" });
-  if (packed.status !== 0) fail(`mcpb pack failed (exit ${packed.status ?? packed.signal}).`);
+  // Reported after the staging copy is removed: fail() exits at once.
+  if (packed.status !== 0) packFailure = `mcpb pack failed (exit ${packed.status ?? packed.signal}).`;
 } finally {
   rmSync(staging, { recursive: true, force: true });
 }
+if (packFailure) fail(packFailure);
 
 /** Static and dynamic ESM imports of packages: what the bundle would need from node_modules. */
 function packageImports(code) {

@@ -109,8 +109,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   const config: Config = {
     command,
     apiKey: nonEmpty(env.REVCENT_API_KEY),
-    apiUrl: flags["api-url"] ?? nonEmpty(env.REVCENT_API_URL) ?? DEFAULT_API_URL,
-    apiV1Url: flags["api-v1-url"] ?? nonEmpty(env.REVCENT_API_V1_URL),
+    apiUrl: httpUrl("--api-url", flags["api-url"] ?? nonEmpty(env.REVCENT_API_URL) ?? DEFAULT_API_URL),
+    apiV1Url: optionalHttpUrl("--api-v1-url", flags["api-v1-url"] ?? nonEmpty(env.REVCENT_API_V1_URL)),
     openapiPath: flags.openapi ?? nonEmpty(env.REVCENT_OPENAPI),
     profile: oneOf("--profile", flags.profile ?? nonEmpty(env.REVCENT_PROFILE) ?? "operator", PROFILES),
     toolsets: list(flags.toolsets ?? env.REVCENT_TOOLSETS) ?? null,
@@ -168,6 +168,19 @@ export function v1EndpointFor(apiUrl: string, explicit: string | undefined): str
   if (!path.endsWith("/v2")) return undefined;
   url.pathname = `${path.slice(0, -"/v2".length)}/v1`;
   return url.toString();
+}
+
+/** An http(s) URL, or a start-up error naming the flag (a typo must not surface as a crash later). */
+function httpUrl(flag: string, value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ConfigError(`${flag}: "${value}" is not an http(s) URL, e.g. ${DEFAULT_API_URL}.`);
+  }
+  return value;
+}
+
+function optionalHttpUrl(flag: string, value: string | undefined): string | undefined {
+  return value === undefined ? undefined : httpUrl(flag, value);
 }
 
 export class HelpRequested extends Error {}

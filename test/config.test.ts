@@ -53,6 +53,12 @@ describe("the V1 endpoint", () => {
     expect(v1EndpointFor("https://proxy.example/revcent", "https://v1.example/rpc")).toBe("https://v1.example/rpc");
   });
 
+  it("refuses an --api-url or --api-v1-url that is not an http(s) URL, naming the flag", () => {
+    expect(() => parseConfig(["--api-v1-url", "htps//typo"], KEY)).toThrow(/^--api-v1-url: "htps\/\/typo" is not an http\(s\) URL/);
+    expect(() => parseConfig(["--api-url", "ftp://host/v2"], KEY)).toThrow(/^--api-url: "ftp:\/\/host\/v2" is not an http\(s\) URL/);
+    expect(() => parseConfig([], { ...KEY, REVCENT_API_V1_URL: "not a url" })).toThrow(ConfigError);
+  });
+
   it("is read from --api-v1-url over REVCENT_API_V1_URL", () => {
     expect(parseConfig([], KEY).apiV1Url).toBeUndefined();
     expect(parseConfig([], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://env/v1");

@@ -59,7 +59,7 @@ describe("resources over streamable HTTP", () => {
       cancel.abort();
       await expect(started).rejects.toThrow();
       const answer = await waited;
-      expect(answer.contents[0]!.text).toContain("customers");
+      expect(JSON.stringify(answer.contents[0])).toContain("customers");
     } finally {
       sandbox.faults.clear();
       await Promise.all([starter.close(), waiter.close()]);
