@@ -14,7 +14,7 @@ import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "./fields.
 import { fetchList, pages, type Progress } from "./paging.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
 import { isCardFieldName, isSecretName } from "./openapi.js";
-import type { Operation } from "./operation.js";
+import { isObject, type Operation } from "./operation.js";
 import { fieldOf, type Validators } from "./validation.js";
 
 export interface ToolCallDeps {
@@ -84,10 +84,6 @@ function fieldFilters(op: Operation, fields: unknown): FieldFilter[] {
     if (typeof filter === "string") throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: fields[${i}]: ${filter}.`, { field: `fields[${i}]` });
     return filter;
   });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** SearchOperations and DescribeOperation: answers from the session's own catalog, no upstream call. */

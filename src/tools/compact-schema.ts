@@ -3,7 +3,7 @@
 // keeps the full schema (Operation.inputSchema), so nothing dropped here is accepted that was not
 // before: an unknown argument or a 19-character id is still refused, with a message that names the
 // field and what is allowed.
-import type { JsonSchema } from "./operation.js";
+import { isObject, type JsonSchema } from "./operation.js";
 
 /**
  * The list and search parameters design §2 defines for every list (paging, date range, the three
@@ -115,10 +115,6 @@ function shareRepeatedShapes(schema: JsonSchema): JsonSchema {
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
   };
   return { ...schema, properties: replace(schema.properties), $defs: defs };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /**

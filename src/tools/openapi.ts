@@ -2,7 +2,7 @@
 // openapi.json unchanged: where the official file lacks our x-revcent-* marks, field-name patterns
 // and operation verbs decide (design §2).
 import { compactInputSchema } from "./compact-schema.js";
-import type { HttpMethod, JsonSchema, Operation, ParameterSpec } from "./operation.js";
+import { isObject, type HttpMethod, type JsonSchema, type Operation, type ParameterSpec } from "./operation.js";
 
 type OpenApiDocument = {
   paths?: Record<string, Record<string, unknown>>;
@@ -369,8 +369,4 @@ function camelWords(id: string): string[] {
 
 export function slug(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

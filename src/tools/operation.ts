@@ -4,6 +4,11 @@
 
 export type JsonSchema = { [key: string]: unknown };
 
+/** A JSON object (not an array, not null): what a schema node or a parsed body must be to be walked. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 export type HttpMethod = "GET" | "POST";
 
 export interface ParameterSpec {
