@@ -9,6 +9,7 @@ import {
   UNKNOWN_ID,
   connect,
   countUpstream,
+  expectNotLeaked,
   expectRefusal,
   newSandbox,
   saleFor,
@@ -77,7 +78,7 @@ const identifying = (c: { first_name?: string; last_name?: string; email: string
 const JANE_IDENTIFYING = [JANE.first, JANE.last, JANE.email, JANE.phone, JANE.zip, JANE.street, JANE.city, "cus_1000", "4242", "411111"];
 const expectNone = (r: Reply | Record<string, unknown>, values: string[], context = "") => {
   const text = "text" in r && typeof r.text === "string" ? r.text + JSON.stringify((r as Reply).raw) : JSON.stringify(r);
-  for (const v of values) expect(text, `${context}: leaked ${v}`).not.toContain(v);
+  for (const v of values) expectNotLeaked(text, v, `${context}: leaked ${v}`);
 };
 
 describe("before verification", () => {
@@ -202,7 +203,7 @@ describe("search results before verification", () => {
       expect((page.results as unknown[]).length, tool).toBeGreaterThan(0);
       const results = JSON.stringify(page.results);
       for (const v of [JANE.email, JANE.phone, JANE.street, JANE.city, JANE.zip, "Doe", "first_6", "last_4", "ship_to", "cus_1000"]) {
-        expect(results, `${tool} leaked ${v}`).not.toContain(v);
+        expectNotLeaked(results, v, `${tool} leaked ${v}`);
       }
       for (const item of page.results as Record<string, unknown>[]) {
         expect(Object.values(item).every((v) => v === null || typeof v !== "object"), tool).toBe(true);

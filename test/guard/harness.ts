@@ -111,6 +111,15 @@ export function expectRefusal(r: Reply, context = ""): void {
 }
 
 /** The shape of a result, without its words: for comparing two refusals field by field. */
+/**
+ * Fails if `value` shows in `text`. A value made only of digits (ZIP, phone, last 4) counts only where it
+ * stands on its own: seeded records carry real-clock unix times, and 1764542420 is not a leak of 4242.
+ */
+export function expectNotLeaked(text: string, value: string, message: string): void {
+  if (/^\d+$/.test(value)) expect(text, message).not.toMatch(new RegExp(`(?<!\\d)${value}(?!\\d)`));
+  else expect(text, message).not.toContain(value);
+}
+
 export function shapeOf(r: Reply): unknown {
   return { isError: r.raw.isError, keys: Object.keys(r.raw).sort(), content: r.raw.content.map((c) => ({ ...c })) };
 }
