@@ -48,7 +48,9 @@ Lists (\`Get<Plural>\`) take \`date_start\` and \`date_end\` (unix seconds), \`l
 \`total_count\`: ask for the next page with the same dates and limit. This server also accepts
 \`all_pages: true\` (follows every page, up to \`max_items\`, default 100, with progress
 notifications) on any list. Each list has a longest date range it allows, 90 days unless listed
-below; a longer range is split into windows the list allows and the answers merged.`;
+below; a longer range is split into windows the list allows and the answers merged. Such answers
+carry \`pages_fetched\` and \`truncated\`: \`truncated: true\` means items were left out (later
+pages not followed without \`all_pages\`, or \`max_items\` reached).`;
 
 const FILTERS = `## Filters
 

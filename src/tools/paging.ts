@@ -47,27 +47,32 @@ export async function fetchList(
   if (!allPages && !windows) return execute(query);
 
   const items: unknown[] = [];
+  const firstPage = typeof query.page === "number" ? query.page : 1;
   let totalCount = 0;
   let pagesFetched = 0;
+  // Whether items were left out: max_items reached early, or a window's later pages not followed.
   let truncated = false;
   let last: Page = {};
-  for (const [w, window] of (windows ?? [undefined]).entries()) {
-    let page = typeof query.page === "number" ? query.page : 1;
-    for (;;) {
+  const lastWindow = (windows?.length ?? 1) - 1;
+  windowLoop: for (const [w, window] of (windows ?? [undefined]).entries()) {
+    for (let page = firstPage; ; page += 1) {
       const body = (await execute(window ? { ...query, date_start: window.start, date_end: window.end, page } : { ...query, page })) as Page;
       last = body;
       pagesFetched += 1;
-      if (page === (typeof query.page === "number" ? query.page : 1)) totalCount += body.total_count ?? 0;
+      if (page === firstPage) totalCount += body.total_count ?? 0;
       items.push(...(body.results ?? []));
+      const morePages = page < (body.total_pages ?? page);
       if (items.length >= maxItems) {
-        truncated = items.length > maxItems || page < (body.total_pages ?? page) || w < (windows?.length ?? 1) - 1;
+        truncated ||= items.length > maxItems || morePages || w < lastWindow;
+        break windowLoop;
+      }
+      await progress?.(items.length, undefined, `${items.length} items, ${pagesFetched} page(s)${windows ? `, window ${w + 1} of ${lastWindow + 1}` : ""}`);
+      if (!morePages) break;
+      if (!allPages) {
+        truncated = true;
         break;
       }
-      await progress?.(items.length, undefined, `${items.length} items, ${pagesFetched} page(s)${windows ? `, window ${w + 1} of ${windows.length}` : ""}`);
-      if (!allPages || page >= (body.total_pages ?? page)) break;
-      page += 1;
     }
-    if (items.length >= maxItems) break;
   }
   return {
     ...last,

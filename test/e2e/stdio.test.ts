@@ -138,6 +138,14 @@ describe("stdio server with --sandbox --toolsets all", () => {
     expect(m.results.length).toBe(m.total_count);
   });
 
+  it("windows without all_pages take one page of each and say items were left out", async () => {
+    const r = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - 200 * DAY, date_end: now(), limit: 2, page: 1 } })) as CallToolResult;
+    expect(r.isError, text(r)).toBeFalsy();
+    const data = r.structuredContent as { results: unknown[]; pages_fetched: number; date_windows: number; truncated: boolean; total_count: number };
+    expect(data).toMatchObject({ date_windows: 3, pages_fetched: 3, truncated: true });
+    expect(data.results.length).toBeLessThan(data.total_count);
+  });
+
   it("all_pages follows pages up to max_items, with progress notifications", async () => {
     const updates: number[] = [];
     const r = (await s.client.callTool(
