@@ -66,7 +66,7 @@ export async function callTool(
     const execute = pages(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
     const clean = deps.hygiene.clean(op, body);
-    return successResult(filters.length && isObject(clean) ? applyFieldFilters(clean, filters) : clean);
+    return successResult(filters.length && isObject(clean) ? filtered(op, clean, filters) : clean);
   } catch (err) {
     if (err instanceof RevCentError) {
       deps.logger.info({ operation: op.id, code: err.code, status: err.details.status }, "tool call failed");
@@ -84,6 +84,18 @@ function fieldFilters(op: Operation, fields: unknown): FieldFilter[] {
     if (typeof filter === "string") throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: fields[${i}]: ${filter}.`, { field: `fields[${i}]` });
     return filter;
   });
+}
+
+/**
+ * The answer through the `fields` filters. Filters that keep nothing of a non-empty answer are a
+ * mistake the model can correct (typically `id` on a list, whose items are under `results`), so
+ * they get an error naming the fields there are, not a silent `{}`.
+ */
+function filtered(op: Operation, doc: Record<string, unknown>, filters: FieldFilter[]): Record<string, unknown> {
+  const kept = applyFieldFilters(doc, filters);
+  if (Object.keys(kept).length || !Object.keys(doc).length) return kept;
+  const list = Array.isArray(doc.results) ? "; a list's items are under results, so name their fields as results.<field> (e.g. results.id)" : "";
+  throw new RevCentError("invalid_arguments", `fields kept nothing of the ${op.id} answer: its top-level fields are ${Object.keys(doc).join(", ")}${list}.`, { field: "fields" });
 }
 
 /** SearchOperations and DescribeOperation: answers from the session's own catalog, no upstream call. */

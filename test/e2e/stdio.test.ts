@@ -109,6 +109,12 @@ describe("stdio server with --sandbox --toolsets all", () => {
     for (const item of (tx.structuredContent as { results: object[] }).results) expect(Object.keys(item).sort()).toEqual(["amount", "id"]);
     const bad = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["results.id", "=oops"] } })) as CallToolResult;
     expect(text(bad)).toMatch(/^\[invalid_arguments\] Invalid arguments for GetCustomers: fields\[1\]: "=oops" names no field/);
+    // Filters that keep nothing say which fields there are, instead of answering {}.
+    const empty = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["id", "email"] } })) as CallToolResult;
+    expect(empty.isError).toBe(true);
+    expect(text(empty)).toMatch(/^\[invalid_arguments\] fields kept nothing of the GetCustomers answer: its top-level fields are api_call_id, .*results.*; a list's items are under results, so name their fields as results\.<field> \(e\.g\. results\.id\)\. \(field: fields\)$/);
+    const one = (await s.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer, fields: ["emial"] } })) as CallToolResult;
+    expect(text(one)).toMatch(/^\[invalid_arguments\] fields kept nothing of the GetCustomer answer: its top-level fields are .*\bemail\b[^;]*\. \(field: fields\)$/);
   });
 
   it("limit 0 is refused with a message naming limit, before any request", async () => {
