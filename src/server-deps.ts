@@ -27,7 +27,7 @@ export interface Upstream {
 }
 
 /** BigQuery schemas change rarely; ten minutes of staleness saves every session a call. */
-const SCHEMA_CACHE = { ttlMs: 10 * 60_000, maxEntries: 1000 };
+const SCHEMA_CACHE = { ttlMs: 10 * 60_000, failureTtlMs: 30_000, maxEntries: 1000 };
 
 export interface SharedState {
   guardStore?: GuardStore;

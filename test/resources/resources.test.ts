@@ -163,3 +163,23 @@ describe("resources follow the policy", () => {
     }
   });
 });
+
+describe("table names while RevCent fails", () => {
+  it("completions keystroke after keystroke make one upstream call, and answer none", async () => {
+    const s = await start([]);
+    sandbox.faults.clear();
+    sandbox.faults.add({ match: { operationId: "GetBigQueryTables" }, fault: { kind: "status", status: 400, body: { code: 0, result: "Error", message: "BigQuery is unavailable" } } });
+    try {
+      for (const value of ["t", "tr", "tra", "tran"]) {
+        const r = await s.client.complete({ ref: { type: "ref/resource", uri: "revcent://bigquery/tables/{table_name}" }, argument: { name: "table_name", value } });
+        expect(r.completion.values, value).toEqual([]);
+      }
+      // A read in the same half minute gets the same failure, named, without asking again.
+      await expect(s.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(/\[bad_request\].*BigQuery is unavailable/);
+      expect(sandbox.faults.hits.map((h) => h.operationId)).toEqual(["GetBigQueryTables"]);
+    } finally {
+      sandbox.faults.clear();
+      await s.close();
+    }
+  });
+});
