@@ -237,7 +237,7 @@ export class Guard {
       }
     }
     const out: Record<string, unknown> = { ...page, results };
-    if (hidden) out.guard = `${hidden} result${hidden === 1 ? "" : "s"} show only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`;
+    if (hidden) out.guard = `${hidden} ${hidden === 1 ? "result shows" : "results show"} only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`;
     return out;
   }
 

@@ -193,7 +193,7 @@ describe("search results before verification", () => {
     for (const key of Object.keys(item!)) expect(key, "kept field").toMatch(/^(id|.*_id|.*_date_unix|amount.*|status|enabled|iso_currency|item_type|void|approved|declined|is_refund|result|score|code)$/);
     expectNone(page, JANE_IDENTIFYING.filter((v) => v !== JANE.email), "SearchCustomers");
     expect(JSON.stringify(page.results)).not.toContain(JANE.email);
-    expect(page.guard).toBe("1 result show only ids and non-identifying fields until the visitor is verified with VerifyCustomer.");
+    expect(page.guard).toBe("1 result shows only ids and non-identifying fields until the visitor is verified with VerifyCustomer.");
   });
 
   it("[G-SEARCH-REDACT] sales, transactions, subscriptions, trials and shipments found by name lose their nested customer, card and address", async () => {
@@ -209,7 +209,7 @@ describe("search results before verification", () => {
         expect(Object.values(item).every((v) => v === null || typeof v !== "object"), tool).toBe(true);
         expect(item.customer_id, tool).toBe(JANE.id);
       }
-      expect(page.guard, tool).toMatch(/show only ids and non-identifying fields/);
+      expect(page.guard, tool).toMatch(/shows? only ids and non-identifying fields/);
     }
   });
 
@@ -235,7 +235,7 @@ describe("search results before verification", () => {
     const hiddenOn = (p: Record<string, any>) => (p.results as Record<string, any>[]).filter((r) => r.id !== JANE.id).length;
     for (const p of pages) {
       const n = hiddenOn(p);
-      expect(p.guard).toBe(`${n} result${n === 1 ? "" : "s"} show only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`);
+      expect(p.guard).toBe(`${n} ${n === 1 ? "result shows" : "results show"} only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`);
     }
     // Another customer's transactions, searched by their email, stay reduced too.
     const theirs = await bot.ok("SearchTransactions", { search_term: b.email });

@@ -257,7 +257,7 @@ describe("idle expiry (the server's clock moved by a preloaded Date.now shim)", 
     const search = await bot.ok("SearchCustomers", { search_term: "Beverly Hills" });
     expect(search.results).toHaveLength(1);
     expect(JSON.stringify(search)).not.toContain(JANE.email);
-    expect(search.guard).toMatch(/^1 result show only ids/);
+    expect(search.guard).toMatch(/^1 result shows only ids/);
   });
 
   it("[G-IDLE-EXPIRY] the verification says it lapses after 15 idle minutes, and a lapsed customer can be verified again", async () => {
