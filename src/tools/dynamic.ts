@@ -2,6 +2,7 @@
 // small context or tool-count limits. They reach exactly the operations the session may list,
 // and CallOperation goes through the same validation, guard and policy path as a static tool.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { stemmer } from "stemmer";
 import { z } from "zod";
 import type { ToolCatalog } from "./catalog.js";
 import { effectOf, summaryOf, type Operation } from "./operation.js";
@@ -45,32 +46,84 @@ export const DYNAMIC_TOOLS: Tool[] = [
 ];
 
 // Words people use for what the API calls otherwise; each maps to words found in operation text.
+// Both sides are stemmed before matching, so one form of a word covers the others ("charges",
+// "charged" -> charge). Grouped by what they are about.
 const SYNONYMS: Record<string, string[]> = {
-  order: ["sale"], orders: ["sale"], purchase: ["sale"], buy: ["sale"], charge: ["sale", "transaction"],
-  payment: ["transaction"], payments: ["transaction"], money: ["refund"], back: ["refund"], cancel: ["cancel", "void"],
+  // actions
+  find: ["search"], lookup: ["search", "get"], look: ["search", "get"], pull: ["get", "search", "sync"], list: ["get"], show: ["get"],
+  check: ["get", "validate"], verify: ["validate"], change: ["edit"], update: ["edit", "update"], modify: ["edit"],
+  switch: ["edit"], rename: ["edit"], reword: ["edit"], rewrite: ["edit"], tweak: ["edit"], set: ["create", "edit"], remove: ["delete", "remove"],
+  add: ["add", "create", "insert"], attach: ["insert", "add"], connect: ["create", "add"], hook: ["create", "add"],
+  new: ["create"], make: ["create"], generate: ["create"], register: ["create"],
+  run: ["trigger", "run"], execute: ["trigger", "run"], kick: ["trigger", "run"], import: ["sync"],
+  repair: ["fix"], broken: ["fix"], pause: ["suspend"], resume: ["activate"], restart: ["activate"],
+  stop: ["disable", "cancel"], end: ["expire", "cancel"], deactivate: ["disable"], kill: ["cancel", "delete"],
+  undo: ["void", "refund", "cancel"], reverse: ["void", "refund"], entire: ["whole"], flag: ["alert"],
+  tag: ["metadata", "insert"], label: ["metadata", "insert"], preview: ["estimate"], quote: ["estimate"],
+  waiting: ["pending"], wait: ["pending"], retry: ["salvage", "process"], recover: ["salvage"],
+  // commerce
+  order: ["sale"], purchase: ["sale"], buy: ["sale"], sell: ["product", "sale"], charge: ["sale", "transaction"], again: ["renew"],
+  payment: ["transaction"], money: ["refund"], back: ["refund"], cancel: ["cancel", "void"], bill: ["invoice"],
   shipping: ["shipment", "shipping"], delivery: ["shipment", "shipping"], tracking: ["shipment", "tracking"], package: ["shipment"],
-  membership: ["subscription"], plan: ["subscription"], recurring: ["subscription"], renewal: ["renew", "renewal"],
-  client: ["customer"], buyer: ["customer"], person: ["customer"], card: ["card"], cards: ["card"],
-  dispute: ["chargeback"], disputes: ["chargeback"], fraud: ["fraud"], block: ["fraud"], tax: ["tax"], taxes: ["tax"],
+  warehouse: ["fulfillment"], "3pl": ["fulfillment"], catalog: ["product"], item: ["product"],
+  membership: ["subscription"], plan: ["subscription"], recurring: ["subscription"], subscriber: ["subscription", "customer"],
+  renewal: ["renew", "renewal"], cycle: ["renew"], client: ["customer"], buyer: ["customer"], person: ["customer"],
+  coupon: ["coupon", "discount"], markdown: ["discount"],
+  dispute: ["chargeback"], evidence: ["document"], proof: ["document"], paperwork: ["document"],
+  block: ["fraud"], firewall: ["sentinel"], suspicious: ["fraud"],
+  // accounts and set-up
+  mid: ["gateway"], processor: ["gateway"], merchant: ["gateway"], rotation: ["group"], pool: ["group"], out: ["remove"], store: ["shop"],
+  marketing: ["campaign"], script: ["function"], automation: ["function"], javascript: ["function"],
+  mail: ["smtp", "email"], sender: ["smtp"], https: ["ssl"], certificate: ["ssl"],
+  comment: ["note"], email: ["smtp", "email"], link: ["secure", "form"],
+  // analytics
   report: ["bigquery", "query"], revenue: ["bigquery", "query"], sql: ["bigquery", "query"], analytics: ["bigquery"],
-  comment: ["note"], email: ["smtp", "email"], find: ["search"], lookup: ["search", "get"], look: ["search", "get"],
-  list: ["get"], show: ["get"], change: ["edit"], update: ["edit", "update"], modify: ["edit"], remove: ["delete", "remove"],
-  pause: ["suspend"], resume: ["activate"], restart: ["activate"], extend: ["extend"], product: ["product"], item: ["product"],
-  stop: ["disable", "cancel"], end: ["expire", "cancel"], attach: ["insert", "add"], deactivate: ["disable"],
+  much: ["bigquery", "total"], many: ["bigquery", "count"], earn: ["bigquery", "total"], total: ["bigquery", "total"],
 };
-const STOP = new Set(["a", "an", "the", "to", "of", "on", "for", "in", "my", "an", "and", "or", "with", "by", "from", "i", "want", "need", "please", "their", "his", "her", "this", "that", "it", "is", "be", "all"]);
+// Nouns that are also verbs when a task starts with them: "email the customer" sends one, while
+// "the customer with email …" is a search.
+const AS_ACTION: Record<string, string[]> = { email: ["send"], mail: ["send"], message: ["send"] };
+const bystem = (table: Record<string, string[]>) => new Map(Object.entries(table).map(([word, alike]) => [stemmer(word), alike.map(stemmer)]));
+const SYNONYMS_BY_STEM = bystem(SYNONYMS);
+const AS_ACTION_BY_STEM = bystem(AS_ACTION);
+/** A word in an operation's name counts this many times one in its title or description. */
+const NAME_WEIGHT = 3;
+const STOP = new Set(
+  "a an the to of on in at for my our your and or with by from into as so i we us want need please their his her this that these those it its is are be all how did do does can what which who whose someone s up".split(" "),
+);
 
-function words(text: string): string[] {
-  return text
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase()
+// Phrasal verbs, whose particle would otherwise be dropped as a stop word ("set up" is not "set").
+const PHRASES: [RegExp, string][] = [
+  [/\b(set|sign) up\b/g, "create"],
+  [/\b(pull|look) up\b/g, "lookup"],
+  [/\bkick off\b/g, "trigger"],
+  [/\bhook up\b/g, "connect"],
+];
+
+/** The words of a text, lower-cased, camelCase split, without stop words, not yet stemmed. */
+function rawWords(text: string): string[] {
+  let lower = text
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2") // GetAPICall: API Call
+    .toLowerCase();
+  for (const [phrase, word] of PHRASES) lower = lower.replace(phrase, word);
+  return lower
     .split(/[^a-z0-9]+/)
-    .filter((w) => w && !STOP.has(w))
-    .map((w) => (w.length > 4 && w.endsWith("s") ? w.slice(0, -1) : w));
+    .filter((w) => w && !STOP.has(w));
+}
+
+const words = (text: string): string[] => rawWords(text).map(stemmer);
+
+/** A query word's stem and the stems of what it is another word for (as the task's action, too). */
+function termsOf(word: string, action = false): string[] {
+  const stem = stemmer(word);
+  return [stem, ...(SYNONYMS_BY_STEM.get(stem) ?? []), ...((action && AS_ACTION_BY_STEM.get(stem)) || [])];
 }
 
 interface IndexedOperation {
   op: Operation;
+  /** The first word of its name: what it does (Get, Search, Edit, Refund, Renew …). */
+  verb: string;
   name: ReadonlySet<string>;
   title: ReadonlySet<string>;
   text: ReadonlySet<string>;
@@ -85,6 +138,7 @@ export interface SearchIndex {
 export function buildSearchIndex(operations: readonly Operation[]): SearchIndex {
   const indexed = operations.map((op) => ({
     op,
+    verb: words(op.id)[0] ?? "",
     name: new Set(words(op.id)),
     title: new Set(words(op.title)),
     // Argument names say what an operation changes (EditSubscription takes `amount`).
@@ -99,19 +153,20 @@ export function buildSearchIndex(operations: readonly Operation[]): SearchIndex 
 /**
  * Ranks the listed operations for a task: each query word (and its synonyms) counts by how rare it
  * is among the operations, three times in an operation's name, once in its title or description.
+ * A task usually starts with its action ("change the renewal date of a subscription"), so an
+ * operation whose verb is that first word's gets as much again as a name match.
  */
 export function searchOperations(catalog: ToolCatalog, query: string, toolset?: string, limit = 10): Operation[] {
   const index = catalog.searchIndex();
-  const terms = new Set<string>();
-  for (const w of words(query)) {
-    terms.add(w);
-    for (const s of SYNONYMS[w] ?? []) terms.add(s);
-  }
+  const queryWords = rawWords(query);
+  const action = new Set(queryWords.length ? termsOf(queryWords[0]!, true) : []);
+  const terms = new Set([...action, ...queryWords.slice(1).flatMap((w) => termsOf(w))]);
   const scored = index.operations
     .filter((d) => !toolset || d.op.toolset === toolset)
     .map((d) => {
       let score = 0;
-      for (const t of terms) score += index.weight(t) * ((d.name.has(t) ? 3 : 0) + (d.title.has(t) ? 1 : 0) + (d.text.has(t) ? 1 : 0));
+      for (const t of terms) score += index.weight(t) * ((d.name.has(t) ? NAME_WEIGHT : 0) + (d.title.has(t) ? 1 : 0) + (d.text.has(t) ? 1 : 0));
+      if (score > 0 && action.has(d.verb)) score += NAME_WEIGHT * index.weight(d.verb);
       // A list and a search of the same thing tie often; a plain question prefers the search.
       if (score > 0 && d.op.id.startsWith("Search")) score += 0.1;
       return { op: d.op, score };
