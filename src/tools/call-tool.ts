@@ -130,7 +130,12 @@ async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerCo
     const { customer_id, verification } = await guard.verify(caller, rawArgs, signal);
     const minutes = GUARD_LIMITS.idleMs / 60_000;
     const structured = { verified: true, customer_id, verification, expires_after_idle_minutes: minutes };
-    const text = `Verified customer ${customer_id} for this conversation (lapses after ${minutes} idle minutes). If your client has no session, pass verification with later calls.`;
+    // Without a transport session the handle is the only memory of this verification, and many
+    // clients give the model only the text: it must be there to be passed on.
+    const text =
+      caller.session === undefined
+        ? `Verified customer ${customer_id} (lapses after ${minutes} idle minutes). This server keeps no conversation state: pass verification "${verification}" with every later call about this customer.`
+        : `Verified customer ${customer_id} for this conversation (lapses after ${minutes} idle minutes).`;
     return { content: [{ type: "text", text }], structuredContent: structured };
   } catch (err) {
     if (!(err instanceof RevCentError)) throw err;

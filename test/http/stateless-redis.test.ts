@@ -76,6 +76,8 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     expect(verified.isError, verified.text).toBe(false);
     expect(verified.data).toMatchObject({ verified: true, customer_id: JANE.id, verification: expect.stringMatching(/^[\w-]+\.[\w-]+$/) });
     const handle = verified.data!.verification as string;
+    // Clients that give the model only text content must still let it pass the handle on.
+    expect(verified.text).toContain(`pass verification "${handle}" with every later call`);
     const r = await viaB.call("GetCustomer", { customer_id: JANE.id, verification: handle });
     expect(r.isError, r.text).toBe(false);
     expect(r.data).toMatchObject({ id: JANE.id, email: JANE.email, zip: JANE.zip });
