@@ -63,6 +63,32 @@ const TOOLS_MODES: readonly ToolsMode[] = ["static", "dynamic"];
 const TRANSPORTS: readonly Transport[] = ["stdio", "http"];
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+/** Every command-line flag; HELP must describe each (tested). */
+export const FLAGS = {
+  "api-url": { type: "string" },
+  "api-v1-url": { type: "string" },
+  openapi: { type: "string" },
+  profile: { type: "string" },
+  toolsets: { type: "string" },
+  tools: { type: "string" },
+  "deny-tools": { type: "string" },
+  "read-only": { type: "boolean" },
+  guard: { type: "string" },
+  "allow-card-data": { type: "boolean" },
+  "tools-mode": { type: "string" },
+  transport: { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  stateless: { type: "boolean" },
+  "allowed-hosts": { type: "string" },
+  "allowed-origins": { type: "string" },
+  "max-sessions": { type: "string" },
+  "rate-limit": { type: "string" },
+  sandbox: { type: "boolean" },
+  "timeout-ms": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   let parsed;
   try {
@@ -70,30 +96,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        "api-url": { type: "string" },
-        "api-v1-url": { type: "string" },
-        openapi: { type: "string" },
-        profile: { type: "string" },
-        toolsets: { type: "string" },
-        tools: { type: "string" },
-        "deny-tools": { type: "string" },
-        "read-only": { type: "boolean" },
-        guard: { type: "string" },
-        "allow-card-data": { type: "boolean" },
-        "tools-mode": { type: "string" },
-        transport: { type: "string" },
-        port: { type: "string" },
-        host: { type: "string" },
-        stateless: { type: "boolean" },
-        "allowed-hosts": { type: "string" },
-        "allowed-origins": { type: "string" },
-        "max-sessions": { type: "string" },
-        "rate-limit": { type: "string" },
-        sandbox: { type: "boolean" },
-        "timeout-ms": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: FLAGS,
     });
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}. Run revcent-mcp --help for the flags.`);
@@ -204,6 +207,8 @@ Flags (environment variable in brackets):
   --guard MODE           verification | off [REVCENT_GUARD] (verification in support, else off)
   --allow-card-data      accept card numbers in arguments; PCI-scoped deployments only [REVCENT_ALLOW_CARD_DATA]
   --tools-mode MODE      static | dynamic (3 discovery tools) [REVCENT_TOOLS_MODE] (static)
+  --sandbox              start the emulator in-process and use it [REVCENT_SANDBOX]
+  --timeout-ms N         upstream deadline per request [REVCENT_TIMEOUT_MS] (30000)
   --transport NAME       stdio | http [MCP_TRANSPORT] (stdio)
   --port N, --host H     listen address [PORT, HOST] (3000 for http, 4010 for sandbox; 127.0.0.1)
   --stateless            http without protocol sessions [MCP_STATELESS]
@@ -211,11 +216,11 @@ Flags (environment variable in brackets):
   --allowed-origins a,b  browser origins allowed besides those hosts [MCP_ALLOWED_ORIGINS]
   --max-sessions N       open http sessions at most [MCP_MAX_SESSIONS] (1000)
   --rate-limit N         requests per second per caller on http, burst 2N [MCP_RATE_LIMIT] (20)
-Environment only: MCP_AUTH_TOKENS (http bearer tokens; the server then uses REVCENT_API_KEY),
-REDIS_URL and REVCENT_GUARD_SECRET (guard state shared by several instances).
-  --sandbox              start the emulator in-process and use it [REVCENT_SANDBOX]
-  --timeout-ms N         upstream deadline per request [REVCENT_TIMEOUT_MS] (30000)
-Logs go to stderr [LOG_LEVEL] (info).
+  -h, --help             this text
+
+Environment only: REVCENT_API_KEY (never a flag: argv is visible to other processes);
+MCP_AUTH_TOKENS (http bearer tokens; the server then uses REVCENT_API_KEY); REDIS_URL and
+REVCENT_GUARD_SECRET (guard state shared by several instances). Logs go to stderr [LOG_LEVEL] (info).
 `;
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_API_URL, parseConfig, v1EndpointFor } from "../src/config.js";
+import { ConfigError, DEFAULT_API_URL, FLAGS, HELP, parseConfig, v1EndpointFor } from "../src/config.js";
 
 const KEY = { REVCENT_API_KEY: "k-123" };
 
@@ -63,5 +63,12 @@ describe("the V1 endpoint", () => {
     expect(parseConfig([], KEY).apiV1Url).toBeUndefined();
     expect(parseConfig([], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://env/v1");
     expect(parseConfig(["--api-v1-url", "https://flag/v1"], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://flag/v1");
+  });
+});
+
+describe("--help", () => {
+  it("describes every flag the parser accepts in its list of flags", () => {
+    const flags = HELP.slice(HELP.indexOf("Flags"));
+    for (const name of Object.keys(FLAGS)) expect(flags, name).toMatch(new RegExp(`--${name}(?![\\w-])`));
   });
 });

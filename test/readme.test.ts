@@ -1,9 +1,10 @@
 // README sections generated from the registry (never hand-kept): the toolset and V1 tables and the
-// error codes. Run
-// `npm run docs` to rewrite them; this test fails when they drift.
+// error codes, checked current (run `npm run docs` to rewrite them); and the Configuration table,
+// checked to have a row for every flag the parser accepts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../src/client/errors.js";
+import { FLAGS } from "../src/config.js";
 import { DEFAULT_TOOLSETS } from "../src/client/policy.js";
 import type { Operation } from "../src/tools/operation.js";
 import { expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
@@ -124,5 +125,11 @@ describe("README", () => {
     const ci = readFileSync(new URL("../.ci/run", import.meta.url), "utf8");
     expect(readme).toContain("npm ci && npm test");
     expect(ci).toMatch(/^npm ci && npm test$/m);
+  });
+
+  it("the Configuration table has a row for every flag the parser accepts", () => {
+    const readme = readFileSync(README, "utf8");
+    const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Toolsets"));
+    for (const name of Object.keys(FLAGS).filter((f) => f !== "help")) expect(table, name).toMatch(new RegExp(`^\\| [^|]*\`--${name}\``, "m"));
   });
 });
