@@ -94,7 +94,8 @@ const o = await measureClientOverhead(root + "spec/revcent-v2.openapi.json", Num
 console.log(`\n| upstream call (GetCustomer on the sandbox, ${o.calls} sequential calls) | median | ratio |`);
 console.log("|---|---:|---:|");
 console.log(`| bare undici request + JSON parse (baseline) | ${o.bareMedianMs.toFixed(3)} ms | 1.00x |`);
-console.log(`| RevCentClient.call | ${o.clientMedianMs.toFixed(3)} ms | ${(o.clientMedianMs / o.bareMedianMs).toFixed(2)}x (+${(o.clientMedianMs - o.bareMedianMs).toFixed(3)} ms) |`);
+const overheadMs = o.clientMedianMs - o.bareMedianMs;
+console.log(`| RevCentClient.call | ${o.clientMedianMs.toFixed(3)} ms | ${(o.clientMedianMs / o.bareMedianMs).toFixed(2)}x (${overheadMs < 0 ? "" : "+"}${overheadMs.toFixed(3)} ms) |`);
 
 // Streamable HTTP under load, and memory per idle session.
 const { measureHttp } = await import(root + "bench/http-load.mjs");
