@@ -136,14 +136,17 @@ export interface SearchIndex {
 }
 
 export function buildSearchIndex(operations: readonly Operation[]): SearchIndex {
-  const indexed = operations.map((op) => ({
-    op,
-    verb: words(op.id)[0] ?? "",
-    name: new Set(words(op.id)),
-    title: new Set(words(op.title)),
-    // Argument names say what an operation changes (EditSubscription takes `amount`).
-    text: new Set(words(`${op.description} ${op.tag} ${Object.keys((op.inputSchema.properties ?? {}) as object).join(" ")}`)),
-  }));
+  const indexed = operations.map((op) => {
+    const name = words(op.id);
+    return {
+      op,
+      verb: name[0] ?? "",
+      name: new Set(name),
+      title: new Set(words(op.title)),
+      // Argument names say what an operation changes (EditSubscription takes `amount`).
+      text: new Set(words(`${op.description} ${op.tag} ${Object.keys((op.inputSchema.properties ?? {}) as object).join(" ")}`)),
+    };
+  });
   const documents = new Map<string, number>();
   for (const d of indexed) for (const w of new Set([...d.name, ...d.title, ...d.text])) documents.set(w, (documents.get(w) ?? 0) + 1);
   const n = indexed.length;
