@@ -83,9 +83,7 @@ const SYNONYMS: Record<string, string[]> = {
 // Nouns that are also verbs when a task starts with them: "email the customer" sends one, while
 // "the customer with email …" is a search.
 const AS_ACTION: Record<string, string[]> = { email: ["send"], mail: ["send"], message: ["send"] };
-const bystem = (table: Record<string, string[]>) => new Map(Object.entries(table).map(([word, alike]) => [stemmer(word), alike.map(stemmer)]));
-const SYNONYMS_BY_STEM = bystem(SYNONYMS);
-const AS_ACTION_BY_STEM = bystem(AS_ACTION);
+const byStem = (table: Record<string, string[]>) => new Map(Object.entries(table).map(([word, alike]) => [stemmer(word), alike.map(stemmer)]));
 /** A word in an operation's name counts this many times one in its title or description. */
 const NAME_WEIGHT = 3;
 const STOP = new Set(
@@ -115,9 +113,9 @@ function rawWords(text: string): string[] {
 const words = (text: string): string[] => rawWords(text).map(stemmer);
 
 /** A query word's stem and the stems of what it is another word for (as the task's action, too). */
-function termsOf(word: string, action = false): string[] {
+function termsOf(index: SearchIndex, word: string, action = false): string[] {
   const stem = stemmer(word);
-  return [stem, ...(SYNONYMS_BY_STEM.get(stem) ?? []), ...((action && AS_ACTION_BY_STEM.get(stem)) || [])];
+  return [stem, ...(index.synonyms.get(stem) ?? []), ...((action && index.asAction.get(stem)) || [])];
 }
 
 interface IndexedOperation {
@@ -133,6 +131,9 @@ interface IndexedOperation {
 export interface SearchIndex {
   operations: readonly IndexedOperation[];
   weight(word: string): number;
+  // The synonym tables by stem, built here rather than at module load: only searches need them.
+  synonyms: ReadonlyMap<string, string[]>;
+  asAction: ReadonlyMap<string, string[]>;
 }
 
 export function buildSearchIndex(operations: readonly Operation[]): SearchIndex {
@@ -150,7 +151,7 @@ export function buildSearchIndex(operations: readonly Operation[]): SearchIndex 
   const documents = new Map<string, number>();
   for (const d of indexed) for (const w of new Set([...d.name, ...d.title, ...d.text])) documents.set(w, (documents.get(w) ?? 0) + 1);
   const n = indexed.length;
-  return { operations: indexed, weight: (w) => Math.log(1 + n / (documents.get(w) ?? n)) };
+  return { operations: indexed, weight: (w) => Math.log(1 + n / (documents.get(w) ?? n)), synonyms: byStem(SYNONYMS), asAction: byStem(AS_ACTION) };
 }
 
 /**
@@ -162,8 +163,8 @@ export function buildSearchIndex(operations: readonly Operation[]): SearchIndex 
 export function searchOperations(catalog: ToolCatalog, query: string, toolset?: string, limit = 10): Operation[] {
   const index = catalog.searchIndex();
   const queryWords = rawWords(query);
-  const action = new Set(queryWords.length ? termsOf(queryWords[0]!, true) : []);
-  const terms = new Set([...action, ...queryWords.slice(1).flatMap((w) => termsOf(w))]);
+  const action = new Set(queryWords.length ? termsOf(index, queryWords[0]!, true) : []);
+  const terms = new Set([...action, ...queryWords.slice(1).flatMap((w) => termsOf(index, w))]);
   const scored = index.operations
     .filter((d) => !toolset || d.op.toolset === toolset)
     .map((d) => {
