@@ -30,6 +30,11 @@ export interface BuildOptions {
    * verification travels only as a handle.
    */
   sessions: "instance" | "transport" | "none";
+  /**
+   * Who authenticated (a bearer token's or API key's hash, never the secret): verification handles
+   * are bound to it. Defaults to the credential, for transports where the key is the only identity.
+   */
+  principal?: string;
 }
 
 export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions: "instance" }): McpServer {
@@ -45,7 +50,8 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
-  const operations = new SessionOperations(deps, instanceSession, options.sessions === "none", new ClientLog(options.sessions === "none" ? undefined : server));
+  const principal = options.principal ?? `k:${deps.credential}`;
+  const operations = new SessionOperations(deps, instanceSession, options.sessions === "none", principal, new ClientLog(options.sessions === "none" ? undefined : server));
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const token = request.params._meta?.progressToken;
     const progress = token === undefined ? undefined : (done: number, total: number | undefined, message: string) =>

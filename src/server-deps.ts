@@ -32,6 +32,8 @@ const SCHEMA_CACHE = { ttlMs: 10 * 60_000, failureTtlMs: 30_000, maxEntries: 100
 export interface SharedState {
   guardStore?: GuardStore;
   handles?: VerificationHandles;
+  /** The guard's clock (ms); tests move it instead of waiting. */
+  now?: () => number;
 }
 
 /** A RevCent API key's stable, non-reversible name, for guard state and session binding. */
@@ -53,6 +55,7 @@ export class SharedServerParts {
   private readonly byId: ReadonlyMap<string, Operation>;
   private readonly guardStore: GuardStore;
   private readonly handles: VerificationHandles;
+  private readonly now: () => number;
 
   /** Throws ConfigError for an unknown toolset or tool name. */
   constructor(
@@ -74,8 +77,9 @@ export class SharedServerParts {
     const v1Origin = upstream.v1Url ? new URL(upstream.v1Url).origin : origin;
     this.pool = new UpstreamPool(origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
     this.v1Pool = v1Origin === origin ? undefined : new UpstreamPool(v1Origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
-    this.guardStore = shared.guardStore ?? new MemoryGuardStore();
-    this.handles = shared.handles ?? new VerificationHandles();
+    this.now = shared.now ?? Date.now;
+    this.guardStore = shared.guardStore ?? new MemoryGuardStore(this.now);
+    this.handles = shared.handles ?? new VerificationHandles(undefined, this.now);
   }
 
   /** The deps of sessions that call RevCent with this key. */
@@ -90,7 +94,7 @@ export class SharedServerParts {
       validators: this.validators,
       logger: this.logger,
       hygiene: this.hygiene,
-      guard: this.config.guard ? new Guard(this.byId, client, this.guardStore, this.handles) : undefined,
+      guard: this.config.guard ? new Guard(this.byId, client, this.guardStore, this.handles, this.now) : undefined,
       allowCardData: this.config.allowCardData,
       credential: credentialOf(apiKey),
       tableSchemas: this.tableSchemas,

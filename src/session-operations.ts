@@ -28,12 +28,14 @@ export class SessionOperations {
     private readonly fallbackSession: string | undefined,
     /** Stateless HTTP: no session at all, verifications travel as handles. */
     private readonly sessionless: boolean,
+    /** Who authenticated this server's calls (a token's or key's hash); handles are bound to it. */
+    private readonly principal: string,
     private readonly clientLog: ClientLog,
   ) {
   }
 
   caller(extra: RequestExtra | undefined): CallerContext {
-    return { credential: this.deps.credential, session: this.sessionless ? undefined : (extra?.sessionId ?? this.fallbackSession) };
+    return { credential: this.deps.credential, principal: this.principal, session: this.sessionless ? undefined : (extra?.sessionId ?? this.fallbackSession) };
   }
 
   /** One call, as a tool result; `extra` is absent where the SDK gives none (completions). */

@@ -7,8 +7,15 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GUARD_LIMITS } from "../src/guard/guard.js";
 import { connectRedisGuardStore, RedisGuardStore } from "../src/guard/redis-store.js";
+import { searchContract } from "./helpers/guard-store-contract.js";
 
 const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" };
+const SEARCH_RULES = {
+  perSession: GUARD_LIMITS.searchesPerSession,
+  perCredential: GUARD_LIMITS.searchesPerCredential,
+  windowMs: GUARD_LIMITS.searchWindowMs,
+  memoryMs: GUARD_LIMITS.searchMemoryMs,
+};
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
@@ -123,31 +130,24 @@ describe("RedisGuardStore", () => {
     expect(await store.attempts(key)).toEqual({ session: 0, times: [] });
   });
 
-  it("remembers what a session searched for, and only that session", async () => {
-    const store = new RedisGuardStore(client());
-    await store.rememberSearch({ credential: "c1", session: "s1" }, ["jane doe <jane@example.com>"]);
-    await store.rememberSearch({ credential: "c1", session: "s1" }, []);
-    await store.rememberSearch({ credential: "c1", session: "s1" }, ["4111", "second text"]);
-    expect(await store.searchedFor({ credential: "c1", session: "s1" }, "jane@example.com")).toBe(true);
-    expect(await store.searchedFor({ credential: "c1", session: "s1" }, "second")).toBe(true);
-    expect(await store.searchedFor({ credential: "c1", session: "s1" }, "john@example.com")).toBe(false);
-    expect(await store.searchedFor({ credential: "c1", session: "s2" }, "jane@example.com")).toBe(false);
-    expect(await store.searchedFor({ credential: "c2", session: "s1" }, "jane@example.com")).toBe(false);
-  });
-
   it("every key has a TTL, attempt keys at most a day or an hour, and no key holds a search text", async () => {
     const store = new RedisGuardStore(client());
     await store.grant(key, GUARD_LIMITS.idleMs);
     await store.recordAttempt(key);
-    await store.rememberSearch({ credential: "c1", session: "s1" }, ["jane@example.com"]);
+    await store.recordSearch({ credential: "c1", session: "s1" }, ["jane@example.com"], SEARCH_RULES);
     const keys = (await client().keys("*")).sort();
     expect(keys).toEqual([
       `revcent-mcp:guard:{c1}:fails:s1:${key.customer}`,
       `revcent-mcp:guard:{c1}:grant:s1:${key.customer}`,
       "revcent-mcp:guard:{c1}:search:s1",
+      "revcent-mcp:guard:{c1}:searches:s1",
+      "revcent-mcp:guard:{c1}:searchtexts",
+      "revcent-mcp:guard:{c1}:searchtimes",
       `revcent-mcp:guard:{c1}:times:${key.customer}`,
     ]);
-    const limits: Record<string, number> = { fails: 24 * HOUR, grant: GUARD_LIMITS.idleMs, search: 24 * HOUR, times: HOUR };
+    const limits: Record<string, number> = {
+      fails: 24 * HOUR, grant: GUARD_LIMITS.idleMs, search: 24 * HOUR, searches: 24 * HOUR, searchtexts: GUARD_LIMITS.searchMemoryMs, searchtimes: GUARD_LIMITS.searchWindowMs, times: HOUR,
+    };
     for (const k of keys) {
       const pttl = await client().pttl(k);
       expect(pttl, k).toBeGreaterThan(0);
@@ -176,8 +176,9 @@ describe("RedisGuardStore", () => {
       expect(await two.recordAttempt(key)).toEqual({ session: 2, times: [0, 10] });
       await two.forgetAttempt(key);
       expect(await one.attempts(key)).toEqual({ session: 1, times: [0] });
-      await two.rememberSearch({ credential: "c1", session: "s1" }, ["jane doe"]);
-      expect(await one.searchedFor({ credential: "c1", session: "s1" }, "jane")).toBe(true);
+      await two.recordSearch({ credential: "c1", session: "s1" }, ["jane doe"], SEARCH_RULES);
+      expect(await one.searchedFor({ credential: "c1", session: "s1" }, ["jane"], SEARCH_RULES.memoryMs)).toBe(true);
+      expect(await one.searchedFor({ credential: "c1", session: "s2" }, ["jane"], SEARCH_RULES.memoryMs)).toBe(true);
     } finally {
       await two.close();
     }
@@ -218,4 +219,9 @@ describe("connectRedisGuardStore", () => {
     );
     expect(Date.now() - started).toBeLessThan(3_500);
   });
+});
+
+searchContract("RedisGuardStore", async (now) => {
+  await client().flushall();
+  return new RedisGuardStore(client(), { now });
 });

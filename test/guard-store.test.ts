@@ -2,8 +2,9 @@
 // handles that cannot be forged.
 import { describe, expect, it } from "vitest";
 import { GUARD_LIMITS } from "../src/guard/guard.js";
-import { VerificationHandles } from "../src/guard/handle.js";
+import { HANDLE_LIFETIME_MS, VerificationHandles } from "../src/guard/handle.js";
 import { MemoryGuardStore } from "../src/guard/store.js";
+import { searchContract } from "./helpers/guard-store-contract.js";
 
 const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" };
 const MIN = 60_000;
@@ -43,24 +44,44 @@ describe("MemoryGuardStore", () => {
     expect(await store.attempts(key)).toEqual({ session: 1, times: [] });
   });
 
-  it("remembers what a session searched for, and only that session", async () => {
-    const store = new MemoryGuardStore();
-    await store.rememberSearch({ credential: "c1", session: "s1" }, ["jane doe <jane@example.com>"]);
-    expect(await store.searchedFor({ credential: "c1", session: "s1" }, "jane@example.com")).toBe(true);
-    expect(await store.searchedFor({ credential: "c1", session: "s2" }, "jane@example.com")).toBe(false);
-  });
 });
+
+searchContract("MemoryGuardStore", (now) => new MemoryGuardStore(now));
 
 describe("VerificationHandles", () => {
   it("reads back what it minted, and nothing tampered or foreign", () => {
     const handles = new VerificationHandles();
-    const handle = handles.mint(key);
-    expect(handles.read(handle)).toEqual(key);
+    const handle = handles.mint(key, "t:bot-a");
+    expect(handles.read(handle, "t:bot-a")).toEqual(key);
     const [payload, signature] = handle.split(".");
-    const forged = Buffer.from(JSON.stringify({ c: "c1", s: "s1", u: "cus000000000000other", n: "x" })).toString("base64url");
-    expect(handles.read(`${forged}.${signature}`)).toBeUndefined();
-    expect(handles.read(`${payload}.${signature!.slice(0, -2)}AA`)).toBeUndefined();
-    expect(handles.read(`${payload}`)).toBeUndefined();
-    expect(new VerificationHandles().read(handle)).toBeUndefined(); // another server's secret
+    const forged = Buffer.from(JSON.stringify({ c: "c1", s: "s1", u: "cus000000000000other", p: "t:bot-a", t: Date.now(), n: "x" })).toString("base64url");
+    expect(handles.read(`${forged}.${signature}`, "t:bot-a")).toBeUndefined();
+    expect(handles.read(`${payload}.${signature!.slice(0, -2)}AA`, "t:bot-a")).toBeUndefined();
+    expect(handles.read(`${payload}`, "t:bot-a")).toBeUndefined();
+    expect(handles.read(`${handle}.extra`, "t:bot-a")).toBeUndefined();
+    expect(new VerificationHandles().read(handle, "t:bot-a")).toBeUndefined(); // another server's secret
+  });
+
+  it("[principal] a handle presented by another principal of the same credential is refused", () => {
+    const handles = new VerificationHandles();
+    const handle = handles.mint(key, "t:bot-a");
+    expect(handles.read(handle, "t:bot-b")).toBeUndefined();
+    expect(handles.read(handle, "k:c1")).toBeUndefined();
+  });
+
+  it("[lifetime] a handle lapses 60 minutes after issue, however often it was read", () => {
+    let now = 1_000_000;
+    const handles = new VerificationHandles(undefined, () => now);
+    const handle = handles.mint(key, "p");
+    for (let minute = 0; minute < 60; minute += 5) {
+      now = 1_000_000 + minute * MIN;
+      expect(handles.read(handle, "p"), `minute ${minute}`).toEqual(key);
+    }
+    now = 1_000_000 + HANDLE_LIFETIME_MS - 1;
+    expect(handles.read(handle, "p")).toEqual(key);
+    now = 1_000_000 + HANDLE_LIFETIME_MS;
+    expect(handles.read(handle, "p")).toBeUndefined();
+    now = 1_000_000 - 1; // issued in the future: not ours to trust
+    expect(handles.read(handle, "p")).toBeUndefined();
   });
 });

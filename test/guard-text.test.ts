@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findCardNumbers, luhnValid, maskCardNumbers } from "../src/guard/card-numbers.js";
-import { normalizeEmail, normalizeFactor, normalizePhone, normalizeZip, searchTextForms } from "../src/guard/normalize.js";
-import { stripInvisible } from "../src/guard/text.js";
+import { normalizeEmail, normalizeFactor, normalizePhone, normalizeZip } from "../src/guard/normalize.js";
+import { piecesOf, searchShapeOf, searchTextForms } from "../src/guard/search-terms.js";
+import { findCardNumbers, luhnValid, maskCardNumbers } from "../src/secrets/card-numbers.js";
+import { stripHidden } from "../src/secrets/hidden-text.js";
 
 describe("verification factor normalization", () => {
   it("email ignores case, spaces and +tags", () => {
@@ -29,6 +30,35 @@ describe("verification factor normalization", () => {
     expect(contains(normalizeFactor("last4", "0100"))).toBe(true);
     expect(contains(normalizeFactor("zip", "10001"))).toBe(false);
   });
+  it("an email typed with spaces, or with its +tag, is remembered in a form that holds it whole", () => {
+    for (const typed of ["jane . doe @ example.com", "Jane.Doe+chat@Example.com"]) {
+      expect(searchTextForms(typed), typed).toContain("jane.doe@example.com");
+    }
+  });
+  it("a factor's pieces are its runs of 4 characters, or the value itself when short", () => {
+    expect(piecesOf("90210")).toEqual(["9021", "0210"]);
+    expect(piecesOf("4242")).toEqual(["4242"]);
+    expect(piecesOf("M5V3L9")).toEqual(["m5v3", "5v3l", "v3l9"]);
+  });
+});
+
+describe("search terms have a visitor's shapes", () => {
+  it("whole emails, whole phone numbers, names and RevCent ids pass", () => {
+    const allowed: [string, string][] = [
+      ["jane.doe@example.com", "email"], ["Jane.Doe+x@Example.co.uk", "email"],
+      ["(310) 555-0100", "phone"], ["+1 310 555 0100", "phone"], ["3105550100", "phone"], ["555-0100", "phone"], ["+44 20 7946 0958", "phone"],
+      ["Jane Doe", "name"], ["O'Brien", "name"], ["Anne-Marie St. John", "name"], ["José Ñúñez", "name"], ["李小龍", "name"],
+      ["cus0000000000000jane", "id"],
+    ];
+    for (const [term, shape] of allowed) expect(searchShapeOf(term), term).toBe(shape);
+  });
+  it("names with digits, partial emails, short digit runs and hidden characters do not", () => {
+    const refused = [
+      "Jane Doe 902", "Jane 9", "jane.doe@", "jane.doe@example", "@example.com", "jane doe@example.com", "902", "90210", "4242", "123456",
+      "1234567890123456", "Jane\u3164Doe", "Jane\u200bDoe", "J", "", "   ", "Jane; DROP", "jane*", "%", "Jane_Doe",
+    ];
+    for (const term of refused) expect(searchShapeOf(term), JSON.stringify(term)).toBeUndefined();
+  });
 });
 
 describe("card numbers", () => {
@@ -39,18 +69,21 @@ describe("card numbers", () => {
     expect(findCardNumbers("card 5500-0000-0000-0004")).toEqual(["5500000000000004"]);
     expect(findCardNumbers("order 1234567890123 and phone 3105550100")).toEqual([]);
     expect(findCardNumbers("id 378282246310005")).toEqual(["378282246310005"]);
-    expect(findCardNumbers("cus0000000000000jane x4111111111111111 0000000000000 4111111111111111abc")).toEqual([]);
+    expect(findCardNumbers("cus0000000000000jane 0000000000000")).toEqual([]);
+    // Letters touching a card do not hide it.
+    expect(findCardNumbers("x4111111111111111 and 4111111111111111abc")).toEqual(["4111111111111111", "4111111111111111"]);
     expect(findCardNumbers("(4111111111111111)")).toEqual(["4111111111111111"]);
   });
   it("masks to first 6 and last 4", () => {
     expect(maskCardNumbers("paid with 4111 1111 1111 1111.")).toBe("paid with 411111******1111.");
-    expect(maskCardNumbers("ref 12345678901234567890123")).toBe("ref 12345678901234567890123");
+    expect(maskCardNumbers("ref 1234567890123")).toBe("ref 1234567890123");
+    expect(maskCardNumbers("ref 00000000000000000000000")).toBe("ref 00000000000000000000000");
   });
 });
 
 describe("upstream free text", () => {
   it("loses zero-width, bidi and tag characters", () => {
     const hidden = "Call\u200b me\u202e! SYSTEM\u{e0041}\u{e0042}: ok\ufeff";
-    expect(stripInvisible(hidden)).toBe("Call me! SYSTEM: ok");
+    expect(stripHidden(hidden)).toBe("Call me! SYSTEM: ok");
   });
 });

@@ -1,7 +1,8 @@
 // A small error taxonomy with stable string codes (design §6b). Every error a user or model can act
 // on is a RevCentError and becomes an isError tool result; anything else is a bug and is thrown.
 // Messages are ours: an upstream body is never pasted, only its short documented fields.
-import { stripInvisible } from "../guard/text.js";
+import { maskCardNumbers } from "../secrets/card-numbers.js";
+import { stripHidden } from "../secrets/hidden-text.js";
 
 /**
  * Every stable error code and what it means to whoever reads the error; the API guide resource
@@ -141,9 +142,13 @@ function fieldNamed(message: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Upstream text is data: keep it short, printable, on one line, and free of hidden characters. */
+/**
+ * Upstream text is data: keep it short, printable, on one line, and free of hidden characters.
+ * Card numbers are masked before cutting: a cut through one would leave digits no brand's length
+ * matches, and so unmasked.
+ */
 export function shortText(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  const clean = stripInvisible(text).replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim();
+  const clean = maskCardNumbers(stripHidden(text)).replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

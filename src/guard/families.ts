@@ -12,6 +12,9 @@ export const FAMILY_READS: readonly string[] = [
   "GetPendingRefund", "GetPayPalTransaction", "GetFraudDetection",
 ];
 
+/** Searches over the merchant's own data, which belongs to no customer: no visitor shapes or budget. */
+export const NON_CUSTOMER_SEARCHES: ReadonlySet<string> = new Set(["SearchDocumentation", "SearchProducts", "SearchProjects", "SearchProjectNotes"]);
+
 /** The read that tells whose an item is, for items named by item_type + item_id (CreateNote). */
 export const READ_BY_ITEM_TYPE: Readonly<Record<string, string>> = {
   customer: "GetCustomer",

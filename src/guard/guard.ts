@@ -1,10 +1,11 @@
-// Verification on search-then-get (design §5), enforced in code around every tool call:
-// - searches and lists of a guarded family show only non-identifying fields of records whose
-//   customer the session has not verified;
+// Verification on search-then-get, enforced in code around every tool call:
+// - searches and lists show only non-identifying fields of records whose customer the session has
+//   not verified; search terms must have a visitor's shapes, and searches are budgeted;
 // - reading or acting on a record needs its customer verified first; an unknown id gets the very
-//   same answer, so nothing can be probed;
-// - VerifyCustomer compares a value the visitor gives with the record, server-side; a value this
-//   session searched for proves nothing; failures are limited per session and per credential.
+//   same answer, so nothing can be probed; a write that could name a customer must name one;
+// - VerifyCustomer compares a value the visitor gives with the record, server-side; a value any 4
+//   characters of which were searched for proves nothing; failures are limited per session and per
+//   credential, and the answers speak of this session only.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
@@ -12,10 +13,11 @@ import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import type { Operation } from "../tools/operation.js";
 import { fieldOf } from "../tools/validation.js";
-import { FAMILY_READS, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
+import { FAMILY_READS, NON_CUSTOMER_SEARCHES, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
 import type { VerificationHandles } from "./handle.js";
-import { normalizeFactor, searchTextForms, type Factor } from "./normalize.js";
-import type { Attempts, GrantKey, GuardStore } from "./store.js";
+import { normalizeFactor, type Factor } from "./normalize.js";
+import { SEARCH_SHAPES, piecesOf, searchShapeOf, searchTextForms } from "./search-terms.js";
+import type { Attempts, GrantKey, GuardStore, SearchRules } from "./store.js";
 
 export const VERIFY_TOOL = "VerifyCustomer";
 export const VERIFICATION_ARGUMENT = "verification";
@@ -25,11 +27,25 @@ export const GUARD_LIMITS = {
   failuresPerSession: 3,
   failuresPerCredential: 5,
   lockoutWindowMs: 30 * 60_000,
+  searchesPerSession: 10,
+  searchesPerCredential: 60,
+  searchWindowMs: 10 * 60_000,
+  /** How long what any session of a credential searched for keeps a value from verifying. */
+  searchMemoryMs: 30 * 60_000,
 };
 
-/** Who is asking: the credential (a hash of the API key) and the transport's session, if any. */
+/** Where calls have no session, searches share one memory per credential (stricter, never weaker). */
+const SESSIONLESS_SEARCHES = "sessionless";
+const METADATA_NAME_EXISTS = "METADATA_NAME_EXISTS";
+
+/**
+ * Who is asking: the credential (a hash of the RevCent API key), the principal that authenticated
+ * (a bearer token's, OAuth grant's or API key's hash; several principals may share a credential),
+ * and the transport's session, if any.
+ */
 export interface CallerContext {
   credential: string;
+  principal: string;
   /** The transport's session; undefined when the transport has none (then only handles carry one). */
   session: string | undefined;
 }
@@ -73,11 +89,14 @@ export class Guard {
     const who = { credential: caller.credential, session };
 
     if (isCollectionRead(op)) {
-      if (typeof clean.search_term === "string") await this.store.rememberSearch(this.searchMemoryOf(caller, session), searchTextForms(clean.search_term));
+      await this.admitSearch(caller, session, op, clean);
       return this.redactResults(who, await execute(clean), isCustomerPath(op.path));
     }
 
-    for (const owner of await this.ownersBeforeCall(op, clean, signal)) await this.requireGrant(who, owner);
+    const owners = await this.ownersBeforeCall(op, clean, signal);
+    // A write that can name a customer's record but names none would act on nobody anyone verified.
+    if (!op.readOnly && !owners.length && namesCustomerRecords(op)) throw refusal();
+    for (const owner of owners) await this.requireGrant(who, owner);
 
     if (isRecordRead(op)) {
       // Any record that belongs to a customer needs that customer verified, whatever its kind.
@@ -103,12 +122,11 @@ export class Guard {
     // handle carries; the per-credential limit is then what stops guessing.
     const session = caller.session ?? `stateless:${randomUUID()}`;
     const key: GrantKey = { credential: caller.credential, session, customer: customer_id };
-    const searchedIn = this.searchMemoryOf(caller, session);
 
     const given = normalizeFactor(factor, value);
     if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
     if (isLocked(await this.store.attempts(key), this.now())) throw new RevCentError("verification_failed", LOCKED);
-    if (await this.store.searchedFor(searchedIn, given)) {
+    if (await this.store.searchedFor(this.searchMemoryOf(caller, session), piecesOf(given), GUARD_LIMITS.searchMemoryMs)) {
       throw new RevCentError("verification_failed", "That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
     }
 
@@ -122,14 +140,51 @@ export class Guard {
       await this.store.forgetAttempt(key); // RevCent did not answer: nothing was compared
       throw err;
     });
-    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) {
-      const sessionLeft = caller.session === undefined ? Number.POSITIVE_INFINITY : GUARD_LIMITS.failuresPerSession - attempts.session;
-      const left = Math.max(0, Math.min(sessionLeft, GUARD_LIMITS.failuresPerCredential - recentFailures(attempts, this.now())));
-      throw new RevCentError("verification_failed", left > 0 ? `That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.` : LOCKED);
-    }
+    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) throw new RevCentError("verification_failed", this.mismatch(caller, attempts));
     await this.store.forgetAttempt(key);
     await this.store.grant(key, GUARD_LIMITS.idleMs);
-    return { customer_id, verification: this.handles.mint(key) };
+    return { customer_id, verification: this.handles.mint(key, caller.principal) };
+  }
+
+  /**
+   * A wrong value's answer, about this session only: the attempts it has left, never how many
+   * other sessions failed. Without sessions there is nothing to count, so no number is given. The
+   * lock, once set (here or by the credential's failures), is said, so a visitor stops trying.
+   */
+  private mismatch(caller: CallerContext, attempts: Attempts): string {
+    if (isLocked(attempts, this.now())) return LOCKED;
+    if (caller.session === undefined) return "That does not match the customer's records.";
+    const left = GUARD_LIMITS.failuresPerSession - attempts.session;
+    return `That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.`;
+  }
+
+  /**
+   * A search's terms (its search_term, and the free values of its metadata filters) must have a
+   * visitor's shapes; then it counts against the search budgets and is remembered. Searches of
+   * data that belongs to no customer (RevCent's documentation) are not a customer oracle.
+   */
+  private async admitSearch(caller: CallerContext, session: string, op: Operation, args: Record<string, unknown>): Promise<void> {
+    if (NON_CUSTOMER_SEARCHES.has(op.id)) return;
+    const terms = searchTermsOf(args);
+    if (!terms.length) return;
+    for (const { field, text } of terms) {
+      if (!searchShapeOf(text)) {
+        throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: ${field}: search by ${SEARCH_SHAPES}, exactly as the visitor gives it; parts of an email, phone number or other detail cannot be searched.`, { field });
+      }
+    }
+    const rules: SearchRules = {
+      perSession: caller.session === undefined ? Number.POSITIVE_INFINITY : GUARD_LIMITS.searchesPerSession,
+      perCredential: GUARD_LIMITS.searchesPerCredential,
+      windowMs: GUARD_LIMITS.searchWindowMs,
+      memoryMs: GUARD_LIMITS.searchMemoryMs,
+    };
+    const admission = await this.store.recordSearch(this.searchMemoryOf(caller, session), terms.flatMap((t) => searchTextForms(t.text)), rules);
+    if (admission.allowed) return;
+    if (admission.limit === "session") {
+      throw new RevCentError("rate_limited", `This conversation has used its ${GUARD_LIMITS.searchesPerSession} searches. Ask the visitor for the customer id or a detail to verify with, or offer another way to reach support.`);
+    }
+    const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+    throw new RevCentError("rate_limited", `Too many customer searches on this account in the last ${GUARD_LIMITS.searchWindowMs / 60_000} minutes; try again later.`, { retryAfterSeconds: seconds });
   }
 
   /** The values a factor may match for this customer; none when the customer is unknown. */
@@ -249,7 +304,7 @@ export class Guard {
    */
   private sessionOf(caller: CallerContext, args: Record<string, unknown>): { session: string; args: Record<string, unknown> } {
     const { [VERIFICATION_ARGUMENT]: handle, ...clean } = args;
-    const fromHandle = typeof handle === "string" ? this.handles.read(handle) : undefined;
+    const fromHandle = typeof handle === "string" ? this.handles.read(handle, caller.principal) : undefined;
     const usable = fromHandle && fromHandle.credential === caller.credential && (caller.session === undefined || fromHandle.session === caller.session);
     const session = caller.session ?? (usable ? fromHandle.session : `stateless:${randomUUID()}`);
     return { session, args: clean };
@@ -258,16 +313,34 @@ export class Guard {
   /**
    * Where search terms are remembered: the session's own memory, or, without transport sessions
    * (when a search cannot be tied to the verification that follows it), one memory per credential
-   * — stricter, never weaker.
+   * — stricter, never weaker. Either way the credential's memory of the last 30 minutes counts too.
    */
   private searchMemoryOf(caller: CallerContext, session: string): { credential: string; session: string } {
-    return { credential: caller.credential, session: caller.session === undefined ? "stateless-searches" : session };
+    return { credential: caller.credential, session: caller.session === undefined ? SESSIONLESS_SEARCHES : session };
   }
 }
 
 /** Failed attempts on the customer, by any session of the credential, in the last 30 minutes. */
 function recentFailures(attempts: Attempts, now: number): number {
   return attempts.times.filter((t) => now - t < GUARD_LIMITS.lockoutWindowMs).length;
+}
+
+/** The free text a collection read searches by: its search_term and metadata filter values. */
+function searchTermsOf(args: Record<string, unknown>): { field: string; text: string }[] {
+  const terms: { field: string; text: string }[] = [];
+  if (typeof args.search_term === "string") terms.push({ field: "search_term", text: args.search_term });
+  const metadata = Array.isArray(args.metadata_filter) ? args.metadata_filter : [];
+  metadata.forEach((filter: unknown, i) => {
+    const value = (filter as { value?: unknown } | null)?.value;
+    if (typeof value === "string" && value !== METADATA_NAME_EXISTS) terms.push({ field: `metadata_filter[${i}].value`, text: value });
+  });
+  return terms;
+}
+
+/** A write whose input can name a customer's record: a customer_id, or an item_type + item_id. */
+function namesCustomerRecords(op: Operation): boolean {
+  const properties = (op.inputSchema.properties ?? {}) as Record<string, unknown>;
+  return "customer_id" in properties || "item_id" in properties;
 }
 
 /**

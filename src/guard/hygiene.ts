@@ -3,17 +3,14 @@
 // stripped from text, so upstream data can neither leak secrets nor hide instructions.
 import { isSecretName } from "../tools/openapi.js";
 import type { Operation } from "../tools/operation.js";
-import { maskCardNumbers } from "./card-numbers.js";
-import { stripInvisible } from "./text.js";
+import { maskCardNumbers } from "../secrets/card-numbers.js";
+import { stripHidden } from "../secrets/hidden-text.js";
 
-// Cheap tests that let most strings skip the full passes: hidden characters are never ASCII, and
-// a card number needs 13 digits with at most separators between them.
+// A cheap test that lets most strings skip the hidden-text pass: hidden characters are never ASCII.
 const NON_ASCII = /[^\x00-\x7f]/;
-const MAYBE_CARD = /\d(?:[^\dA-Za-z]{0,3}\d){12}/;
 
 function cleanText(text: string): string {
-  const visible = NON_ASCII.test(text) ? stripInvisible(text) : text;
-  return MAYBE_CARD.test(visible) ? maskCardNumbers(visible) : visible;
+  return maskCardNumbers(NON_ASCII.test(text) ? stripHidden(text) : text);
 }
 
 export class ResultHygiene {
@@ -42,7 +39,7 @@ export class ResultHygiene {
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(value)) {
         if (this.isSecretKey(key) || extra?.has(key)) continue;
-        out[NON_ASCII.test(key) ? stripInvisible(key) : key] = walk(child);
+        out[NON_ASCII.test(key) ? stripHidden(key) : key] = walk(child);
       }
       return out;
     };

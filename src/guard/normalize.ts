@@ -35,16 +35,3 @@ export function normalizePhone(value: string): string {
   const digits = value.replace(/\D/g, "");
   return digits.length === 11 && digits.startsWith("1") ? digits.slice(1) : digits;
 }
-
-/**
- * The forms in which a search term is remembered, so that a factor value contained in anything the
- * visitor typed into a search is recognized: "Jane Doe <Jane+x@Example.com>, 90210-1234" holds the
- * email jane@example.com, the ZIP 90210 and, in its digits, any phone or last 4 within it.
- */
-export function searchTextForms(term: string): string[] {
-  const lower = term.toLowerCase();
-  const withoutTags = lower.replace(/\+[^@\s<>(),;"']*@/g, "@");
-  const compact = term.toUpperCase().replace(/[\s-]/g, "");
-  const digits = term.replace(/\D/g, "");
-  return [...new Set([lower, withoutTags, compact, digits])].filter(Boolean);
-}

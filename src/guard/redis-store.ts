@@ -9,14 +9,17 @@
 //   P{cred}:fails:<session>:<customer>     integer      TTL 24 h, restarted by each attempt
 //   P{cred}:times:<customer>               sorted set   TTL 1 h, restarted by each attempt;
 //                                                       score = attempt time (ms), member = time:uuid
-//   P{cred}:search:<session>               list         TTL 24 h, restarted by each write
-// Search texts are only ever list values, never part of a key.
+//   P{cred}:search:<session>               list         the session's search texts; TTL 24 h,
+//                                                       restarted by each search
+//   P{cred}:searches:<session>             integer      the session's search count; same TTL
+//   P{cred}:searchtimes                    sorted set   the credential's searches in its budget
+//                                                       window; score = time (ms), member = time:uuid
+//   P{cred}:searchtexts                    sorted set   the credential's search texts; score = when
+//                                                       last searched, TTL the memory window
+// Search texts are only ever values and members, never part of a key.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import type { Attempts, GrantKey, GuardStore, SessionKey } from "./store.js";
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+import { DAY, HOUR, type Attempts, type GrantKey, type GuardStore, type SearchAdmission, type SearchRules, type SessionKey } from "./store.js";
 export const DEFAULT_PREFIX = "revcent-mcp:guard:";
 
 /**
@@ -50,26 +53,53 @@ redis.call('ZPOPMAX', KEYS[2])
 return 0
 `;
 
-/** KEYS[1] the session's search list. ARGV: TTL, then the texts. Appends and restarts the TTL. */
-const REMEMBER_SEARCH = `
-for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
-redis.call('LTRIM', KEYS[1], -2000, -1)
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 0
+/**
+ * KEYS[1] session's texts, KEYS[2] session's count, KEYS[3] credential's search times, KEYS[4]
+ * credential's texts. ARGV: now, per-session limit (-1: none), per-credential limit, budget window,
+ * memory window, member for the times set, session TTL, then the texts.
+ * Returns {0} when the search is admitted (counted and remembered), {1} beyond the session's
+ * budget, {2, wait ms} beyond the credential's.
+ */
+const RECORD_SEARCH = `
+local now = tonumber(ARGV[1])
+local perSession = tonumber(ARGV[2])
+if perSession >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= perSession then return {1} end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[4]))
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then
+  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+  return {2, tonumber(oldest[2]) + tonumber(ARGV[4]) - now}
+end
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+redis.call('ZADD', KEYS[3], now, ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[5]))
+for i = 8, #ARGV do
+  redis.call('RPUSH', KEYS[1], ARGV[i])
+  redis.call('ZADD', KEYS[4], now, ARGV[i])
+end
+if #ARGV >= 8 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[7])
+  redis.call('PEXPIRE', KEYS[4], ARGV[5])
+end
+return {0}
 `;
 
 /** The scripts as ioredis commands (EVALSHA, falling back to EVAL when Redis lacks the script). */
 interface GuardCommands {
   revcentGuardRecordAttempt(counter: string, times: string, now: number, since: number, member: string, counterTtl: number, timesTtl: number): Promise<Array<number | string>>;
   revcentGuardForgetAttempt(counter: string, times: string, since: number): Promise<number>;
-  revcentGuardRememberSearch(list: string, ttl: number, ...texts: string[]): Promise<number>;
+  revcentGuardRecordSearch(
+    sessionTexts: string, sessionCount: string, credentialTimes: string, credentialTexts: string,
+    now: number, perSession: number, perCredential: number, windowMs: number, memoryMs: number, member: string, sessionTtl: number, ...texts: string[]
+  ): Promise<number[]>;
 }
 
 function defineCommands(client: Redis): Redis & GuardCommands {
   // Defining the same names again on a shared client is harmless: the scripts are identical.
   client.defineCommand("revcentGuardRecordAttempt", { numberOfKeys: 2, lua: RECORD_ATTEMPT });
   client.defineCommand("revcentGuardForgetAttempt", { numberOfKeys: 2, lua: FORGET_ATTEMPT });
-  client.defineCommand("revcentGuardRememberSearch", { numberOfKeys: 1, lua: REMEMBER_SEARCH });
+  client.defineCommand("revcentGuardRecordSearch", { numberOfKeys: 4, lua: RECORD_SEARCH });
   return client as Redis & GuardCommands;
 }
 
@@ -129,14 +159,25 @@ export class RedisGuardStore implements GuardStore {
     return { session: Number(counter ?? 0), times: times.filter((_, i) => i % 2 === 1).map(Number) };
   }
 
-  async rememberSearch(who: SessionKey, texts: string[]): Promise<void> {
-    if (texts.length === 0) return;
-    await this.redis.revcentGuardRememberSearch(this.key(who.credential, "search", who.session), DAY, ...texts);
+  async recordSearch(who: SessionKey, texts: string[], rules: SearchRules): Promise<SearchAdmission> {
+    const now = this.now();
+    const [verdict, wait] = await this.redis.revcentGuardRecordSearch(
+      this.key(who.credential, "search", who.session), this.key(who.credential, "searches", who.session),
+      this.key(who.credential, "searchtimes"), this.key(who.credential, "searchtexts"),
+      now, Number.isFinite(rules.perSession) ? rules.perSession : -1, rules.perCredential, ttl(rules.windowMs), ttl(rules.memoryMs), `${now}:${randomUUID()}`, DAY,
+      ...texts,
+    );
+    if (verdict === 1) return { allowed: false, limit: "session" };
+    if (verdict === 2) return { allowed: false, limit: "credential", retryAfterMs: Number(wait) };
+    return { allowed: true };
   }
 
-  async searchedFor(who: SessionKey, value: string): Promise<boolean> {
-    const texts = await this.redis.lrange(this.key(who.credential, "search", who.session), 0, -1);
-    return texts.some((text) => text.includes(value));
+  async searchedFor(who: SessionKey, pieces: string[], memoryMs: number): Promise<boolean> {
+    const [own, recent] = await Promise.all([
+      this.redis.lrange(this.key(who.credential, "search", who.session), 0, -1),
+      this.redis.zrangebyscore(this.key(who.credential, "searchtexts"), `(${this.now() - memoryMs}`, "+inf"),
+    ]);
+    return [...own, ...recent].some((text) => pieces.some((piece) => text.includes(piece)));
   }
 
   /** Closes the client if the store opened it from a URL; a client passed in is the caller's. */

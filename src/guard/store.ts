@@ -1,6 +1,6 @@
 // Guard state behind an interface: verifications granted, verification attempts, and what each
-// session searched for. Memory for one process; the HTTP issue adds a shared store so several
-// instances (and several processes) behave as one.
+// session and credential searched for. Memory for one process; RedisGuardStore for several
+// instances (and several processes) that must behave as one.
 
 export interface GrantKey {
   credential: string;
@@ -30,16 +30,35 @@ export interface GuardStore {
   /** Takes back an attempt recorded with recordAttempt: it succeeded, or was refused unheard. */
   forgetAttempt(key: GrantKey): Promise<void>;
   attempts(key: GrantKey): Promise<Attempts>;
-  /** Remembers the text of a session's search terms: values the visitor typed prove nothing. */
-  rememberSearch(who: SessionKey, texts: string[]): Promise<void>;
-  /** Whether any remembered search text of the session contains the value. */
-  searchedFor(who: SessionKey, value: string): Promise<boolean>;
+  /**
+   * Counts a search against the budgets and remembers its texts (for the session while it lives,
+   * for the credential for `memoryMs`); beyond a budget nothing is counted or remembered.
+   */
+  recordSearch(who: SessionKey, texts: string[], rules: SearchRules): Promise<SearchAdmission>;
+  /**
+   * Whether any of the pieces appears in a text this session searched for, or that any session of
+   * the credential searched for within the last `memoryMs`.
+   */
+  searchedFor(who: SessionKey, pieces: string[], memoryMs: number): Promise<boolean>;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** Remembered search texts per session (or per credential, without sessions): the newest kept. */
-export const MAX_SEARCH_TEXTS = 2000;
+export interface SearchRules {
+  /** Searches one session may make while it lives; Infinity where calls have no session. */
+  perSession: number;
+  /** Searches all sessions of one credential may make within `windowMs`. */
+  perCredential: number;
+  windowMs: number;
+  /** How long a credential remembers what any of its sessions searched for. */
+  memoryMs: number;
+}
+
+export type SearchAdmission =
+  | { allowed: true }
+  | { allowed: false; limit: "session" }
+  | { allowed: false; limit: "credential"; retryAfterMs: number };
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
 const sessionId = (k: SessionKey) => `${k.credential}\u0000${k.session}`;
 const grantId = (k: GrantKey) => `${k.credential}\u0000${k.session}\u0000${k.customer}`;
 const customerId = (k: GrantKey) => `${k.credential}\u0000${k.customer}`;
@@ -50,7 +69,10 @@ export class MemoryGuardStore implements GuardStore {
   private readonly grants = new Map<string, number>();
   private readonly sessionFailures = new Map<string, { count: number; at: number }>();
   private readonly credentialFailures = new Map<string, number[]>();
-  private readonly searches = new Map<string, { texts: string[]; at: number }>();
+  /** Each session's searches: how many, and their texts, kept while the session can still verify. */
+  private readonly searches = new Map<string, { count: number; texts: string[]; at: number }>();
+  /** Each credential's search times (for its budget) and texts with when they were last searched. */
+  private readonly credentialSearches = new Map<string, { times: number[]; texts: Map<string, number> }>();
   private writes = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -91,14 +113,29 @@ export class MemoryGuardStore implements GuardStore {
     return { session: this.sessionFailures.get(grantId(key))?.count ?? 0, times: this.lastHour(customerId(key)) };
   }
 
-  async rememberSearch(who: SessionKey, texts: string[]): Promise<void> {
-    const id = sessionId(who);
-    this.searches.set(id, { texts: [...(this.searches.get(id)?.texts ?? []), ...texts].slice(-MAX_SEARCH_TEXTS), at: this.now() });
+  async recordSearch(who: SessionKey, texts: string[], rules: SearchRules): Promise<SearchAdmission> {
+    const now = this.now();
+    const session = this.searches.get(sessionId(who)) ?? { count: 0, texts: [], at: now };
+    if (session.count >= rules.perSession) return { allowed: false, limit: "session" };
+    const credential = this.credentialSearches.get(who.credential) ?? { times: [], texts: new Map<string, number>() };
+    credential.times = credential.times.filter((t) => now - t < rules.windowMs);
+    if (credential.times.length >= rules.perCredential) {
+      return { allowed: false, limit: "credential", retryAfterMs: credential.times[0]! + rules.windowMs - now };
+    }
+    credential.times.push(now);
+    for (const [text, at] of credential.texts) if (now - at >= rules.memoryMs) credential.texts.delete(text);
+    for (const text of texts) credential.texts.set(text, now);
+    this.credentialSearches.set(who.credential, credential);
+    this.searches.set(sessionId(who), { count: session.count + 1, texts: [...session.texts, ...texts], at: now });
     this.pruneSometimes();
+    return { allowed: true };
   }
 
-  async searchedFor(who: SessionKey, value: string): Promise<boolean> {
-    return (this.searches.get(sessionId(who))?.texts ?? []).some((text) => text.includes(value));
+  async searchedFor(who: SessionKey, pieces: string[], memoryMs: number): Promise<boolean> {
+    const now = this.now();
+    const recent = [...(this.credentialSearches.get(who.credential)?.texts ?? [])].filter(([, at]) => now - at < memoryMs).map(([text]) => text);
+    const texts = [...(this.searches.get(sessionId(who))?.texts ?? []), ...recent];
+    return texts.some((text) => pieces.some((piece) => text.includes(piece)));
   }
 
   /** Every 1,000 writes: grants idle past the longest idle time, counters and searches a day old. */
@@ -108,6 +145,7 @@ export class MemoryGuardStore implements GuardStore {
     for (const [id, at] of this.grants) if (now - at > Math.max(idleMs, HOUR)) this.grants.delete(id);
     for (const [id, entry] of this.sessionFailures) if (now - entry.at > DAY) this.sessionFailures.delete(id);
     for (const [id, entry] of this.searches) if (now - entry.at > DAY) this.searches.delete(id);
+    for (const [id, entry] of this.credentialSearches) if (entry.times.every((t) => now - t > DAY) && [...entry.texts.values()].every((t) => now - t > DAY)) this.credentialSearches.delete(id);
     for (const id of this.credentialFailures.keys()) if (this.lastHour(id).length === 0) this.credentialFailures.delete(id);
   }
 

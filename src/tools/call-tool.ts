@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import { RevCentError } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
-import { findCardNumbers, maskCardNumbers } from "../guard/card-numbers.js";
+import { findCardNumbers, maskCardNumbers } from "../secrets/card-numbers.js";
 import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
 import type { ResultHygiene } from "../guard/hygiene.js";
 import { RESULT_FILTER_ARGUMENT, toolFor, type ToolCatalog } from "./catalog.js";
@@ -195,9 +195,14 @@ function findSecretArgument(args: Record<string, unknown>, op: Operation, allowC
   return findArgument(args, (key) => isSecret(key));
 }
 
-/** The path of an argument whose text holds a card number (Luhn-valid, 13-19 digits, spaced or not). */
+/**
+ * The path of an argument that holds a card number, however written: in a string, in a number, or
+ * in a key. The path is masked, since a key may be the card itself.
+ */
 function findCardNumberArgument(args: Record<string, unknown>): string | undefined {
-  return findArgument(args, (_key, value) => typeof value === "string" && findCardNumbers(value).length > 0);
+  const holdsCard = (value: unknown) => (typeof value === "string" || typeof value === "number") && findCardNumbers(String(value)).length > 0;
+  const path = findArgument(args, (key, value) => holdsCard(key) || holdsCard(value));
+  return path === undefined ? undefined : maskCardNumbers(path);
 }
 
 /** Depth-first path of the first argument the predicate picks, e.g. `payment.credit_card.card_number`. */

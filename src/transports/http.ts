@@ -186,7 +186,7 @@ export async function serveHttp(parts: SharedServerParts, options: HttpOptions):
     if (typeof body !== "object" || body === null) return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
 
     if (options.stateless) {
-      const server = buildServer(depsFor(caller.apiKey), { sessions: "none" });
+      const server = buildServer(depsFor(caller.apiKey), { sessions: "none", principal: caller.principal });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.once("close", () => {
         void transport.close();
@@ -206,7 +206,7 @@ export async function serveHttp(parts: SharedServerParts, options: HttpOptions):
     if (sessions.size >= options.maxSessions) {
       return sendError(res, 503, -32000, "Too many open sessions; try again later.", { "retry-after": "30" });
     }
-    const server = buildServer(depsFor(caller.apiKey), { sessions: "transport" });
+    const server = buildServer(depsFor(caller.apiKey), { sessions: "transport", principal: caller.principal });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {

@@ -123,7 +123,10 @@ describe("the guard beyond the support list", () => {
   });
 
   it("[G-OPERATOR-GUARD] SearchCustomerCards keeps no card digits, expiry or type for an unverified customer, and a verified one opens only their own card", async () => {
-    const page = await bot.ok("SearchCustomerCards", { search_term: JANE.last4 });
+    // Card digits are no search term for a visitor (they would make the search an oracle for last 4).
+    const byDigits = await bot.call("SearchCustomerCards", { search_term: JANE.last4 });
+    expect(byDigits.text).toMatch(/^\[invalid_arguments\] .*search_term/);
+    const page = await bot.ok("SearchCustomerCards", { search_term: JANE.id });
     const results = page.results as Record<string, unknown>[];
     expect(results.length).toBeGreaterThan(0);
     for (const item of results) {

@@ -80,11 +80,15 @@ describe("card numbers in arguments", () => {
   });
 
   it("[G-PAN-ARGS] digits that are not card numbers pass: Luhn-invalid numbers, phone numbers, ids, amounts", async () => {
-    for (const search_term of ["4111111111111112", "3105550100", "1234567890", JANE.id, "000000000000000000", "19.99"]) {
+    for (const search_term of ["3105550100", "+86 138 0013 8000", "1234567890", JANE.id]) {
       const r = await bot.call("SearchCustomers", { search_term });
       expect(r.isError, `${search_term}: ${r.text}`).toBe(false);
     }
-    await bot.ok("CreateNote", { item_type: "customer", item_id: v.id, text: "Order 4111111111111112 shipped; call 310 555 0100" });
+    await bot.ok("CreateNote", {
+      item_type: "customer",
+      item_id: v.id,
+      text: "Order 4111111111111112 shipped 2026-12-03; call 310 555 0100 or +86 138 0013 8000; total $1,234.99; ref 000000000000000000",
+    });
   });
 
   it("[G-PAN-ARGS] a PAN disguised with zero-width spaces in a note is refused and never reaches RevCent", async () => {

@@ -101,14 +101,14 @@ describe("a value the visitor typed into a search proves nothing", () => {
     await bot.verify(JANE.id, "zip", JANE.zip);
   });
 
-  it("[G-SEARCH-TERM] normalized variants of a searched value are refused too (case, +tag, ZIP+4 both ways, phone punctuation)", async () => {
+  it("[G-SEARCH-TERM] normalized variants of a searched value are refused too (case, +tag, ZIP+4, phone punctuation)", async () => {
     const cases: [string, "email" | "zip" | "phone", string][] = [
       ["Jane.Doe@Example.COM", "email", "jane.doe+help@example.com"],
       ["jane.doe+shop@example.com", "email", "JANE.DOE@example.com"],
-      ["90210-1234", "zip", "90210"],
-      ["90210", "zip", "90210-9999"],
+      // A ZIP is no search term, but its digits inside a phone-shaped one count.
+      ["(902) 101-2345", "zip", "90210-9999"],
       ["(310) 555-0100", "phone", "+1 310.555.0100"],
-      ["Jane Doe 3105550100", "phone", "310-555-0100"],
+      ["+1 310 555 0100", "phone", "310-555-0100"],
     ];
     for (const [term, factor, value] of cases) {
       const bot = await session();
@@ -123,9 +123,9 @@ describe("a value the visitor typed into a search proves nothing", () => {
     const searches: [string, "email" | "zip" | "phone", string, string][] = [
       ["SearchSales", "email", JANE.email, "Jane.Doe@example.com"],
       ["SearchTransactions", "phone", JANE.phone, "(310) 555 0100"],
-      ["SearchShipping", "zip", JANE.zip, "90210-0000"],
+      ["SearchShipping", "zip", "902-101-0000", "90210-0000"],
       ["SearchSubscriptions", "email", "JANE.DOE@EXAMPLE.COM", JANE.email],
-      ["SearchTrials", "zip", "90210", JANE.zip],
+      ["SearchTrials", "phone", "310.555.0100", JANE.phone],
     ];
     for (const [tool, factor, term, value] of searches) {
       const bot = await session();
@@ -134,7 +134,7 @@ describe("a value the visitor typed into a search proves nothing", () => {
     }
   });
 
-  it("[G-SEARCH-TERM] the searched value poisons only this conversation: another session verifies with it", async () => {
+  it("[G-SEARCH-TERM] the searched value poisons only what shares the guard's memory: another server process (its own memory) verifies with it", async () => {
     const a = await session();
     await a.ok("SearchCustomers", { search_term: JANE.email });
     expect((await a.call("VerifyCustomer", { customer_id: JANE.id, factor: "email", value: JANE.email })).text).toBe(SEARCHED_TEXT);
@@ -142,11 +142,11 @@ describe("a value the visitor typed into a search proves nothing", () => {
     await b.verify(JANE.id, "email", JANE.email);
   });
 
-  it("[G-SEARCH-TERM] an email that appeared inside a longer search term (\"Jane Doe <jane.doe@example.com>\") does not verify", async () => {
+  it("[G-SEARCH-TERM] [G-SEARCH-SHAPES] an email inside a longer search term (\"Jane Doe <jane.doe@example.com>\") is no visitor shape: refused, and the email still verifies", async () => {
     const bot = await session();
-    await bot.ok("SearchCustomers", { search_term: `Jane Doe <${JANE.email}>` });
-    const r = await bot.call("VerifyCustomer", { customer_id: JANE.id, factor: "email", value: JANE.email });
-    expect(r.text).toBe(SEARCHED_TEXT);
+    const r = await bot.call("SearchCustomers", { search_term: `Jane Doe <${JANE.email}>` });
+    expect(r.text).toMatch(/^\[invalid_arguments\] Invalid arguments for SearchCustomers: search_term: search by a whole email address/);
+    await bot.verify(JANE.id, "email", JANE.email);
   });
 });
 

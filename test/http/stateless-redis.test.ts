@@ -2,11 +2,9 @@
 // through instance A is usable through instance B with its handle, and verification attempts are
 // counted once for both. A real redis-server of this file's own, on a free port.
 //
-// What "per session" means here: a stateless POST has no transport session, and VerifyCustomer
-// reads no handle, so the guard files every handle-less call of a credential under one
-// pseudo-session "no-session" (src/guard/guard.ts, Guard.sessionOf). The per-session limit (3)
-// therefore applies to all visitors of the credential together, before the per-credential limit (5)
-// can be reached; the counter key is P{credential}:fails:no-session:<customer> (TTL 24 h).
+// What "per session" means here: a stateless POST has no transport session, so each VerifyCustomer
+// is a conversation of its own (its handle carries it on); the per-credential limit (5 failures in
+// 30 minutes, counted in Redis for both instances) is what stops guessing.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialOf } from "../../src/server-deps.js";
@@ -20,7 +18,7 @@ const JANE = { id: SEED_IDS.customer, zip: "90210", email: "jane.doe@example.com
 const REFUSAL =
   "[verification_required] No verified customer record matches that request. Before showing or changing a customer's records, verify the visitor: call VerifyCustomer with the customer_id from a search result and one detail the visitor tells you (zip, email, phone, or the last 4 digits of their card).";
 const LOCKED = "[verification_failed] Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
-const mismatch = (left: number) => `[verification_failed] That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.`;
+const MISMATCH = "[verification_failed] That does not match the customer's records.";
 const MINUTE = 60_000;
 
 describe("stateless HTTP, two instances sharing guard state in Redis", () => {
@@ -83,11 +81,8 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     expect(r.data).toMatchObject({ id: JANE.id, email: JANE.email, zip: JANE.zip });
   });
 
-  // BUG: in stateless mode the verification is granted to the pseudo-session "no-session"
-  // (Guard.sessionOf in src/guard/guard.ts: `caller.session ?? (usable ? fromHandle.session :
-  // "no-session")`, and VerifyCustomer mints the handle for that same session). Every later
-  // handle-less call of the credential, from any visitor, is in "no-session" too, so once anyone
-  // verified Jane, anyone gets her full record for 15 minutes without a handle. It should be refused.
+  // Regression: stateless verifications were once granted to one pseudo-session shared by every
+  // handle-less call of the credential, so anyone got Jane's record once anyone had verified her.
   it("after Jane was verified through A, a call on B without the handle is still refused", async () => {
     const r = await viaB.call("GetCustomer", { customer_id: JANE.id });
     expect(r.data?.email).toBeUndefined();
@@ -108,7 +103,8 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     }
     // Without sessions, each verification is its own conversation: only the credential's limit of
     // 5 in 30 minutes applies, and it is one count shared by A and B through Redis.
-    expect(replies).toEqual([mismatch(4), mismatch(3), mismatch(2), mismatch(1), LOCKED]);
+    // Without sessions there is no count of this conversation's own to give, and others' are not told.
+    expect(replies).toEqual([MISMATCH, MISMATCH, MISMATCH, MISMATCH, LOCKED]);
     const times = `revcent-mcp:guard:{${credentialOf(SANDBOX_KEY)}}:times:${other}`;
     expect(await inspect.zcard(times)).toBe(5);
     // The right value no longer verifies, on either instance.
@@ -119,10 +115,8 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     }
   });
 
-  // BUG (same cause as above): the lock set by 3 failures in "no-session" has no time window
-  // (isLocked: `attempts.session >= 3`), and the counter lives 24 h in Redis (forever in memory).
-  // So in stateless mode 3 wrong guesses by anyone lock a customer out for every visitor of the
-  // credential for a day, where the design's lockout lasts 30 minutes.
+  // Regression (same cause): 3 failures by anyone once locked a customer out of stateless
+  // verification for a day, where the lockout lasts 30 minutes.
   it("31 minutes after the lock, the right value verifies again", async () => {
     const other = seedIdFor("customer_id", 1);
     const record = (await (await fetch(`${sandbox.url}/customers/${other}`, { headers: { "x-api-key": SANDBOX_KEY } })).json()) as { zip: string };
