@@ -167,7 +167,8 @@ export async function serveHttp(parts: SharedServerParts, options: HttpOptions):
   function takeToken(principal: string, res: Response): boolean {
     const now = Date.now();
     const bucket = buckets.get(principal) ?? { tokens: options.rate.burst, at: now };
-    bucket.tokens = Math.min(options.rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * options.rate.perSecond);
+    // A clock set back (NTP, a VM resumed) must not take tokens away: elapsed time is never negative.
+    bucket.tokens = Math.min(options.rate.burst, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * options.rate.perSecond);
     bucket.at = now;
     buckets.set(principal, bucket);
     if (bucket.tokens >= 1) {
