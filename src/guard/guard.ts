@@ -65,7 +65,7 @@ export const VERIFY_TOOL_DEFINITION: Tool = {
   name: VERIFY_TOOL,
   title: "Verify A Customer",
   description:
-    "Verify that the visitor is the customer before showing or changing their records. Ask the visitor for their ZIP, email, phone or card last 4 and pass it as value; the server compares it with the record. A value typed into a search in this conversation does not count. Returns a verification handle that guarded tools accept as `verification`.",
+    "Verify that the visitor is the customer before showing or changing their records. Ask the visitor for their ZIP, email, phone or card last 4 and pass it as value; the server compares it with the record. A value searched for (or any 4 characters of it) does not count: search by the full email, then verify with another detail. Returns a verification handle that guarded tools accept as `verification`.",
   inputSchema: z.toJSONSchema(verifyInput) as Tool["inputSchema"],
   annotations: { title: "Verify A Customer", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
 };
@@ -127,7 +127,7 @@ export class Guard {
     if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
     if (isLocked(await this.store.attempts(key), this.now())) throw new RevCentError("verification_failed", LOCKED);
     if (await this.store.searchedFor(this.searchMemoryOf(caller, session), piecesOf(given), GUARD_LIMITS.searchMemoryMs)) {
-      throw new RevCentError("verification_failed", "That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
+      throw new RevCentError("verification_failed", "That value, or part of it, was searched for, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
     }
 
     // The attempt counts before the comparison, so guesses sent in parallel cannot all get in.

@@ -58,7 +58,9 @@ const FILTERS = `## Filters
 - \`metadata_filter\`: one or more \`{name, value}\` pairs an item's metadata must carry.
 - \`customer_id\`: only items of that one customer (a single value).
 - Searches (\`Search<Plural>\`) take \`search_term\` (name, email, phone, ids, card first 6 / last 4)
-  and return ids; read the details with the matching \`Get<Singular>\`.
+  and return ids; read the details with the matching \`Get<Singular>\`. Where customers must be
+  verified (the guard), customer searches take only a whole email, a whole phone number, a name or
+  an id, at most 10 per conversation.
 - \`fields\` (this server, read tools): shorten an answer with the documents' filter grammar —
   \`name\` keeps a field, \`-name\` drops it, \`results.amount\` keeps one field of each item,
   \`results.status=settled\` keeps matching items.`;

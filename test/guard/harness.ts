@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
@@ -33,7 +33,7 @@ export const REFUSAL_TEXT =
 export const LOCKED_TEXT =
   "[verification_failed] Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
 export const SEARCHED_TEXT =
-  "[verification_failed] That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.";
+  "[verification_failed] That value, or part of it, was searched for, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.";
 export const mismatchText = (left: number) =>
   `[verification_failed] That does not match the customer's records. ${left} attempt${left === 1 ? "" : "s"} left.`;
 
@@ -100,6 +100,30 @@ export async function connect(sandbox: Sandbox, options: ConnectOptions = {}): P
     stderr: () => started.stderr(),
     close: () => started.close(),
   };
+}
+
+/**
+ * A sandbox for one test file, and fresh conversations on it (one stdio server each), all closed
+ * when the file is done. Call at the top level of the file; `sandbox` is set before the first test.
+ */
+export function sandboxWithSessions(): { sandbox: Sandbox; session(options?: ConnectOptions): Promise<Bot> } {
+  const bots: Bot[] = [];
+  const files = {
+    sandbox: undefined as unknown as Sandbox,
+    async session(options: ConnectOptions = {}) {
+      const bot = await connect(files.sandbox, options);
+      bots.push(bot);
+      return bot;
+    },
+  };
+  beforeAll(async () => {
+    files.sandbox = await newSandbox();
+  });
+  afterAll(async () => {
+    await Promise.all(bots.map((b) => b.close()));
+    await files.sandbox?.close();
+  });
+  return files;
 }
 
 /** A refusal exactly as the contract words it: same text, an error, no structured content, one text block. */

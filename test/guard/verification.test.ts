@@ -1,6 +1,6 @@
 // VerifyCustomer under attack: normalized matching, values the visitor only typed into a search,
 // attempt limits, sessions, and idle expiry (with the server's clock moved by a preloaded shim).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   JANE,
   LOCKED_TEXT,
@@ -8,31 +8,16 @@ import {
   REFUSAL_TEXT,
   SEARCHED_TEXT,
   UNKNOWN_ID,
-  connect,
   expectRefusal,
+  sandboxWithSessions,
   mismatchText,
-  newSandbox,
   seededCustomer,
   serverClock,
-  type Bot,
-  type Sandbox,
 } from "./harness.js";
 
-let sandbox: Sandbox;
-const bots: Bot[] = [];
+const files = sandboxWithSessions();
 /** A fresh conversation: one stdio server is one session. */
-const session = async (options: Parameters<typeof connect>[1] = {}) => {
-  const bot = await connect(sandbox, options);
-  bots.push(bot);
-  return bot;
-};
-beforeAll(async () => {
-  sandbox = await newSandbox();
-});
-afterAll(async () => {
-  await Promise.all(bots.map((b) => b.close()));
-  await sandbox?.close();
-});
+const session = files.session;
 
 describe("VerifyCustomer compares normalized values server-side", () => {
   it("[G-VERIFY-NORMALIZE] email in another case, with spaces and a +tag, verifies", async () => {
@@ -152,7 +137,7 @@ describe("a value the visitor typed into a search proves nothing", () => {
 
 describe("attempt limits", () => {
   it("[G-ATTEMPTS-SESSION] wrong, wrong, wrong, then right: the right answer fails and nothing opens", async () => {
-    const customer = await seededCustomer(sandbox, 6);
+    const customer = await seededCustomer(files.sandbox, 6);
     const bot = await session();
     expect((await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: "00000" })).text).toBe(mismatchText(2));
     expect((await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: "someone@example.com" })).text).toBe(mismatchText(1));
@@ -166,8 +151,8 @@ describe("attempt limits", () => {
   });
 
   it("[G-ATTEMPTS-SESSION] the lock is per customer: another customer in the same session still verifies", async () => {
-    const locked = await seededCustomer(sandbox, 7);
-    const other = await seededCustomer(sandbox, 8);
+    const locked = await seededCustomer(files.sandbox, 7);
+    const other = await seededCustomer(files.sandbox, 8);
     const bot = await session();
     for (let i = 0; i < 3; i++) await bot.call("VerifyCustomer", { customer_id: locked.id, factor: "zip", value: `0000${i}` });
     expect((await bot.call("VerifyCustomer", { customer_id: locked.id, factor: "zip", value: locked.zip })).text).toBe(LOCKED_TEXT);
@@ -176,7 +161,7 @@ describe("attempt limits", () => {
   });
 
   it("[G-ATTEMPTS-SESSION] guesses sent in parallel cannot exceed the limit: 8 wrong ZIPs and the right one at once do not verify", async () => {
-    const customer = await seededCustomer(sandbox, 21);
+    const customer = await seededCustomer(files.sandbox, 21);
     const bot = await session();
     const guesses = ["00001", "00002", "00003", "00004", "00005", "00006", "00007", "00008", customer.zip];
     const replies = await Promise.all(guesses.map((value) => bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value })));
@@ -188,7 +173,7 @@ describe("attempt limits", () => {
 
   it("[G-ATTEMPTS-SESSION] a session locked out of a customer stays locked out of it, even 31 minutes later on the server's clock", async () => {
     const clock = serverClock();
-    const customer = await seededCustomer(sandbox, 10);
+    const customer = await seededCustomer(files.sandbox, 10);
     const bot = await session({ env: clock.env });
     for (let i = 0; i < 3; i++) await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: `x${i}@example.com` });
     clock.advance(31 * MINUTE);
@@ -198,7 +183,7 @@ describe("attempt limits", () => {
   });
 
   it("[G-SAME-ANSWER] an unknown customer id gets the very answers a real customer's wrong values get", async () => {
-    const real = await seededCustomer(sandbox, 11);
+    const real = await seededCustomer(files.sandbox, 11);
     const a = await session();
     const b = await session();
     const unknown = UNKNOWN_ID("cus");
@@ -232,7 +217,7 @@ describe("a verification belongs to its session", () => {
   });
 
   it("[G-SESSION-BOUND] verifications do not flow back either: B's customer stays closed in A", async () => {
-    const other = await seededCustomer(sandbox, 12);
+    const other = await seededCustomer(files.sandbox, 12);
     const a = await session();
     const b = await session();
     await a.verify(JANE.id, "email", JANE.email);

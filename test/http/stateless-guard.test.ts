@@ -4,13 +4,10 @@
 // answers without counts, card numbers. The server's clock is moved by a preloaded module.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedIdFor } from "../../src/sandbox/seed.js";
+import { REFUSAL_TEXT as REFUSAL, SEARCHED_TEXT as SEARCHED } from "../guard/harness.js";
 import { SEED_IDS, connectClient, killAll, newSandbox, SANDBOX_KEY, serverClock, startHttpServer, type HttpServerProcess, type McpClient, type Sandbox } from "./helpers.js";
 
 const JANE = { id: SEED_IDS.customer, zip: "90210", email: "jane.doe@example.com", last4: "4242" };
-const REFUSAL =
-  "[verification_required] No verified customer record matches that request. Before showing or changing a customer's records, verify the visitor: call VerifyCustomer with the customer_id from a search result and one detail the visitor tells you (zip, email, phone, or the last 4 digits of their card).";
-const SEARCHED =
-  "[verification_failed] That value was part of a search in this conversation, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.";
 const MINUTE = 60_000;
 
 describe("the guard's oracle rules over stateless HTTP", () => {

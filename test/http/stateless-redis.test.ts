@@ -13,11 +13,9 @@ import {
   connectClient, killAll, newSandbox, SANDBOX_KEY, SEED_IDS, serverClock, startHttpServer, startRedis,
   type HttpServerProcess, type McpClient, type RedisProcess, type Sandbox,
 } from "./helpers.js";
+import { LOCKED_TEXT as LOCKED, REFUSAL_TEXT as REFUSAL } from "../guard/harness.js";
 
 const JANE = { id: SEED_IDS.customer, zip: "90210", email: "jane.doe@example.com" };
-const REFUSAL =
-  "[verification_required] No verified customer record matches that request. Before showing or changing a customer's records, verify the visitor: call VerifyCustomer with the customer_id from a search result and one detail the visitor tells you (zip, email, phone, or the last 4 digits of their card).";
-const LOCKED = "[verification_failed] Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
 const MISMATCH = "[verification_failed] That does not match the customer's records.";
 const MINUTE = 60_000;
 
