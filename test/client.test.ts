@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Policy } from "../src/client/policy.js";
 import { buildRequest } from "../src/client/request.js";
 import { RevCentClient } from "../src/client/revcent-client.js";
-import { RevCentError } from "../src/client/errors.js";
+import { RevCentError, errorFromResponse } from "../src/client/errors.js";
 import { loadOperations } from "../src/tools/openapi.js";
 import { readFileSync } from "node:fs";
 
@@ -173,5 +173,20 @@ describe("RevCentClient over loopback", () => {
     const err = await failure(dead.call(op("GetCustomer"), { customer_id: "c".repeat(20) }));
     expect(err.code).toBe("network_error");
     expect(err.message).toBe("Could not reach RevCent: connection refused.");
+  });
+});
+
+describe("a duplicate is what RevCent says of a reused key, nothing else", () => {
+  const answer = (message: string, error_code?: string) => errorFromResponse(400, { code: 0, result: "Error", message, ...(error_code ? { error_code } : {}) });
+  it("a message that names idempotency_key as unknown, or as malformed, is a bad request: nothing reached RevCent's records", () => {
+    for (const message of ["Unknown parameter: idempotency_key", "idempotency_key must be a string of 10 to 255 characters", "Invalid idempotency key format"]) {
+      expect(answer(message).code, message).toBe("bad_request");
+    }
+    expect(answer("Unknown parameter: idempotency_key", "E_INVALID_PARAMETER").code).toBe("bad_request");
+  });
+  it("a key RevCent saw before is a duplicate, however it words it", () => {
+    for (const message of ["Duplicate idempotency_key: this request was already received.", "Idempotency key already used", "The idempotency key matches an existing request", "Idempotency key was found; request rejected"]) {
+      expect(answer(message).code, message).toBe("duplicate_request");
+    }
   });
 });

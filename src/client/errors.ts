@@ -132,8 +132,14 @@ function gatewayReason(raw: unknown): string | undefined {
   return typeof text === "string" && text.trim() ? shortText(text, 120) : undefined;
 }
 
+/**
+ * RevCent saying it saw this idempotency key before: the key named, and its reuse stated. A
+ * message that merely names the key ("Unknown parameter: idempotency_key", "idempotency_key must
+ * be 10 to 255 characters") is a refusal of the request, and nothing reached RevCent's records.
+ */
 function isDuplicateKey(message: string | undefined, errorCode: string | undefined): boolean {
-  return /idempotenc/i.test(message ?? "") || /idempotenc/i.test(errorCode ?? "");
+  const text = `${message ?? ""} ${errorCode ?? ""}`;
+  return /idempoten/i.test(text) && /duplicate|already|reuse|repeat|match(es|ed)? (an? )?(existing|previous)|was (seen|found)/i.test(message ?? "");
 }
 
 /** RevCent messages often name the offending property; surface it for the model. */

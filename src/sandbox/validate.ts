@@ -104,7 +104,9 @@ export function parseBody(doc: unknown, op: OperationDef, raw: string): Record<s
   }
   if (!isRecord(body)) throw badRequest("The request body must be a JSON object", "E_INVALID_JSON");
   if (op.bodySchema) {
-    const err = checkValue(doc, op.bodySchema, body, "");
+    // RevCent documents idempotency_key for every POST, whether or not a body schema lists it.
+    const { idempotency_key: _key, ...fields } = body;
+    const err = checkValue(doc, op.bodySchema, fields, "");
     if (err) throw badRequest(err, err.startsWith("Missing required") ? "E_MISSING_PARAMETER" : "E_INVALID_PARAMETER");
   }
   const key = body.idempotency_key;

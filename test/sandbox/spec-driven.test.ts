@@ -16,7 +16,8 @@ const MINI = {
       gizmo_id: { name: "gizmo_id", in: "path", required: true, schema: id20 },
     },
     schemas: {
-      Gizmo: { type: "object", required: ["label"], properties: { label: { type: "string", minLength: 2 }, size: { type: "string", enum: ["S", "M", "L"] } } },
+      // Closed, and without idempotency_key, as RevCent's official operation files write bodies.
+      Gizmo: { type: "object", additionalProperties: false, required: ["label"], properties: { label: { type: "string", minLength: 2 }, size: { type: "string", enum: ["S", "M", "L"] } } },
     },
   },
   paths: {
@@ -55,6 +56,17 @@ describe("a synthetic spec", () => {
     expect(noLabel.body.message).toContain("label");
     expect((await call(sb, "POST", "/gizmos", { ...opts, body: { label: "ok", size: "XL" } })).body.message).toContain("size");
     expect((await call(sb, "POST", "/gizmos", { ...opts, rawBody: "" })).status).toBe(400);
+  });
+
+  it("accepts the documented idempotency_key on a closed body that does not list it, and refuses other unknown fields", async () => {
+    const key = "gizmo-key-0001";
+    const created = await call(sb, "POST", "/gizmos", { ...opts, body: { label: "Keyed", idempotency_key: key } });
+    expect(created.status).toBe(200);
+    const again = await call(sb, "POST", "/gizmos", { ...opts, body: { label: "Keyed", idempotency_key: key } });
+    expect(again.body).toMatchObject({ error_code: "E_IDEMPOTENCY" });
+    const unknown = await call(sb, "POST", "/gizmos", { ...opts, body: { label: "Odd", colour: "red" } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe("Unknown parameter: colour");
   });
 
   it("creates, gets, lists, searches and acts on an invented resource", async () => {
