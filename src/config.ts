@@ -194,6 +194,8 @@ Usage:
   revcent-mcp [flags]                serve MCP over stdio (REVCENT_API_KEY in the environment)
   revcent-mcp --sandbox [flags]      serve MCP against a built-in emulator of the API
   revcent-mcp sandbox [--port 4010]  run the emulator alone (API key: sandbox-key)
+  revcent-mcp spec diff FILE|DIR     compare the spec with RevCent's openapi.json or its operation
+                                     files (exit 0 same, 1 different, 2 unreadable)
 
 Flags (environment variable in brackets):
   --api-url URL          RevCent API base [REVCENT_API_URL] (${DEFAULT_API_URL})

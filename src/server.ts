@@ -1,5 +1,5 @@
 // Entry: config -> spec -> operations -> policy -> client -> McpServer -> transport.
-// `revcent-mcp sandbox` runs the emulator alone instead.
+// `revcent-mcp sandbox` runs the emulator alone instead; `revcent-mcp spec diff` compares specs.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildServer } from "./build-server.js";
@@ -13,6 +13,14 @@ import { bundledV1Operations } from "./tools/v1-catalog.js";
 import { serveStdio } from "./transports/stdio.js";
 
 async function main(): Promise<void> {
+  if (process.argv[2] === "spec") {
+    const { runSpecCommand } = await import("./spec/command.js");
+    process.exitCode = runSpecCommand(process.argv.slice(3), process.env, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+    return;
+  }
   let config: Config;
   try {
     config = parseConfig(process.argv.slice(2), process.env);
