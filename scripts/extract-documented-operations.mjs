@@ -57,7 +57,11 @@ for (let i = 0; i < lines.length; i++) {
   // GET /sales/{sale_id}, GET /trials/{trial_id}): the block then starts at the method line.
   const title = titleIdx >= 0 && titleIdx < block.length ? block[titleIdx] : null;
   const description = title ? block.slice(titleIdx + 1).join(" ") : "";
-  ops.push({ section, title, method, path, ...listFacts(description) });
+  // What the published text shows after the path: "Path Parameters", "URL Parameters" (a query),
+  // "Request Body" (a body with properties), as a suffix of the path line or the lines after it.
+  const trailer = [lines[i + 1].slice(path.length), lines[i + 2], lines[i + 3]].join("\n");
+  const shows = { ...(/URL Parameters/.test(trailer) ? { urlParameters: true } : {}), ...(/Request Body/.test(trailer) ? { body: true } : {}) };
+  ops.push({ section, title, method, path, ...listFacts(description), ...shows });
   prevEnd = i + 2;
 }
 
