@@ -4,6 +4,8 @@
 //                      list facts the docs state: which parameters are required, max day range)
 //   descriptions.json  operationId -> description for agents, in our own words
 //   bodies.json        operationId -> request body schema, from the V1 field docs and the guides
+//   usage-notes.json   operationId -> how to use it without surprises, in our own words (resource
+//                      pages and DescribeOperation show it; tools/list does not)
 //   ../../test/fixtures/official/GetTransactions.json  the one operation of RevCent's official
 //                      OpenAPI file we have; used verbatim
 // Conventions that the docs state once for every operation (list parameters, error bodies, the
@@ -19,6 +21,7 @@ const OUT = "spec/revcent-v2.openapi.json";
 const operations = read("spec/src/operations.json");
 const descriptions = read("spec/src/descriptions.json");
 const bodies = read("spec/src/bodies.json");
+const usageNotes = read("spec/src/usage-notes.json");
 const official = { GetTransactions: read("test/fixtures/official/GetTransactions.json") };
 
 const INFERRED = { "x-revcent-provenance": "inferred" };
@@ -149,6 +152,7 @@ function buildOperation(op) {
   }
   const verb = actionVerb(op);
   const out = { operationId: op.operationId, summary: op.summary, description: description(op, kind), tags: [op.tag] };
+  if (usageNotes[op.operationId]) out["x-revcent-usage"] = usageNotes[op.operationId];
   if (kind === "list" && op.maxRangeDays) out["x-revcent-max-range-days"] = op.maxRangeDays;
   if (verb && DESTRUCTIVE_VERBS.test(verb)) out["x-revcent-destructive"] = true;
   if (READ_ONLY_POSTS.has(op.operationId)) out["x-revcent-read-only"] = true;

@@ -56,6 +56,7 @@ export function operationPage(op: Operation): string {
     `- Toolset: \`${op.toolset}\` (${toolsetUri(op.toolset)})`,
     `- Kind: ${EFFECTS[effectOf(op)]}`,
   ];
+  if (op.usage) lines.splice(4, 0, "## Before you call it", "", op.usage, "");
   if (op.maxRangeDays) lines.push(`- Longest date range: ${op.maxRangeDays} days (longer ranges are split into windows and merged)`);
   if (op.secretFields.length) {
     lines.push(`- Secret fields, never passed as arguments: ${op.secretFields.map((f) => `\`${f}\``).join(", ")}; collect them with a secure form (CreateSecureForm).`);

@@ -112,7 +112,7 @@ function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, un
   const op = catalog.get(parsed.data.operation);
   if (!op) return errorResult(new RevCentError("operation_not_allowed", `No operation named ${parsed.data.operation} is available in this session; use SearchOperations.`));
   const { name: operation, description, inputSchema, annotations } = toolFor(op);
-  const described = { operation, description, annotations, inputSchema };
+  const described = { operation, description, ...(op.usage ? { usage: op.usage } : {}), annotations, inputSchema };
   return { content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described };
 }
 

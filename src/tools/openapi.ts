@@ -32,6 +32,7 @@ type RawOperation = {
   "x-revcent-destructive"?: boolean;
   "x-revcent-read-only"?: boolean;
   "x-revcent-idempotent"?: boolean;
+  "x-revcent-usage"?: string;
 };
 
 export class SpecError extends Error {
@@ -161,6 +162,7 @@ function buildOperation(
     secretFields: input.secretFields,
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
+  if (typeof raw["x-revcent-usage"] === "string") op.usage = raw["x-revcent-usage"];
   const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;
   if (output && output["x-revcent-provenance"] !== "inferred" && output.type === "object") {
     op.outputSchema = tolerant(cleanSchema(output, deref));

@@ -46,6 +46,12 @@ export interface Operation {
   toolInputSchema: JsonSchema;
   /** Dotted paths of secret fields removed from the input (they must go through secure forms). */
   secretFields: string[];
+  /**
+   * How to use it without surprises (what to check first, what it cannot undo), for the operations
+   * a model most often gets wrong. Shown on its resource page and by DescribeOperation, not in
+   * tools/list, where every token is paid on every turn.
+   */
+  usage?: string;
   /** JSON Schema of a successful response, where the spec documents one. */
   outputSchema?: JsonSchema;
   /** For a change: the read operation that shows whether it took effect (GetSale for VoidSale). */

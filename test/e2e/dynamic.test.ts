@@ -68,6 +68,8 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
     const d = r.structuredContent as { inputSchema: { properties: Record<string, { items?: { enum?: string[] } }> }; annotations: object };
     expect(d.inputSchema.properties.status_filter?.items?.enum).toContain("settled");
     expect(d.annotations).toMatchObject({ readOnlyHint: true });
+    const refund = (await s.client.callTool({ name: "DescribeOperation", arguments: { operation: "RefundTransaction" } })) as CallToolResult;
+    expect((refund.structuredContent as { usage?: string }).usage).toMatch(/^Moves money back\. Confirm the amount with the user/);
   });
 
   it("calls operations through the same validation as static tools", async () => {

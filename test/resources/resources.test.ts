@@ -83,6 +83,10 @@ describe("resources in the default operator session", () => {
     const refund = textOf(await s.client.readResource({ uri: "revcent://operations/VoidSale" }));
     expect(refund).toContain("- Kind: destructive");
     expect(refund).toContain("- HTTP: `POST /sales/{sale_id}/void`");
+    // The usage note, where one is written: on the page, never in tools/list.
+    expect(refund).toMatch(/## Before you call it\n\nIrreversible and the widest refund/);
+    const listed = (await s.client.listTools()).tools.find((t) => t.name === "VoidSale")!;
+    expect(JSON.stringify(listed)).not.toContain("widest refund");
   });
 
   it("a toolset page links each of its operations", async () => {
