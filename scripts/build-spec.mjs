@@ -153,6 +153,9 @@ function buildOperation(op) {
   const verb = actionVerb(op);
   const out = { operationId: op.operationId, summary: op.summary, description: description(op, kind), tags: [op.tag] };
   if (usageNotes[op.operationId]) out["x-revcent-usage"] = usageNotes[op.operationId];
+  // RevCent's official files name a few operations otherwise than the V2 prose; the prose names
+  // stay callable.
+  if (op.aliases) out["x-revcent-aliases"] = op.aliases;
   if (kind === "list" && op.maxRangeDays) out["x-revcent-max-range-days"] = op.maxRangeDays;
   if (verb && DESTRUCTIVE_VERBS.test(verb)) out["x-revcent-destructive"] = true;
   if (READ_ONLY_POSTS.has(op.operationId)) out["x-revcent-read-only"] = true;

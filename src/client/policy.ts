@@ -40,9 +40,10 @@ export class Policy {
     const known = new Set(operations.map((o) => o.toolset));
     // Legacy V1 operations are opt-in: only a toolset or tool named explicitly brings them in.
     const v2Toolsets = new Set(operations.filter((o) => !o.v1).map((o) => o.toolset));
-    const ids = new Set(operations.map((o) => o.id));
+    // Operations are named by id or alias; the policy speaks ids only.
+    const idOf = new Map(operations.flatMap((o) => [o.id, ...(o.aliases ?? [])].map((name) => [name, o.id] as const)));
     for (const name of [...config.tools, ...config.denyTools]) {
-      if (!ids.has(name)) throw new ConfigError(`--tools/--deny-tools: no operation named "${name}".`);
+      if (!idOf.has(name)) throw new ConfigError(`--tools/--deny-tools: no operation named "${name}".`);
     }
     // Naming tools without naming toolsets means "exactly these tools", wherever they live.
     const requested = config.toolsets ?? (config.tools.length ? [...known] : ["default"]);
@@ -63,8 +64,8 @@ export class Policy {
       }
     }
     const onlyReads = config.readOnly || config.profile === "readonly";
-    const only = new Set(config.tools);
-    const deny = new Set(config.denyTools);
+    const only = new Set(config.tools.map((name) => idOf.get(name)!));
+    const deny = new Set(config.denyTools.map((name) => idOf.get(name)!));
     const support = config.profile === "support" ? new Set<string>(SUPPORT_OPERATIONS) : undefined;
     const listed = new Set(
       operations

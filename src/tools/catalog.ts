@@ -27,7 +27,8 @@ export class ToolCatalog {
   constructor(operations: readonly Operation[], policy: Policy, guarded: boolean, mode: "static" | "dynamic" = "static") {
     const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
     this.mode = mode;
-    this.byName = new Map(allowed.map((op) => [op.id, op]));
+    // A call may use an operation's alias; only the name itself is listed.
+    this.byName = new Map(allowed.flatMap((op) => [op.id, ...(op.aliases ?? [])].map((name) => [name, op] as const)));
     this.listed = allowed;
     this.toolsets = [...new Set(allowed.map((op) => op.toolset))].sort();
     const verify = guarded ? [VERIFY_TOOL_DEFINITION] : [];
@@ -48,7 +49,7 @@ export class ToolCatalog {
     return this.toolNames.has(name);
   }
 
-  /** An operation the session may use, by name (in either mode). */
+  /** An operation the session may use, by name or alias (in either mode). */
   get(name: string): Operation | undefined {
     return this.byName.get(name);
   }

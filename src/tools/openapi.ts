@@ -33,6 +33,7 @@ type RawOperation = {
   "x-revcent-read-only"?: boolean;
   "x-revcent-idempotent"?: boolean;
   "x-revcent-usage"?: string;
+  "x-revcent-aliases"?: string[];
 };
 
 export class SpecError extends Error {
@@ -163,6 +164,8 @@ function buildOperation(
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
   if (typeof raw["x-revcent-usage"] === "string") op.usage = raw["x-revcent-usage"];
+  const aliases = (raw["x-revcent-aliases"] ?? []).filter((alias): alias is string => typeof alias === "string" && alias !== id);
+  if (aliases.length) op.aliases = aliases;
   const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;
   if (output && output["x-revcent-provenance"] !== "inferred" && output.type === "object") {
     op.outputSchema = tolerant(cleanSchema(output, deref));

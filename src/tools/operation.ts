@@ -23,6 +23,8 @@ export interface ParameterSpec {
 export interface Operation {
   /** operationId: the tool name. */
   id: string;
+  /** Other names a call may use (the V2 prose's, where RevCent's official files name it otherwise); never listed. */
+  aliases?: string[];
   title: string;
   description: string;
   method: HttpMethod;

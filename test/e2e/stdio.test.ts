@@ -38,6 +38,16 @@ describe("stdio server with --sandbox --toolsets all", () => {
     await expect(JSON.stringify(tools, null, 1) + "\n").toMatchFileSnapshot("../snapshots/tools-list.all.json");
   });
 
+  it("RevCent's official names are listed; the V2 prose's names still call the same operation", async () => {
+    const names = tools.map((t) => t.name);
+    expect(names).toContain("SuspendSubscription");
+    expect(names).not.toContain("SubscriptionSuspend");
+    const viaAlias = (await s.client.callTool({ name: "SubscriptionSuspend", arguments: { subscription_id: SEED_IDS.subscription } })) as { isError?: boolean; structuredContent?: Record<string, unknown> };
+    expect(viaAlias.isError, JSON.stringify(viaAlias)).toBeFalsy();
+    const viaName = (await s.client.callTool({ name: "ActivateSubscription", arguments: { subscription_id: SEED_IDS.subscription } })) as { isError?: boolean };
+    expect(viaName.isError, JSON.stringify(viaName)).toBeFalsy();
+  });
+
   it("inventory: unique names, every tool described and annotated, no secret-looking input", () => {
     expect(new Set(tools.map((t) => t.name)).size).toBe(tools.length);
     const secretish = /(password|secret|api_?key|token$|card_?number|card_?code|cvv|idempotency_key)/i;

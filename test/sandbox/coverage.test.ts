@@ -129,8 +129,8 @@ const FIXTURES: Record<string, Fixture> = {
     const id = (await freshSale(sb)).subscriptions[0];
     return { params: { subscription_renewal_id: (await call(sb, "POST", `/subscriptions/${id}/renew`, { body: {} })).body.subscription_renewal_id } };
   },
-  SubscriptionActivate: sub((sb, id) => call(sb, "POST", `/subscriptions/${id}/suspend`, { body: {} })),
-  SubscriptionSuspend: sub(),
+  ActivateSubscription: sub((sb, id) => call(sb, "POST", `/subscriptions/${id}/suspend`, { body: {} })),
+  SuspendSubscription: sub(),
   CancelSubscription: sub(),
   RenewSubscription: sub(),
   ExpireTrial: trial(),
