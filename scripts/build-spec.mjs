@@ -6,6 +6,7 @@
 //   bodies.json        operationId -> request body schema, from the V1 field docs and the guides
 //   usage-notes.json   operationId -> how to use it without surprises, in our own words (resource
 //                      pages and DescribeOperation show it; tools/list does not)
+//   ../official/       facts read from RevCent's official per-operation files (see official-facts.mjs)
 //   ../../test/fixtures/official/GetTransactions.json  the one operation of RevCent's official
 //                      OpenAPI file we have; used verbatim
 // Conventions that the docs state once for every operation (list parameters, error bodies, the
@@ -13,6 +14,7 @@
 // Usage: node scripts/build-spec.mjs [--check]   (--check: fail if the committed spec is stale)
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { loadOfficialFacts, officialBody, officialQueryParameters } from "./official-facts.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const read = (p) => JSON.parse(readFileSync(root + p, "utf8"));
@@ -22,6 +24,7 @@ const operations = read("spec/src/operations.json");
 const descriptions = read("spec/src/descriptions.json");
 const bodies = read("spec/src/bodies.json");
 const usageNotes = read("spec/src/usage-notes.json");
+const officialFacts = loadOfficialFacts(root + "spec/official/");
 const official = { GetTransactions: read("test/fixtures/official/GetTransactions.json") };
 
 const INFERRED = { "x-revcent-provenance": "inferred" };
@@ -90,19 +93,33 @@ function pathParameters(path) {
 
 const ref = (name) => ({ $ref: `#/components/parameters/${name}` });
 
+/** Which list parameters are required: what RevCent's official file shows, else the docs. */
+function listRequires(op, entry) {
+  const names = (entry?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+  if (!entry?.parameters) return op.requires;
+  if (names.includes("date_start")) return "date_range_and_page";
+  if (names.includes("page")) return "page";
+  return entry.complete ? "nothing" : op.requires;
+}
+
 function queryParameters(op, kind) {
-  if (kind === "search") return [ref("search_term"), ref("limit_optional"), ref("page_optional")];
+  // RevCent's official files show searches taking search_term alone.
+  if (kind === "search") return [ref("search_term")];
   if (op.path === "/coupons/validate") {
     return [{ name: "coupon_code", in: "query", required: true, description: "The coupon code to check.",
       schema: { type: "string", minLength: 1, "x-revcent-provenance": "v1-docs" } }];
   }
   if (kind !== "list") return [];
+  // The V2 reference's rule for every list: date_start, date_end, limit and page are required,
+  // unless the operation says otherwise (its text, or RevCent's official file for it); a list whose
+  // published text shows no URL parameters gets none.
+  const requires = listRequires(op, officialFacts.get(`${op.method} ${op.path}`)) ?? "date_range_and_page";
+  if (requires === "nothing") return [];
   const params = [];
-  if (op.requires === "date_range_and_page") params.push(ref("date_start"), ref("date_end"), ref("limit"), ref("page"));
-  else if (op.requires === "page") params.push(ref("limit"), ref("page"));
-  else params.push(ref("date_start_optional"), ref("date_end_optional"), ref("limit_optional"), ref("page_optional"));
+  if (requires === "date_range_and_page") params.push(ref("date_start"), ref("date_end"), ref("limit"), ref("page"));
+  else params.push(ref("limit"), ref("page"));
   if (CAMPAIGN_SCOPED.has(op.path)) params.push(ref("campaign_filter"));
-  if (op.requires === "date_range_and_page") params.push(ref("metadata_filter"));
+  if (requires === "date_range_and_page") params.push(ref("metadata_filter"));
   if (CUSTOMER_SCOPED.has(op.path)) params.push(ref("customer_id"));
   if (op.path === "/project_notes") {
     params.push({ name: "project_filter", in: "query", required: false, explode: true, style: "form",
@@ -114,14 +131,17 @@ function queryParameters(op, kind) {
 function requestBody(op, kind) {
   if (op.method !== "POST") return undefined;
   const authored = bodies[op.operationId];
-  const schema = authored
+  const entry = officialFacts.get(`${op.method} ${op.path}`);
+  const schema = officialBody(entry, authored && structuredClone(authored)) ?? (authored
     ? structuredClone(authored)
     : { type: "object", description: "Fields of the request; not documented field by field.", additionalProperties: true,
-      properties: {}, ...INFERRED };
+      properties: {}, ...INFERRED });
   schema.properties = { ...schema.properties, idempotency_key: { $ref: "#/components/schemas/IdempotencyKey" } };
-  const required = Boolean(authored?.required?.length);
+  const required = Boolean(schema.required?.length);
   return { required, content: { "application/json": { schema } } };
 }
+
+const resolveParameter = (p) => (p.$ref ? components.parameters[p.$ref.split("/").pop()] : p);
 
 function responses(op, kind) {
   const ok = kind === "list" || kind === "search" ? "ListResponse" : "ItemResponse";
@@ -159,7 +179,9 @@ function buildOperation(op) {
   if (kind === "list" && op.maxRangeDays) out["x-revcent-max-range-days"] = op.maxRangeDays;
   if (verb && DESTRUCTIVE_VERBS.test(verb)) out["x-revcent-destructive"] = true;
   if (READ_ONLY_POSTS.has(op.operationId)) out["x-revcent-read-only"] = true;
-  const parameters = [...pathParameters(op.path), ...queryParameters(op, kind)];
+  const entry = officialFacts.get(`${op.method} ${op.path}`);
+  const query = queryParameters(op, kind);
+  const parameters = [...pathParameters(op.path), ...(entry?.parameters && kind === "list" ? officialQueryParameters(entry, query, resolveParameter) : query)];
   if (parameters.length) out.parameters = parameters;
   const body = requestBody(op, kind);
   if (body) out.requestBody = body;
@@ -178,10 +200,6 @@ const components = {
     date_end: { name: "date_end", in: "query", required: true, style: "form", description: "Range end, unix seconds.", schema: { type: "integer", format: "unix-time" } },
     limit: { name: "limit", in: "query", required: true, style: "form", description: "Items per page, 1-25.", schema: { type: "integer", format: "int32", minimum: 1, maximum: 25 } },
     page: { name: "page", in: "query", required: true, style: "form", description: "Page number, from 1.", schema: { type: "integer", format: "int32", minimum: 1 } },
-    date_start_optional: { name: "date_start", in: "query", required: false, style: "form", description: "Range start, unix seconds.", schema: { type: "integer", format: "unix-time", ...INFERRED } },
-    date_end_optional: { name: "date_end", in: "query", required: false, style: "form", description: "Range end, unix seconds.", schema: { type: "integer", format: "unix-time", ...INFERRED } },
-    limit_optional: { name: "limit", in: "query", required: false, style: "form", description: "Items per page, 1-25.", schema: { type: "integer", format: "int32", minimum: 1, maximum: 25, ...INFERRED } },
-    page_optional: { name: "page", in: "query", required: false, style: "form", description: "Page number, from 1.", schema: { type: "integer", format: "int32", minimum: 1, ...INFERRED } },
     search_term: { name: "search_term", in: "query", required: true, style: "form", description: "Text to search for.", schema: { type: "string", minLength: 1 } },
     campaign_filter: { name: "campaign_filter", in: "query", required: false, style: "form", explode: true, description: "Only items of these campaign IDs.", schema: { type: "array", items: { type: "string", minLength: 20, maxLength: 20 } } },
     customer_id: { name: "customer_id", in: "query", required: false, style: "form", description: "Only items of this customer ID.", schema: { type: "string" } },
