@@ -4,12 +4,23 @@
 //   node scripts/extract-documented-operations.mjs ../shared/revcent-docs/000_*.txt > test/fixtures/documented-operations.json
 // With --ids, lists instead the operationIds the docs name in their prose (GetCustomer, VoidSale …):
 //   node scripts/extract-documented-operations.mjs --ids ../shared/revcent-docs/00[04]_*.txt > test/fixtures/documented-operation-ids.json
-import { readFileSync } from "node:fs";
+// With --fields, the field-like words of the V1 reference and of the V2 seeds (see below).
+import { readFileSync, readdirSync } from "node:fs";
 
 const TRAILERS = new Set(["Path Parameters", "URL Parameters", "Request Body", "View Properties"]);
 const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
 
 const args = process.argv.slice(2);
+if (args[0] === "--fields") {
+  // Every field-like word (snake_case or a plain lower-case word) of the V1 reference and of the
+  // V2 seeds, so a test can check that a body field said to come from them is named there:
+  //   node scripts/extract-documented-operations.mjs --fields ../shared/revcent-docs > test/fixtures/doc-field-names.json
+  const dir = args[1];
+  const words = (files) => [...new Set(files.flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)*/g) ?? []))].sort();
+  const all = readdirSync(dir).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort();
+  process.stdout.write(JSON.stringify({ v1: words(all.filter((f) => f.startsWith("001_"))), v2: words(all.filter((f) => !f.startsWith("001_"))) }) + "\n");
+  process.exit(0);
+}
 if (args[0] === "--ids") {
   // Operation names in prose: a verb-led CamelCase word followed by "operation"/"method", or any
   // CamelCase word starting with an operation verb. Product names (RevCent, PayPal …) never start so.

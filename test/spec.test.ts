@@ -103,6 +103,46 @@ describe("spec/revcent-v2.openapi.json", () => {
     expect(secrets.some((s) => /^CreateSale\..*card.*number/i.test(s))).toBe(true);
   });
 
+  it("says truthfully where each body field comes from, as far as the sources let a test check", () => {
+    const fields: { v1: string[]; v2: string[] } = load("fixtures/doc-field-names.json");
+    const inV1 = new Set(fields.v1);
+    const inV2 = new Set(fields.v2);
+    const KNOWN = new Set(["v2-docs", "v1-docs", "official-operation-file", "official-guide", "get-response", "inferred"]);
+    const officialDir = new URL("../spec/official/", import.meta.url);
+    const officialOf = (id: string) => {
+      try {
+        return JSON.parse(readFileSync(new URL(`${id}.json`, officialDir), "utf8"));
+      } catch {
+        return undefined;
+      }
+    };
+    const disproved: string[] = [];
+    const walk = (schema: Op, official: Op | undefined, at: string) => {
+      for (const [name, sub] of Object.entries((schema.properties ?? {}) as Record<string, Op>)) {
+        if (sub.$ref) continue;
+        const claim = sub["x-revcent-provenance"];
+        const theirs = official?.properties?.[name] as Op | undefined;
+        if (!KNOWN.has(claim)) disproved.push(`${at}.${name}: unknown provenance ${claim}`);
+        if (claim === "v1-docs" && !inV1.has(name)) disproved.push(`${at}.${name}: v1-docs, but the V1 reference never names ${name}`);
+        if (claim === "v2-docs" && !inV2.has(name)) disproved.push(`${at}.${name}: v2-docs, but no V2 seed names ${name}`);
+        if (claim === "official-operation-file" && !theirs) disproved.push(`${at}.${name}: official-operation-file, but the official file shows no ${name} here`);
+        walk(sub, theirs, `${at}.${name}`);
+        if (sub.items) walk(sub.items, (theirs?.items as Op | undefined), `${at}.${name}[]`);
+      }
+    };
+    let checked = 0;
+    for (const { op } of operations) {
+      const body = op.requestBody?.content?.["application/json"]?.schema;
+      if (!body || op.operationId === "GetTransactions") continue;
+      const file = officialOf(op.operationId) ?? [...byAlias.entries()].filter(([, o]) => o.op === op).map(([alias]) => officialOf(alias)).find(Boolean);
+      const theirs = file?.found?.file ? file.requestBody?.schema : undefined;
+      walk(body, theirs?.allOf ? Object.assign({}, ...theirs.allOf) : theirs, op.operationId);
+      checked += 1;
+    }
+    expect(checked).toBeGreaterThan(140);
+    expect(disproved).toEqual([]);
+  });
+
   it("documents request bodies for the operations agents use most", () => {
     const documentedBodies = ["CreateSale", "CreatePendingSale", "UpdatePendingSale", "EstimateSale", "CreateCustomer", "EditCustomer",
       "AddCardToCustomer", "CreateProduct", "EditProduct", "RefundTransaction", "RefundProductSale", "VoidSale", "CreateChargeback",
