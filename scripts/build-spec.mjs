@@ -6,6 +6,7 @@
 //   bodies.json        operationId -> request body schema, from the V1 field docs and the guides
 //   usage-notes.json   operationId -> how to use it without surprises, in our own words (resource
 //                      pages and DescribeOperation show it; tools/list does not)
+//   search-keywords.json  operationId -> merchants' words for it, for SearchOperations only
 //   ../official/       facts read from RevCent's official per-operation files (see official-facts.mjs)
 //   ../../test/fixtures/official/GetTransactions.json  the one operation of RevCent's official
 //                      OpenAPI file we have; used verbatim
@@ -24,6 +25,7 @@ const operations = read("spec/src/operations.json");
 const descriptions = read("spec/src/descriptions.json");
 const bodies = read("spec/src/bodies.json");
 const usageNotes = read("spec/src/usage-notes.json");
+const searchKeywords = read("spec/src/search-keywords.json").keywords;
 const officialFacts = loadOfficialFacts(root + "spec/official/");
 const official = { GetTransactions: read("test/fixtures/official/GetTransactions.json") };
 
@@ -173,6 +175,7 @@ function buildOperation(op) {
   const verb = actionVerb(op);
   const out = { operationId: op.operationId, summary: op.summary, description: description(op, kind), tags: [op.tag] };
   if (usageNotes[op.operationId]) out["x-revcent-usage"] = usageNotes[op.operationId];
+  if (searchKeywords[op.operationId]) out["x-revcent-keywords"] = searchKeywords[op.operationId];
   // RevCent's official files name a few operations otherwise than the V2 prose; the prose names
   // stay callable.
   if (op.aliases) out["x-revcent-aliases"] = op.aliases;

@@ -70,7 +70,7 @@ const SYNONYMS: Record<string, string[]> = {
   renewal: ["renew", "renewal"], cycle: ["renew"], client: ["customer"], buyer: ["customer"], person: ["customer"],
   coupon: ["coupon", "discount"], markdown: ["discount"],
   dispute: ["chargeback"], evidence: ["document"], proof: ["document"], paperwork: ["document"],
-  block: ["fraud"], firewall: ["sentinel"], suspicious: ["fraud"],
+  block: ["fraud", "disable"], firewall: ["sentinel"], suspicious: ["fraud"],
   // accounts and set-up
   mid: ["gateway"], processor: ["gateway"], merchant: ["gateway"], rotation: ["group"], pool: ["group"], out: ["remove"], store: ["shop"],
   marketing: ["campaign"], script: ["function"], automation: ["function"], javascript: ["function"],
@@ -86,6 +86,8 @@ const AS_ACTION: Record<string, string[]> = { email: ["send"], mail: ["send"], m
 const byStem = (table: Record<string, string[]>) => new Map(Object.entries(table).map(([word, alike]) => [stemmer(word), alike.map(stemmer)]));
 /** A word in an operation's name counts this many times one in its title or description. */
 const NAME_WEIGHT = 3;
+/** A merchants' word for an operation counts this many times one in its title or description. */
+const KEYWORD_WEIGHT = 2;
 const STOP = new Set(
   "a an the to of on in at for my our your and or with by from into as so i we us want need please their his her this that these those it its is are be all how did do does can what which who whose someone s up".split(" "),
 );
@@ -125,6 +127,8 @@ interface IndexedOperation {
   name: ReadonlySet<string>;
   title: ReadonlySet<string>;
   text: ReadonlySet<string>;
+  /** Merchants' words for it (spec x-revcent-keywords). */
+  keywords: ReadonlySet<string>;
 }
 
 /** The listed operations' words, and how rare each word is among them (rarer words decide more). */
@@ -146,10 +150,11 @@ export function buildSearchIndex(operations: readonly Operation[]): SearchIndex 
       title: new Set(words(op.title)),
       // Argument names say what an operation changes (EditSubscription takes `amount`).
       text: new Set(words(`${op.description} ${op.tag} ${Object.keys((op.inputSchema.properties ?? {}) as object).join(" ")}`)),
+      keywords: new Set(words(op.keywords ?? "")),
     };
   });
   const documents = new Map<string, number>();
-  for (const d of indexed) for (const w of new Set([...d.name, ...d.title, ...d.text])) documents.set(w, (documents.get(w) ?? 0) + 1);
+  for (const d of indexed) for (const w of new Set([...d.name, ...d.title, ...d.text, ...d.keywords])) documents.set(w, (documents.get(w) ?? 0) + 1);
   const n = indexed.length;
   return { operations: indexed, weight: (w) => Math.log(1 + n / (documents.get(w) ?? n)), synonyms: byStem(SYNONYMS), asAction: byStem(AS_ACTION) };
 }
@@ -169,7 +174,9 @@ export function searchOperations(catalog: ToolCatalog, query: string, toolset?: 
     .filter((d) => !toolset || d.op.toolset === toolset)
     .map((d) => {
       let score = 0;
-      for (const t of terms) score += index.weight(t) * ((d.name.has(t) ? NAME_WEIGHT : 0) + (d.title.has(t) ? 1 : 0) + (d.text.has(t) ? 1 : 0));
+      for (const t of terms) {
+        score += index.weight(t) * ((d.name.has(t) ? NAME_WEIGHT : 0) + (d.title.has(t) ? 1 : 0) + (d.text.has(t) ? 1 : 0) + (d.keywords.has(t) ? KEYWORD_WEIGHT : 0));
+      }
       if (score > 0 && action.has(d.verb)) score += NAME_WEIGHT * index.weight(d.verb);
       // A list and a search of the same thing tie often; a plain question prefers the search.
       if (score > 0 && d.op.id.startsWith("Search")) score += 0.1;

@@ -34,6 +34,7 @@ type RawOperation = {
   "x-revcent-idempotent"?: boolean;
   "x-revcent-usage"?: string;
   "x-revcent-aliases"?: string[];
+  "x-revcent-keywords"?: string;
 };
 
 export class SpecError extends Error {
@@ -164,6 +165,7 @@ function buildOperation(
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
   if (typeof raw["x-revcent-usage"] === "string") op.usage = raw["x-revcent-usage"];
+  if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
   const aliases = (raw["x-revcent-aliases"] ?? []).filter((alias): alias is string => typeof alias === "string" && alias !== id);
   if (aliases.length) op.aliases = aliases;
   const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;

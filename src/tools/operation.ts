@@ -54,6 +54,8 @@ export interface Operation {
    * tools/list, where every token is paid on every turn.
    */
   usage?: string;
+  /** Merchants' words for what it does, beyond its name and description: for SearchOperations only. */
+  keywords?: string;
   /** JSON Schema of a successful response, where the spec documents one. */
   outputSchema?: JsonSchema;
   /** For a change: the read operation that shows whether it took effect (GetSale for VoidSale). */

@@ -25,6 +25,7 @@ type RawV1Operation = {
   "x-revcent-destructive"?: boolean;
   "x-revcent-idempotent"?: boolean;
   "x-revcent-customer-records"?: boolean;
+  "x-revcent-keywords"?: string;
   /** The read that shows a change's effect, and the argument holding the id it reads. */
   "x-revcent-verify-with"?: { operation: string; argument: string };
 };
@@ -81,6 +82,8 @@ export function loadV1Operations(doc: unknown, options: LoadOptions = {}): Opera
       },
     };
     if (verify) op.verifyWith = verify.operation;
+    if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
+    if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
     return op;
   });
 }
