@@ -74,6 +74,29 @@ describe("spec/revcent-v2.openapi.json", () => {
     expect(spec.components.parameters.limit.schema).toMatchObject({ minimum: 1, maximum: 25 });
   });
 
+  it("follows the docs' list rule: date_start, date_end, limit and page required unless the operation's text or official file says otherwise", () => {
+    const paging = ["date_start", "date_end", "limit", "page"];
+    const broken: string[] = [];
+    const resolve = (p: Op) => (p.$ref ? spec.components.parameters[p.$ref.split("/").pop()] : p);
+    for (const d of documented as { method: string; path: string; requires?: string; urlParameters?: boolean }[]) {
+      if (d.method !== "GET" || d.path.endsWith("}") || d.path.endsWith("/search") || ["/sentinel", "/bigquery_tables", "/coupons/validate"].includes(d.path)) continue;
+      const op = operations.find((o) => o.method === "GET" && o.path === d.path)!.op;
+      const query = ((op.parameters ?? []) as Op[]).map(resolve).filter((p) => p.in === "query");
+      const required = query.filter((p) => p.required && paging.includes(p.name)).map((p) => p.name).sort();
+      let file: Op | undefined;
+      try {
+        file = JSON.parse(readFileSync(new URL(`../spec/official/${op.operationId}.json`, import.meta.url), "utf8"));
+      } catch {
+        file = undefined;
+      }
+      const official = file?.found?.file && file.parameters ? (file.parameters as Op[]).filter((p) => p.in === "query" && p.required && paging.includes(p.name)).map((p) => p.name).sort() : undefined;
+      const expected = !d.urlParameters ? [] : official ?? (d.requires === "page" ? ["limit", "page"] : [...paging].sort());
+      if (JSON.stringify(required) !== JSON.stringify(expected)) broken.push(`${op.operationId}: requires ${required.join(",") || "nothing"}, the rule says ${expected.join(",") || "nothing"}`);
+      if (!d.urlParameters && query.length) broken.push(`${op.operationId}: the docs show no URL parameters, the spec has ${query.map((p) => p.name).join(", ")}`);
+    }
+    expect(broken).toEqual([]);
+  });
+
   it("marks destructive operations", () => {
     for (const id of ["VoidSale", "RefundTransaction", "RefundProductSale", "RefundShipment", "RefundTax", "CancelSubscription", "ExpireTrial", "DeleteProduct", "DisableCustomer", "SuspendSubscription"]) {
       expect(byId.get(id)?.op["x-revcent-destructive"], id).toBe(true);
@@ -117,6 +140,7 @@ describe("spec/revcent-v2.openapi.json", () => {
       }
     };
     const disproved: string[] = [];
+    let guideFacts = "";
     const walk = (schema: Op, official: Op | undefined, at: string) => {
       for (const [name, sub] of Object.entries((schema.properties ?? {}) as Record<string, Op>)) {
         if (sub.$ref) continue;
@@ -126,6 +150,7 @@ describe("spec/revcent-v2.openapi.json", () => {
         if (claim === "v1-docs" && !inV1.has(name)) disproved.push(`${at}.${name}: v1-docs, but the V1 reference never names ${name}`);
         if (claim === "v2-docs" && !inV2.has(name)) disproved.push(`${at}.${name}: v2-docs, but no V2 seed names ${name}`);
         if (claim === "official-operation-file" && !theirs) disproved.push(`${at}.${name}: official-operation-file, but the official file shows no ${name} here`);
+        if (claim === "official-guide" && !guideFacts.includes(name)) disproved.push(`${at}.${name}: official-guide, but what was read of the guide never names ${name}`);
         walk(sub, theirs, `${at}.${name}`);
         if (sub.items) walk(sub.items, (theirs?.items as Op | undefined), `${at}.${name}[]`);
       }
@@ -136,11 +161,36 @@ describe("spec/revcent-v2.openapi.json", () => {
       if (!body || op.operationId === "GetTransactions") continue;
       const file = officialOf(op.operationId) ?? [...byAlias.entries()].filter(([, o]) => o.op === op).map(([alias]) => officialOf(alias)).find(Boolean);
       const theirs = file?.found?.file ? file.requestBody?.schema : undefined;
+      guideFacts = ((file?.facts ?? []) as string[]).join(" ");
       walk(body, theirs?.allOf ? Object.assign({}, ...theirs.allOf) : theirs, op.operationId);
       checked += 1;
     }
     expect(checked).toBeGreaterThan(140);
     expect(disproved).toEqual([]);
+  });
+
+  it("every POST the docs show with a body has its fields, unless no readable source names them (listed, and checked)", () => {
+    const exempt: string[] = load("fixtures/bodies-without-source.json").operations;
+    const isPlaceholder = (op: Op) => {
+      const schema = op.requestBody.content["application/json"].schema;
+      return schema.additionalProperties === true && Object.keys(schema.properties ?? {}).filter((f) => f !== "idempotency_key").length === 0;
+    };
+    const withoutFields = documented
+      .filter((d) => (d as { body?: boolean }).body)
+      .map((d) => operations.find((o) => o.method === d.method && o.path === d.path)!.op)
+      .filter(isPlaceholder)
+      .map((op) => op.operationId as string);
+    expect(withoutFields.sort()).toEqual([...exempt].sort());
+    for (const id of exempt) {
+      let file: { found?: { file?: boolean } } | undefined;
+      try {
+        file = JSON.parse(readFileSync(new URL(`../spec/official/${id}.json`, import.meta.url), "utf8"));
+      } catch {
+        file = undefined; // not read yet: no source known
+      }
+      expect(file?.found?.file ?? false, `${id} has an official file: its body can be written`).toBe(false);
+    }
+    expect(documented.filter((d) => (d as { body?: boolean }).body)).toHaveLength(97);
   });
 
   it("documents request bodies for the operations agents use most", () => {
