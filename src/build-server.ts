@@ -1,6 +1,6 @@
 // buildServer(config, deps): one MCP server for any transport. Tools are served from JSON Schema
 // computed once (tools/list) and validated lazily on call, through the SDK's request handlers:
-// McpServer.registerTool would convert zod to JSON Schema for 282 tools on every list (design §9).
+// McpServer.registerTool would convert zod to JSON Schema for 282 tools on every list (docs/design-notes.md, start-up).
 // Resources, prompts and completions are few and use McpServer's own registration; tools,
 // resources and prompts all run operations through one SessionOperations.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";

@@ -1,4 +1,4 @@
-// One typed Config, parsed once: flags > environment > defaults (design §8). The API key is read
+// One typed Config, parsed once: flags > environment > defaults. The API key is read
 // from the environment only, never from argv, so it cannot leak through process listings.
 import { parseArgs } from "node:util";
 
@@ -20,7 +20,7 @@ export interface Config {
   tools: string[];
   denyTools: string[];
   readOnly: boolean;
-  /** Verification on search-then-get (design §5); always on in the support profile. */
+  /** Verification on search-then-get; always on in the support profile. */
   guard: boolean;
   /** PCI-scoped deployments only: card numbers and codes may be passed as arguments. */
   allowCardData: boolean;

@@ -1,4 +1,4 @@
-// A small error taxonomy with stable string codes (design §6b). Every error a user or model can act
+// A small error taxonomy with stable string codes. Every error a user or model can act
 // on is a RevCentError and becomes an isError tool result; anything else is a bug and is thrown.
 // Messages are ours: an upstream body is never pasted, only its short documented fields.
 import { maskCardNumbers } from "../secrets/card-numbers.js";

@@ -1,9 +1,9 @@
 // Which operations a session may use. The same Policy filters tools/list and is enforced again
-// inside RevCentClient, so a denied operation never reaches the network, whoever asks (design §1).
+// inside RevCentClient, so a denied operation never reaches the network, whoever asks.
 import { ConfigError, type Config } from "../config.js";
 import type { Operation } from "../tools/operation.js";
 
-/** The curated daily set an operator gets without flags (≤ 128 tools; design §8). */
+/** The curated daily set an operator gets without flags (≤ 128 tools). */
 export const DEFAULT_TOOLSETS = [
   "customers", "sales", "transactions", "refunds", "subscriptions", "trials", "shipping", "products",
   "chargebacks", "fraud", "notes", "metadata", "documents", "analytics",
@@ -11,7 +11,7 @@ export const DEFAULT_TOOLSETS = [
   "secure-forms",
 ] as const;
 
-/** What a public support chatbot may offer a visitor (design §4); VerifyCustomer is added by the guard. */
+/** What a public support chatbot may offer a visitor; VerifyCustomer is added by the guard. */
 export const SUPPORT_OPERATIONS = [
   "SearchCustomers", "GetCustomer", "SearchSales", "GetSale", "SearchTransactions", "GetTransaction",
   "SearchSubscriptions", "GetSubscription", "SearchTrials", "GetTrial", "SearchShipping", "GetShipment",

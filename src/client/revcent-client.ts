@@ -1,7 +1,7 @@
 // The only way anything reaches RevCent, V2 or the legacy V1 endpoint. One keep-alive undici Pool
 // per origin, a deadline on every call, MCP cancellation wired through, no redirects (the key never
 // leaves the configured origin), a response size cap, and retries only where they cannot repeat an
-// effect (design §6b).
+// effect.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Operation } from "../tools/operation.js";

@@ -1,4 +1,4 @@
-// verify_and_help_customer: the support flow of design §5 — find the account, verify the visitor
+// verify_and_help_customer: the guarded support flow — find the account, verify the visitor
 // with a detail they give, then help with only what the session offers. The guard enforces the
 // verification in code; the prompt explains it so the model works with it, not around it.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";

@@ -1,5 +1,5 @@
 // The tools one session can see: operations filtered by the policy, with their tools/list entries
-// computed once from the spec's JSON Schema (no zod at start-up, design §9) and shared by every
+// computed once from the spec's JSON Schema (no zod at start-up at start-up) and shared by every
 // session with the same policy.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../client/policy.js";

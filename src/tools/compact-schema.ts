@@ -6,7 +6,7 @@
 import { isObject, type JsonSchema } from "./operation.js";
 
 /**
- * The list and search parameters design §2 defines for every list (paging, date range, the three
+ * The list and search parameters the docs define for every list (paging, date range, the three
  * general filters, the search term). Their meaning is in the server instructions once instead of
  * in ~90 tools.
  */

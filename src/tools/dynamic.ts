@@ -1,4 +1,4 @@
-// --tools-mode dynamic (design §3): three tools instead of one per operation, for clients with
+// --tools-mode dynamic: three tools instead of one per operation, for clients with
 // small context or tool-count limits. They reach exactly the operations the session may list,
 // and CallOperation goes through the same validation, guard and policy path as a static tool.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";

@@ -1,6 +1,6 @@
 // OpenAPI 3.1 document -> Operation[]. Accepts our reconstructed spec and RevCent's official
 // openapi.json unchanged: where the official file lacks our x-revcent-* marks, field-name patterns
-// and operation verbs decide (design §2).
+// and operation verbs decide.
 import { compactInputSchema } from "./compact-schema.js";
 import { isObject, type HttpMethod, type JsonSchema, type Operation, type ParameterSpec } from "./operation.js";
 

@@ -1,5 +1,5 @@
 // Tool input validation: zod validators built from each tool's JSON Schema on its first call and
-// cached, so start-up converts nothing (design §9). Failures become messages that name the field
+// cached, so start-up converts nothing (docs/design-notes.md, start-up). Failures become messages that name the field
 // and what is allowed, for the model to correct itself.
 import { z } from "zod";
 import type { JsonSchema, Operation } from "./operation.js";

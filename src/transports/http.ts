@@ -1,4 +1,4 @@
-// Streamable HTTP (design §6): /mcp and /healthz, one McpServer and SDK transport per session over
+// Streamable HTTP: /mcp and /healthz, one McpServer and SDK transport per session over
 // the server's shared parts. Every request is checked, in order: Host and Origin (DNS rebinding),
 // who is calling (bearer token, the caller's own RevCent key, or nobody for the loopback sandbox),
 // the caller's rate, the body (size before parsing, one JSON-RPC message), and for a session, that
