@@ -4,10 +4,10 @@ import type { ActionHook } from "./custom-types.js";
 import { idsOf, link, unlink } from "./links.js";
 import { badRequest, notFound } from "./responses.js";
 
-/** Group ids of the body: customer_group_id, customer_group_ids or customer_groups. */
+/** Group ids of the body: customer_group (the documented array), customer_group_id, customer_group_ids or customer_groups. */
 function groupIds(body: Record<string, unknown>): string[] {
-  const ids = [body.customer_group_id, body.customer_group_ids, body.customer_groups].flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]));
-  if (!ids.length) throw badRequest("Missing required parameter: customer_group_id", "E_MISSING_PARAMETER");
+  const ids = [body.customer_group, body.customer_group_id, body.customer_group_ids, body.customer_groups].flatMap((v) => (Array.isArray(v) ? v : v === undefined ? [] : [v]));
+  if (!ids.length) throw badRequest("Missing required parameter: customer_group", "E_MISSING_PARAMETER");
   if (!ids.every((x): x is string => typeof x === "string")) throw badRequest("customer_group_id must be a string");
   return ids;
 }

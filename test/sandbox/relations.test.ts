@@ -34,11 +34,11 @@ describe("customer groups", () => {
   const other = seedIdFor("customer_group_id", 1);
 
   it("adding and removing a customer changes both the customer and the group", async () => {
-    const added = await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_groups: [group, other] } });
+    const added = await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_group: [group, other] } });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     expect(added.body.customer_groups).toEqual([group, other]);
     expect((await get(sb, `/customer_groups/${group}`)).customers).toEqual([SEED_IDS.customer]);
-    await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_group_id: group } });
+    await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_group: [group] } });
     expect((await get(sb, `/customers/${SEED_IDS.customer}`)).customer_groups).toEqual([group, other]);
 
     const removed = await call(sb, "POST", `/customers/${SEED_IDS.customer}/remove_from_group`, { body: { customer_group_id: group } });
@@ -48,8 +48,9 @@ describe("customer groups", () => {
   });
 
   it("answers 404 for an unknown group and 400 when none is named", async () => {
-    expect((await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_group_id: "ZZZZZZZZZZZZZZZZZZZZ" } })).status).toBe(404);
-    expect400(await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: {} }), "customer_group_id");
+    expect((await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_group: ["ZZZZZZZZZZZZZZZZZZZZ"] } })).status).toBe(404);
+    expect400(await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: {} }), "customer_group");
+    expect400(await call(sb, "POST", `/customers/${SEED_IDS.customer}/remove_from_group`, { body: {} }), "customer_group");
   });
 });
 
