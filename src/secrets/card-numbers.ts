@@ -146,11 +146,17 @@ function runsOf(text: string): Run[] {
   return runs;
 }
 
-/** Whether digits grouped so (group sizes in order) are written the way card numbers are. */
+/**
+ * Whether digits grouped so (group sizes in order) are written the way card numbers are: one
+ * group, digit by digit, 4-6-5 (American Express), 4-6-4 (Diners Club), or fours with a shorter
+ * last group for 15 digits and more. 13- and 14-digit numbers are not written in fours; a phone
+ * number's last groups followed by a date's year and month are (3624 0187 1993 10).
+ */
 function cardGrouping(sizes: number[]): boolean {
   if (sizes.length === 1 || sizes.every((size) => size === 1)) return true;
   const last = sizes[sizes.length - 1]!;
-  if (sizes.slice(0, -1).every((size) => size === 4) && last >= 1 && last <= 4) return true;
+  const length = sizes.reduce((sum, size) => sum + size, 0);
+  if (length >= 15 && sizes.slice(0, -1).every((size) => size === 4) && last >= 1 && last <= 4) return true;
   return sizes.length === 3 && sizes[0] === 4 && sizes[1] === 6 && (last === 5 || last === 4);
 }
 

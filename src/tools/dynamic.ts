@@ -50,7 +50,7 @@ export const DYNAMIC_TOOLS: Tool[] = [
 // "charged" -> charge). Grouped by what they are about.
 const SYNONYMS: Record<string, string[]> = {
   // actions
-  find: ["search"], lookup: ["search", "get"], look: ["search", "get"], pull: ["get", "search", "sync"], list: ["get"], show: ["get"],
+  find: ["search"], lookup: ["search", "get"], look: ["search", "get"], pull: ["get", "search"], list: ["get"], show: ["get"],
   check: ["get", "validate"], verify: ["validate"], change: ["edit"], update: ["edit", "update"], modify: ["edit"],
   switch: ["edit"], rename: ["edit"], reword: ["edit"], rewrite: ["edit"], tweak: ["edit"], set: ["create", "edit"], remove: ["delete", "remove"],
   add: ["add", "create", "insert"], attach: ["insert", "add"], connect: ["create", "add"], hook: ["create", "add"],
@@ -98,6 +98,7 @@ const PHRASES: [RegExp, string][] = [
   [/\b(pull|look) up\b/g, "lookup"],
   [/\bkick off\b/g, "trigger"],
   [/\bhook up\b/g, "connect"],
+  [/\bcharg(e|es|ed|ing) back\b/g, "chargeback"],
 ];
 
 /** The words of a text, lower-cased, camelCase split, without stop words, not yet stemmed. */

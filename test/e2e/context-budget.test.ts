@@ -28,9 +28,9 @@ describe("context budgets (o200k tokens of tools/list)", () => {
     expect(d.instructions).toMatch(/METADATA_NAME_EXISTS/);
   });
 
-  it("--toolsets all: 282 tools with their body schemas in at most 35K tokens", async () => {
+  it("--toolsets all: 282 tools with their body schemas in at most 38K tokens", async () => {
     const all = await listed(["--toolsets", "all"]);
     expect(all.count).toBe(282);
-    expect(all.tokens).toBeLessThanOrEqual(35_000);
+    expect(all.tokens).toBeLessThanOrEqual(38_000);
   });
 });

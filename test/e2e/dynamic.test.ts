@@ -47,7 +47,7 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
     expect(largest).toBeLessThanOrEqual(600);
   });
 
-  it("finds merchants' own phrasings: 170 tasks written blind to the ranker, 85 held out while tuning, plus 90 more for tuning", async () => {
+  it("finds merchants' own phrasings: 170 tasks written blind to the ranker, 85 held out while tuning, plus 190 more for tuning", async () => {
     // Run with the legacy V1 toolset too: two tasks cancel an unpaid order by the merchant's own id.
     const all = await startStdioClient(["--sandbox", "--toolsets", "all,v1-legacy", "--tools-mode", "dynamic"]);
     try {
@@ -55,6 +55,7 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
       const load = (file: string) => JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), "utf8"));
       const { tuning, held_out } = load("search-tasks-merchant.json") as { tuning: Task[]; held_out: Task[] };
       const { tasks: tuning2 } = load("search-tasks-merchant-2.json") as { tasks: Task[] };
+      const { tasks: tuning3 } = load("search-tasks-merchant-3.json") as { tasks: Task[] };
       const encoder = new Tiktoken(o200k_base);
       let largest = 0;
       const top3 = async (tasks: Task[]) => {
@@ -67,10 +68,11 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
         }
         return { rate: 1 - misses.length / tasks.length, misses };
       };
-      expect([tuning.length, held_out.length, tuning2.length]).toEqual([85, 85, 90]);
-      const [a, b, c] = [await top3(tuning), await top3(held_out), await top3(tuning2)];
+      expect([tuning.length, held_out.length, tuning2.length, tuning3.length]).toEqual([85, 85, 90, 100]);
+      const [a, b, c, d] = [await top3(tuning), await top3(held_out), await top3(tuning2), await top3(tuning3)];
       expect(a.rate, a.misses.join("; ")).toBeGreaterThanOrEqual(0.95);
       expect(c.rate, c.misses.join("; ")).toBeGreaterThanOrEqual(0.9);
+      expect(d.rate, d.misses.join("; ")).toBeGreaterThanOrEqual(0.9);
       // Never used for tuning: what a new phrasing can expect (measured 68/85 when written).
       expect(b.rate, b.misses.join("; ")).toBeGreaterThanOrEqual(0.8);
       expect((a.rate + b.rate) / 2, "the 170-task set as a whole").toBeGreaterThanOrEqual(0.9);
