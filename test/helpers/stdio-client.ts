@@ -11,6 +11,7 @@ export const LOG_DIR = fileURLToPath(new URL("../../.test-logs/", import.meta.ur
 
 export interface StartedClient {
   client: Client;
+  transport: StdioClientTransport;
   stderr: () => string;
   close: () => Promise<void>;
 }
@@ -37,7 +38,7 @@ export async function startStdioServer(launch: { command: string; args: string[]
   });
   const client = new Client({ name: "revcent-mcp-tests", version: "0.0.0" });
   await client.connect(transport);
-  return { client, stderr: () => stderr, close: () => client.close() };
+  return { client, transport, stderr: () => stderr, close: () => client.close() };
 }
 
 /** The built server against a sandbox the test process started itself (its URL, its key). */
