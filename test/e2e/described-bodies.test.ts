@@ -27,6 +27,7 @@ const KINDS: [string, string, Record<string, unknown>, string, string, Record<st
   ["gateway group", "CreateGatewayGroup", { name: "Rotation", enabled: true }, "gateway_group_id", "EditGatewayGroup", { description: "Split card volume" }, "GetGatewayGroup"],
   ["shipping profile", "CreateShippingProfile", { rates: [{ price: 4.99 }] }, "shipping_profile_id", "EditShippingProfile", { name: "Flat rate", enabled: true }, "GetShippingProfile"],
   ["function", "CreateFunction", { name: "Tag big orders", description: "Adds metadata to orders over $500." }, "function_id", "EditFunction", { description: "Adds metadata to orders over $400." }, "GetFunction"],
+  ["URL parameter set", "CreateUrlParameterSet", { name: "UTM", url_parameters: [{ url_parameter: "utm_source" }] }, "url_parameter_set_id", "EditUrlParameterSet", { description: "Campaign source" }, "GetUrlParameterSet"],
   ["subscription profile", "CreateSubscriptionProfile", { name: "Quarterly", enabled: true }, "subscription_profile_id", "EditSubscriptionProfile", { description: "Every three months" }, "GetSubscriptionProfile"],
 ];
 

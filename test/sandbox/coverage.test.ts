@@ -117,7 +117,7 @@ const FIXTURES: Record<string, Fixture> = {
   CreateChargebackDocument: async () => ({ body: { item_type: "sale", item_value: SEED_IDS.sale } }),
   CreateFraudDetection: async () => ({ body: { source_id: SEED_IDS.transaction } }),
   AddCustomerToGroup: async () => ({ body: { customer_group: [seedIdFor("customer_group_id", 0)] } }),
-  RemoveCustomerFromGroup: async () => ({ body: { customer_group_id: seedIdFor("customer_group_id", 0) } }),
+  RemoveCustomerFromGroup: async () => ({ body: { customer_group: [seedIdFor("customer_group_id", 0)] } }),
   VoidSale: async (sb) => ({ params: { sale_id: (await freshSale(sb)).sale_id } }),
   UpdatePendingSale: pending,
   ProcessPendingSale: pending,

@@ -41,7 +41,7 @@ describe("customer groups", () => {
     await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_to_group`, { body: { customer_group: [group] } });
     expect((await get(sb, `/customers/${SEED_IDS.customer}`)).customer_groups).toEqual([group, other]);
 
-    const removed = await call(sb, "POST", `/customers/${SEED_IDS.customer}/remove_from_group`, { body: { customer_group_id: group } });
+    const removed = await call(sb, "POST", `/customers/${SEED_IDS.customer}/remove_from_group`, { body: { customer_group: [group] } });
     expect(removed.body.customer_groups).toEqual([other]);
     expect((await get(sb, `/customer_groups/${group}`)).customers).toEqual([]);
     expect((await get(sb, `/customer_groups/${other}`)).customers).toEqual([SEED_IDS.customer]);
