@@ -56,7 +56,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
     const token = request.params._meta?.progressToken;
     const progress = token === undefined ? undefined : (done: number, total: number | undefined, message: string) =>
       extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message } });
-    return operations.run("tool", request.params.name, request.params.arguments, extra, progress);
+    return operations.run("tool", request.params.name, request.params.arguments, extra, progress).then((called) => called.result);
   });
   const tables = new TableSchemas(deps.tableSchemas, deps.credential, operations, deps.catalog);
   registerResources(server, deps.catalog, operations, tables);

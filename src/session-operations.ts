@@ -2,10 +2,10 @@
 // through callTool — validation, guard, policy, client, hygiene — with the same caller identity,
 // and each call is reported to a client that asked for MCP logging.
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { ErrorCode, McpError, type CallToolResult, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, McpError, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ClientLog, OperationEvent } from "./client-log.js";
 import type { CallerContext } from "./guard/guard.js";
-import { callTool, outcomeOf, type ToolCallDeps } from "./tools/call-tool.js";
+import { callTool, type CallOutcome, type ToolCallDeps } from "./tools/call-tool.js";
 import type { Progress } from "./tools/paging.js";
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -38,16 +38,16 @@ export class SessionOperations {
     return { credential: this.deps.credential, principal: this.principal, session: this.sessionless ? undefined : (extra?.sessionId ?? this.fallbackSession) };
   }
 
-  /** One call, as a tool result; `extra` is absent where the SDK gives none (completions). */
-  async run(via: OperationEvent["via"], name: string, args: Record<string, unknown> | undefined, extra: RequestExtra | undefined, progress?: Progress): Promise<CallToolResult> {
+  /** One call: its tool result, and its outcome; `extra` is absent where the SDK gives none (completions). */
+  async run(via: OperationEvent["via"], name: string, args: Record<string, unknown> | undefined, extra: RequestExtra | undefined, progress?: Progress): Promise<CallOutcome> {
     const started = performance.now();
-    const result = await callTool(this.deps, this.caller(extra), name, args, extra?.signal, progress);
+    const called = await callTool(this.deps, this.caller(extra), name, args, extra?.signal, progress);
     // Only names the session knows are reported; anything else could be text the client made up.
     const known = this.deps.catalog.listsTool(name) || this.deps.catalog.get(name) !== undefined;
     await this.clientLog.operation(extra && ((n) => extra.sendNotification(n)), {
-      via, name: known ? name : "(unknown)", outcome: outcomeOf(result), durationMs: performance.now() - started,
+      via, name: known ? name : "(unknown)", outcome: called.outcome, durationMs: performance.now() - started,
     });
-    return result;
+    return called;
   }
 
   /**
@@ -55,10 +55,10 @@ export class SessionOperations {
    * tool call would have answered (the guard's refusal included).
    */
   async read(via: "resource" | "prompt", name: string, args: Record<string, unknown>, extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
-    const result = await this.run(via, name, args, extra);
-    if (result.isError) {
+    const { result, outcome } = await this.run(via, name, args, extra);
+    if (outcome !== "ok") {
       const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
-      throw new McpError(REFUSALS[outcomeOf(result)] ?? ErrorCode.InternalError, text);
+      throw new McpError(REFUSALS[outcome] ?? ErrorCode.InternalError, text);
     }
     return result.structuredContent ?? {};
   }

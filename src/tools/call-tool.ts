@@ -4,7 +4,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import { RevCentError } from "../client/errors.js";
+import { RevCentError, type ErrorCode } from "../client/errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import { findCardNumbers, maskCardNumbers } from "../secrets/card-numbers.js";
 import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
@@ -32,6 +32,12 @@ const DAY_SECONDS = 86_400;
 const CARD_ROUTE =
   "Card data never passes through this conversation: charge a card already on file (customer_id), or send the customer to your checkout or customer portal to enter it.";
 
+/** A call's result for the client, and its outcome as data (for logs and resource errors): "ok" or an error code. */
+export interface CallOutcome {
+  result: CallToolResult;
+  outcome: "ok" | ErrorCode;
+}
+
 export async function callTool(
   deps: ToolCallDeps,
   caller: CallerContext,
@@ -39,17 +45,17 @@ export async function callTool(
   rawArgs: Record<string, unknown> | undefined,
   signal?: AbortSignal,
   progress?: Progress,
-): Promise<CallToolResult> {
+): Promise<CallOutcome> {
   if (name === VERIFY_TOOL && deps.guard) return verifyCustomer(deps, deps.guard, caller, rawArgs, signal);
   if (deps.catalog.mode === "dynamic") {
     if (name === SEARCH_OPERATIONS || name === DESCRIBE_OPERATION) return discover(deps.catalog, name, rawArgs);
     if (name === CALL_OPERATION) {
       const parsed = callInput.safeParse(rawArgs ?? {});
-      if (!parsed.success) return errorResult(invalid(CALL_OPERATION, parsed.error));
+      if (!parsed.success) return failed(invalid(CALL_OPERATION, parsed.error));
       const { operation } = parsed.data;
       // Operations only: the discovery tools are not operations, so CallOperation cannot recurse.
       if (operation === SEARCH_OPERATIONS || operation === DESCRIBE_OPERATION || operation === CALL_OPERATION) {
-        return errorResult(new RevCentError("operation_not_allowed", `${operation} is not an operation; use SearchOperations to find one.`));
+        return failed(new RevCentError("operation_not_allowed", `${operation} is not an operation; use SearchOperations to find one.`));
       }
       // The same path a static tool takes: validation, guard, policy, client, hygiene.
       return callTool(deps, caller, operation, parsed.data.arguments, signal, progress);
@@ -57,7 +63,7 @@ export async function callTool(
   }
   const op = deps.catalog.get(name);
   if (!op) {
-    return errorResult(new RevCentError("operation_not_allowed", `No tool named ${name} is available in this session.`));
+    return failed(new RevCentError("operation_not_allowed", `No tool named ${name} is available in this session.`));
   }
   try {
     const { [RESULT_FILTER_ARGUMENT]: fields, ...args } = checkArguments(deps, op, rawArgs ?? {});
@@ -66,11 +72,11 @@ export async function callTool(
     const execute = pages(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
     const clean = deps.hygiene.clean(op, body);
-    return successResult(filters.length && isObject(clean) ? filtered(op, clean, filters) : clean);
+    return succeeded(successResult(filters.length && isObject(clean) ? filtered(op, clean, filters) : clean));
   } catch (err) {
     if (err instanceof RevCentError) {
       deps.logger.info({ operation: op.id, code: err.code, status: err.details.status }, "tool call failed");
-      return errorResult(err);
+      return failed(err);
     }
     throw err;
   }
@@ -99,21 +105,21 @@ function filtered(op: Operation, doc: Record<string, unknown>, filters: FieldFil
 }
 
 /** SearchOperations and DescribeOperation: answers from the session's own catalog, no upstream call. */
-function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, unknown> | undefined): CallToolResult {
+function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, unknown> | undefined): CallOutcome {
   if (name === SEARCH_OPERATIONS) {
     const parsed = searchInput.safeParse(rawArgs ?? {});
-    if (!parsed.success) return errorResult(invalid(name, parsed.error));
+    if (!parsed.success) return failed(invalid(name, parsed.error));
     const hits = searchOperations(catalog, parsed.data.query, parsed.data.toolset);
     const text = hits.length ? hits.map(searchLine).join("\n") : "No operation matches; try other words, or no toolset filter.";
-    return { content: [{ type: "text", text }] };
+    return succeeded({ content: [{ type: "text", text }] });
   }
   const parsed = describeInput.safeParse(rawArgs ?? {});
-  if (!parsed.success) return errorResult(invalid(name, parsed.error));
+  if (!parsed.success) return failed(invalid(name, parsed.error));
   const op = catalog.get(parsed.data.operation);
-  if (!op) return errorResult(new RevCentError("operation_not_allowed", `No operation named ${parsed.data.operation} is available in this session; use SearchOperations.`));
+  if (!op) return failed(new RevCentError("operation_not_allowed", `No operation named ${parsed.data.operation} is available in this session; use SearchOperations.`));
   const { name: operation, description, inputSchema, annotations } = toolFor(op);
   const described = { operation, description, ...(op.usage ? { usage: op.usage } : {}), annotations, inputSchema };
-  return { content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described };
+  return succeeded({ content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described });
 }
 
 function invalid(tool: string, error: z.ZodError): RevCentError {
@@ -122,7 +128,7 @@ function invalid(tool: string, error: z.ZodError): RevCentError {
   return new RevCentError("invalid_arguments", `Invalid arguments for ${tool}: ${field || "arguments"}: ${issue.message}.`, field ? { field } : {});
 }
 
-async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<CallToolResult> {
+async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<CallOutcome> {
   try {
     // A card number is never a verification value, PCI scope or not.
     const card = findCardNumberArgument(rawArgs ?? {});
@@ -136,11 +142,11 @@ async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerCo
       caller.session === undefined
         ? `Verified customer ${customer_id} (lapses after ${minutes} idle minutes). This server keeps no conversation state: pass verification "${verification}" with every later call about this customer.`
         : `Verified customer ${customer_id} for this conversation (lapses after ${minutes} idle minutes).`;
-    return { content: [{ type: "text", text }], structuredContent: structured };
+    return succeeded({ content: [{ type: "text", text }], structuredContent: structured });
   } catch (err) {
     if (!(err instanceof RevCentError)) throw err;
     deps.logger.info({ operation: VERIFY_TOOL, code: err.code }, "tool call failed");
-    return errorResult(err);
+    return failed(err);
   }
 }
 
@@ -229,7 +235,7 @@ function successResult(body: unknown): CallToolResult {
  * An error the model can act on. No structuredContent: clients validate it against the tool's
  * outputSchema, which describes success only.
  */
-export function errorResult(error: RevCentError): CallToolResult {
+function errorResult(error: RevCentError): CallToolResult {
   const facts = [
     error.details.field && `field: ${error.details.field}`,
     error.details.status && `HTTP ${error.details.status}`,
@@ -242,10 +248,8 @@ export function errorResult(error: RevCentError): CallToolResult {
   return { isError: true, content: [{ type: "text", text }] };
 }
 
-/** `ok`, or the stable code an error result starts with (`[not_found] …`, see errorResult). */
-export function outcomeOf(result: CallToolResult): string {
-  if (!result.isError) return "ok";
-  const first = result.content[0];
-  const code = first?.type === "text" ? /^\[(\w+)\]/.exec(first.text)?.[1] : undefined;
-  return code ?? "error";
+const succeeded = (result: CallToolResult): CallOutcome => ({ result, outcome: "ok" });
+
+function failed(error: RevCentError): CallOutcome {
+  return { result: errorResult(error), outcome: error.code };
 }
