@@ -109,7 +109,7 @@ function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, un
   if (name === SEARCH_OPERATIONS) {
     const parsed = searchInput.safeParse(rawArgs ?? {});
     if (!parsed.success) return failed(invalid(name, parsed.error));
-    const hits = searchOperations(catalog, parsed.data.query, parsed.data.toolset);
+    const hits = searchOperations(catalog.searchIndex(), parsed.data.query, parsed.data.toolset);
     const text = hits.length ? hits.map(searchLine).join("\n") : "No operation matches; try other words, or no toolset filter.";
     return succeeded({ content: [{ type: "text", text }] });
   }

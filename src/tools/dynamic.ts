@@ -4,7 +4,6 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { stemmer } from "stemmer";
 import { z } from "zod";
-import type { ToolCatalog } from "./catalog.js";
 import { effectOf, summaryOf, type Operation } from "./operation.js";
 
 export const SEARCH_OPERATIONS = "SearchOperations";
@@ -166,8 +165,7 @@ export function buildSearchIndex(operations: readonly Operation[]): SearchIndex 
  * A task usually starts with its action ("change the renewal date of a subscription"), so an
  * operation whose verb is that first word's gets as much again as a name match.
  */
-export function searchOperations(catalog: ToolCatalog, query: string, toolset?: string, limit = 10): Operation[] {
-  const index = catalog.searchIndex();
+export function searchOperations(index: SearchIndex, query: string, toolset?: string, limit = 10): Operation[] {
   const queryWords = rawWords(query);
   const action = new Set(queryWords.length ? termsOf(index, queryWords[0]!, true) : []);
   const terms = new Set([...action, ...queryWords.slice(1).flatMap((w) => termsOf(index, w))]);
