@@ -5,17 +5,11 @@ import { freePort, startRedisServer, type RedisServer } from "./helpers/redis-se
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GUARD_LIMITS } from "../src/guard/guard.js";
+import { GUARD_LIMITS, SEARCH_RULES } from "../src/guard/guard.js";
 import { connectRedisGuardStore, RedisGuardStore } from "../src/guard/redis-store.js";
 import { searchContract } from "./helpers/guard-store-contract.js";
 
 const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" };
-const SEARCH_RULES = {
-  perSession: GUARD_LIMITS.searchesPerSession,
-  perCredential: GUARD_LIMITS.searchesPerCredential,
-  windowMs: GUARD_LIMITS.searchWindowMs,
-  memoryMs: GUARD_LIMITS.searchMemoryMs,
-};
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 

@@ -34,6 +34,15 @@ export const GUARD_LIMITS = {
   searchMemoryMs: 30 * 60_000,
 };
 
+/** The search budgets and memory of a conversation; without sessions only the credential's budget applies. */
+export const SEARCH_RULES: SearchRules = {
+  perSession: GUARD_LIMITS.searchesPerSession,
+  perCredential: GUARD_LIMITS.searchesPerCredential,
+  windowMs: GUARD_LIMITS.searchWindowMs,
+  memoryMs: GUARD_LIMITS.searchMemoryMs,
+};
+const SESSIONLESS_SEARCH_RULES: SearchRules = { ...SEARCH_RULES, perSession: Number.POSITIVE_INFINITY };
+
 /** Where calls have no session, searches share one memory per credential (stricter, never weaker). */
 const SESSIONLESS_SEARCHES = "sessionless";
 const METADATA_NAME_EXISTS = "METADATA_NAME_EXISTS";
@@ -126,7 +135,7 @@ export class Guard {
     const given = normalizeFactor(factor, value);
     if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
     if (isLocked(await this.store.attempts(key), this.now())) throw new RevCentError("verification_failed", LOCKED);
-    if (await this.store.searchedFor(this.searchMemoryOf(caller, session), piecesOf(given), GUARD_LIMITS.searchMemoryMs)) {
+    if (await this.store.searchedFor(this.searchMemoryOf(caller, session), piecesOf(given), SEARCH_RULES.memoryMs)) {
       throw new RevCentError("verification_failed", "That value, or part of it, was searched for, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
     }
 
@@ -172,12 +181,7 @@ export class Guard {
         throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: ${field}: search by ${SEARCH_SHAPES}, exactly as the visitor gives it; parts of an email, phone number or other detail cannot be searched.`, { field });
       }
     }
-    const rules: SearchRules = {
-      perSession: caller.session === undefined ? Number.POSITIVE_INFINITY : GUARD_LIMITS.searchesPerSession,
-      perCredential: GUARD_LIMITS.searchesPerCredential,
-      windowMs: GUARD_LIMITS.searchWindowMs,
-      memoryMs: GUARD_LIMITS.searchMemoryMs,
-    };
+    const rules = caller.session === undefined ? SESSIONLESS_SEARCH_RULES : SEARCH_RULES;
     const admission = await this.store.recordSearch(this.searchMemoryOf(caller, session), terms.flatMap((t) => searchTextForms(t.text)), rules);
     if (admission.allowed) return;
     if (admission.limit === "session") {

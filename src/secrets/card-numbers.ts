@@ -77,9 +77,9 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A card number: a brand's prefix and length, not one digit repeated, and Luhn-valid. */
-export function isCardNumber(digits: string): boolean {
-  return brandLengths(digits).includes(digits.length) && !/^(\d)\1+$/.test(digits) && luhnValid(digits);
+/** What a brand-length window must also be to be a card: not one digit repeated, and Luhn-valid. */
+function passesChecks(digits: string): boolean {
+  return !/^(\d)\1+$/.test(digits) && luhnValid(digits);
 }
 
 /** Digits of one run, in ASCII, with where each stands in the text (UTF-16 offsets) and its group. */
@@ -178,7 +178,8 @@ function cardSpans(run: Run): [number, number][] {
     const lengths = brandLengths(digits.slice(from, from + 6));
     for (const length of lengths) {
       const to = from + length;
-      if (to > digits.length || !isCardNumber(digits.slice(from, to)) || !cardGrouping(groupSizes(run, from, to))) continue;
+      // The lengths already come from this window's brand prefix.
+      if (to > digits.length || !passesChecks(digits.slice(from, to)) || !cardGrouping(groupSizes(run, from, to))) continue;
       const previous = spans[spans.length - 1];
       if (previous && from <= previous[1]) previous[1] = Math.max(previous[1], to);
       else spans.push([from, to]);

@@ -2,16 +2,11 @@
 // on a real redis-server) with an injected clock: budgets counted atomically, and nothing a
 // session or credential searched for forgotten while it can still matter.
 import { describe, expect, it } from "vitest";
-import { GUARD_LIMITS } from "../../src/guard/guard.js";
-import type { GuardStore, SearchRules } from "../../src/guard/store.js";
+import { SEARCH_RULES } from "../../src/guard/guard.js";
+import type { GuardStore } from "../../src/guard/store.js";
 
 const MIN = 60_000;
-const RULES: SearchRules = {
-  perSession: GUARD_LIMITS.searchesPerSession,
-  perCredential: GUARD_LIMITS.searchesPerCredential,
-  windowMs: GUARD_LIMITS.searchWindowMs,
-  memoryMs: GUARD_LIMITS.searchMemoryMs,
-};
+const RULES = SEARCH_RULES;
 const s1 = { credential: "c1", session: "s1" };
 
 export function searchContract(name: string, makeStore: (now: () => number) => GuardStore | Promise<GuardStore>): void {
