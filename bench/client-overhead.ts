@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { Pool } from "undici";
-import { Policy } from "../src/client/policy.js";
+import { Policy } from "../src/operations/policy.js";
 import { RevCentClient } from "../src/client/revcent-client.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import { SEED_IDS } from "../src/sandbox/seed.js";
-import { loadOperations } from "../src/tools/openapi.js";
+import { loadOperations } from "../src/operations/openapi.js";
 
 export async function measureClientOverhead(specPath: string, calls = 3000) {
   const spec = JSON.parse(readFileSync(specPath, "utf8"));

@@ -1,5 +1,5 @@
 // Baseline for start-up benchmarks: the smallest SDK server (McpServer + one tool over stdio),
-// unbundled, as design §9 measured it.
+// unbundled, as the start-up benchmark measures it.
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { z } from "zod";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the server into dist/ with esbuild: module loading dominates a cold start, and one
-// bundled file starts in about half the time of the unbundled module graph (design §9). The
+// bundled file starts in about half the time of the unbundled module graph (README, Performance). The
 // sandbox and undici are separate chunks, loaded when first needed.
 // Then precomputes dist/operations.json from the bundled spec and V1 catalog, so a start with the
 // bundled spec parses one small JSON file instead of deriving 282 tools (the --openapi path
@@ -29,7 +29,7 @@ await build({
 });
 
 const generator = await build({
-  absWorkingDir: root, entryPoints: ["src/tools/openapi.ts", "src/tools/v1-catalog.ts"], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning", outdir: "out",
+  absWorkingDir: root, entryPoints: ["src/operations/openapi.ts", "src/operations/v1-catalog.ts"], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning", outdir: "out",
 });
 const load = (file) => import(`data:text/javascript;base64,${Buffer.from(generator.outputFiles.find((f) => f.path.endsWith(file)).text).toString("base64")}`);
 const { loadOperations } = await load("openapi.js");

@@ -6,11 +6,11 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
-import { ClientLog } from "./client-log.js";
+import { ClientLog } from "./tools/client-log.js";
 import { registerPrompts } from "./prompts/register.js";
 import { TableSchemas, type SchemaCache } from "./resources/bigquery.js";
 import { registerResources } from "./resources/register.js";
-import { SessionOperations } from "./session-operations.js";
+import { SessionOperations } from "./tools/session-operations.js";
 import type { ToolCallDeps } from "./tools/call-tool.js";
 
 export const SERVER_NAME = "revcent-mcp";

@@ -1,8 +1,8 @@
 // One typed Config, parsed once: flags > environment > defaults. The API key is read
 // from the environment only, never from argv, so it cannot leak through process listings.
 import { parseArgs } from "node:util";
-
-export type Profile = "operator" | "readonly" | "support";
+import { ConfigError } from "./errors.js";
+import type { Profile } from "./operations/policy.js";
 export type ToolsMode = "static" | "dynamic";
 export type Transport = "stdio" | "http";
 
@@ -47,11 +47,6 @@ export interface Config {
   logLevel: string;
   /** Upstream deadline per request. */
   requestTimeoutMs: number;
-}
-
-/** A configuration a user can fix; the message is one line that says how. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
 }
 
 export const DEFAULT_API_URL = "https://api.revcent.com/v2";

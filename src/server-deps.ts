@@ -1,22 +1,23 @@
 // What a server's sessions share — the catalog, validators, result hygiene, the guard's store and
 // handle key, one upstream pool, cached BigQuery schemas — and what each credential gets: a client holding its key, and a
 // guard reading through that client. buildServer() makes one McpServer per session from these.
-import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { ServerDeps } from "./build-server.js";
-import { Policy } from "./client/policy.js";
+import { Policy } from "./operations/policy.js";
 import { RevCentClient } from "./client/revcent-client.js";
 import { UpstreamPool } from "./client/upstream-pool.js";
-import { ConfigError, type Config } from "./config.js";
+import type { Config } from "./config.js";
+import { ConfigError } from "./errors.js";
+import { credentialOf } from "./secrets/credential.js";
 import { Guard } from "./guard/guard.js";
 import { VerificationHandles } from "./guard/handle.js";
-import { ResultHygiene } from "./guard/hygiene.js";
+import { ResultHygiene } from "./tools/result-hygiene.js";
 import { MemoryGuardStore, type GuardStore } from "./guard/store.js";
 import type { SchemaCache } from "./resources/bigquery.js";
 import { TtlCache } from "./resources/ttl-cache.js";
 import { ToolCatalog } from "./tools/catalog.js";
-import type { Operation } from "./tools/operation.js";
-import { Validators } from "./tools/validation.js";
+import type { Operation } from "./operations/operation.js";
+import { Validators } from "./operations/validation.js";
 
 export type DepsConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard" | "allowCardData" | "requestTimeoutMs" | "toolsMode">;
 
@@ -36,11 +37,6 @@ export interface SharedState {
   now?: () => number;
 }
 
-/** A RevCent API key's stable, non-reversible name, for guard state and session binding. */
-export function credentialOf(apiKey: string): string {
-  return createHash("sha256").update(apiKey).digest("hex").slice(0, 16);
-}
-
 export class SharedServerParts {
   readonly policy: Policy;
   readonly catalog: ToolCatalog;
@@ -56,6 +52,7 @@ export class SharedServerParts {
   private readonly guardStore: GuardStore;
   private readonly handles: VerificationHandles;
   private readonly now: () => number;
+  private readonly depsByCredential = new Map<string, ServerDeps>();
 
   /** Throws ConfigError for an unknown toolset or tool name. */
   constructor(
@@ -82,8 +79,18 @@ export class SharedServerParts {
     this.handles = shared.handles ?? new VerificationHandles(undefined, this.now);
   }
 
-  /** The deps of sessions that call RevCent with this key. */
+  /** The deps of sessions that call RevCent with this key: one client and guard per credential. */
   forKey(apiKey: string): ServerDeps {
+    const credential = credentialOf(apiKey);
+    let deps = this.depsByCredential.get(credential);
+    if (!deps) {
+      deps = this.depsFor(apiKey, credential);
+      this.depsByCredential.set(credential, deps);
+    }
+    return deps;
+  }
+
+  private depsFor(apiKey: string, credential: string): ServerDeps {
     const client = new RevCentClient({
       baseUrl: this.upstream.apiUrl, v1Url: this.upstream.v1Url, apiKey, policy: this.policy, logger: this.logger,
       timeoutMs: this.config.requestTimeoutMs, pool: this.pool, v1Pool: this.v1Pool,
@@ -96,7 +103,7 @@ export class SharedServerParts {
       hygiene: this.hygiene,
       guard: this.config.guard ? new Guard(this.byId, client, this.guardStore, this.handles, this.now) : undefined,
       allowCardData: this.config.allowCardData,
-      credential: credentialOf(apiKey),
+      credential,
       tableSchemas: this.tableSchemas,
     };
   }

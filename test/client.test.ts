@@ -4,11 +4,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Policy } from "../src/client/policy.js";
+import { Policy } from "../src/operations/policy.js";
 import { buildRequest } from "../src/client/request.js";
 import { RevCentClient } from "../src/client/revcent-client.js";
-import { RevCentError, errorFromResponse } from "../src/client/errors.js";
-import { loadOperations } from "../src/tools/openapi.js";
+import { RevCentError } from "../src/errors.js";
+import { errorFromResponse } from "../src/client/upstream-errors.js";
+import { loadOperations } from "../src/operations/openapi.js";
 import { readFileSync } from "node:fs";
 
 const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));

@@ -3,10 +3,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { compactInputSchema, withoutRepeatedDescriptions } from "../src/tools/compact-schema.js";
-import type { JsonSchema } from "../src/tools/operation.js";
-import { loadOperations } from "../src/tools/openapi.js";
-import { Validators } from "../src/tools/validation.js";
+import { compactInputSchema, withoutRepeatedDescriptions } from "../src/operations/compact-schema.js";
+import type { JsonSchema } from "../src/operations/operation.js";
+import { loadOperations } from "../src/operations/openapi.js";
+import { Validators } from "../src/operations/validation.js";
 
 const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
 const op = (id: string) => operations.find((o) => o.id === id)!;
@@ -69,7 +69,7 @@ describe("compactInputSchema", () => {
         iso_currency: { type: "string", minLength: 3, maxLength: 3, description: "ISO 4217, default USD." },
         amount: { type: "number", description: "Amount to refund; omit to refund in full." },
       },
-    });
+    }, false);
     expect(compacted).toEqual({
       type: "object",
       properties: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_API_URL, FLAGS, HELP, parseConfig, v1EndpointFor } from "../src/config.js";
+import { ConfigError } from "../src/errors.js";
+import { DEFAULT_API_URL, FLAGS, HELP, parseConfig, v1EndpointFor } from "../src/config.js";
 
 const KEY = { REVCENT_API_KEY: "k-123" };
 

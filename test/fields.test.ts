@@ -1,6 +1,6 @@
 // The documents' field filter grammar (003_…txt), as the `fields` argument applies it.
 import { describe, expect, it } from "vitest";
-import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "../src/tools/fields.js";
+import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "../src/operations/field-filter.js";
 
 const doc = {
   api_call: { id: "a1", unix: 1 },

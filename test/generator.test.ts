@@ -2,7 +2,7 @@
 // produces are compared with a checked-in golden file, so any change shows in review.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadOperations, SpecError } from "../src/tools/openapi.js";
+import { loadOperations, SpecError } from "../src/operations/openapi.js";
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`fixtures/generator/${name}`, import.meta.url), "utf8"));
 

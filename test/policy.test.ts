@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TOOLSETS, Policy, type PolicyConfig } from "../src/client/policy.js";
-import { ConfigError } from "../src/config.js";
-import { loadOperations } from "../src/tools/openapi.js";
-import { bundledV1Operations } from "../src/tools/v1-catalog.js";
+import { DEFAULT_TOOLSETS, Policy, type PolicyConfig } from "../src/operations/policy.js";
+import { ConfigError } from "../src/errors.js";
+import { loadOperations } from "../src/operations/openapi.js";
+import { bundledV1Operations } from "../src/operations/v1-catalog.js";
 
 const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
 const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false, guard: false };

@@ -3,10 +3,10 @@
 // checked to have a row for every flag the parser accepts.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES } from "../src/client/errors.js";
+import { ERROR_CODES } from "../src/errors.js";
 import { FLAGS } from "../src/config.js";
-import { DEFAULT_TOOLSETS } from "../src/client/policy.js";
-import type { Operation } from "../src/tools/operation.js";
+import { DEFAULT_TOOLSETS } from "../src/operations/policy.js";
+import type { Operation } from "../src/operations/operation.js";
 import { expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
 
 const README = new URL("../README.md", import.meta.url);

@@ -2,8 +2,8 @@
 // the registry (never hand-kept). `npm run docs` rewrites it; this test fails when it drifts.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TOOLSETS, SUPPORT_OPERATIONS } from "../src/client/policy.js";
-import type { Operation } from "../src/tools/operation.js";
+import { DEFAULT_TOOLSETS, SUPPORT_OPERATIONS } from "../src/operations/policy.js";
+import type { Operation } from "../src/operations/operation.js";
 import { SPEC_PATH, expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
 
 const TOOLS_MD = new URL("../docs/tools.md", import.meta.url);

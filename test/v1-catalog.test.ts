@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildRequest } from "../src/client/request.js";
-import { loadOperations, SpecError } from "../src/tools/openapi.js";
-import { loadV1Operations } from "../src/tools/v1-catalog.js";
+import { loadOperations, SpecError } from "../src/operations/openapi.js";
+import { loadV1Operations } from "../src/operations/v1-catalog.js";
 
 const catalog = JSON.parse(readFileSync(new URL("../spec/v1-operations.json", import.meta.url), "utf8"));
 const v2 = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));

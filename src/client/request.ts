@@ -1,7 +1,7 @@
 // Flat tool arguments -> the HTTP request RevCent expects: path params encoded, query arrays as
 // repeated params (form/explode), deepObject params as name[i][key]=value, the rest a JSON body;
 // for a V1 operation, V1's envelope: {"request": {type, method, ...arguments}}.
-import type { Operation } from "../tools/operation.js";
+import type { Operation } from "../operations/operation.js";
 
 export interface PreparedRequest {
   method: "GET" | "POST";

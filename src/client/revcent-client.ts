@@ -4,10 +4,11 @@
 // effect.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { Operation } from "../tools/operation.js";
-import { RevCentError, errorFromResponse, errorFromV1Response } from "./errors.js";
+import type { Operation } from "../operations/operation.js";
+import { RevCentError } from "../errors.js";
+import { errorFromResponse, errorFromV1Response } from "./upstream-errors.js";
 import { exchange, type Abortable, type ExchangeResponse } from "./exchange.js";
-import type { Policy } from "./policy.js";
+import type { Policy } from "../operations/policy.js";
 import { UpstreamPool } from "./upstream-pool.js";
 import { buildRequest } from "./request.js";
 

@@ -6,13 +6,14 @@
 // - VerifyCustomer compares a value the visitor gives with the record, server-side; a value any 4
 //   characters of which were searched for proves nothing; failures are limited per session and per
 //   credential, and the answers speak of this session only.
+import { isCollectionRead, isRecordRead } from "../operations/kind.js";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { RevCentError } from "../client/errors.js";
+import { RevCentError } from "../errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
-import type { Operation } from "../tools/operation.js";
-import { fieldOf } from "../tools/validation.js";
+import type { Operation } from "../operations/operation.js";
+import { fieldOf } from "../operations/validation.js";
 import { FAMILY_READS, NON_CUSTOMER_SEARCHES, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
 import type { VerificationHandles } from "./handle.js";
 import { normalizeFactor, type Factor } from "./normalize.js";
@@ -359,16 +360,6 @@ function isLocked(attempts: Attempts, now: number): boolean {
     if (times[i]! - times[i - n + 1]! <= GUARD_LIMITS.lockoutWindowMs && now - times[i]! < GUARD_LIMITS.lockoutWindowMs) return true;
   }
   return false;
-}
-
-/** A list or search: GET on a collection (no id in the last segment). */
-function isCollectionRead(op: Operation): boolean {
-  return op.method === "GET" && !op.path.endsWith("}");
-}
-
-/** A read of records by id: a GET of one record, or a V1 retrieve. */
-function isRecordRead(op: Operation): boolean {
-  return op.v1 ? op.readOnly : op.method === "GET" && op.path.endsWith("}");
 }
 
 /** The customers an answer's records belong to: V1 answers carry their records under `results`. */

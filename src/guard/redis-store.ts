@@ -229,7 +229,7 @@ const CONNECT_TIMEOUT_MS = 2_000;
  * ready within 2 s. Connection errors later are kept from crashing the process; commands then
  * fail (after one retry) and the caller sees those failures.
  */
-export async function connectRedisGuardStore(url: string): Promise<{ store: RedisGuardStore; close(): Promise<void> }> {
+export async function connectRedisGuardStore(url: string, now?: () => number): Promise<{ store: RedisGuardStore; close(): Promise<void> }> {
   const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS });
   let lastError: Error | undefined;
   client.on("error", (error: Error) => {
@@ -261,6 +261,6 @@ export async function connectRedisGuardStore(url: string): Promise<{ store: Redi
     client.disconnect();
     throw error;
   }
-  const store = new RedisGuardStore(client);
+  const store = new RedisGuardStore(client, { now });
   return { store, close: () => quit(client) };
 }

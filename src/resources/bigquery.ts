@@ -2,7 +2,7 @@
 // path (policy, guard, hygiene) and cached per credential, since schemas change rarely and every
 // session of one account would otherwise ask again.
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { RequestExtra, SessionOperations } from "../session-operations.js";
+import type { RequestExtra, SessionOperations } from "../tools/session-operations.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import type { TtlCache } from "./ttl-cache.js";
 

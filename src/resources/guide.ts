@@ -1,8 +1,8 @@
 // revcent://guide: how the RevCent V2 API behaves and how this server adds to it, for an agent to
 // read once. The prose is ours; the parts that vary — error codes, the session's toolsets, which
 // lists allow shorter date ranges, which resources exist — are generated.
-import { ERROR_CODES } from "../client/errors.js";
-import type { Operation } from "../tools/operation.js";
+import { ERROR_CODES } from "../errors.js";
+import type { Operation } from "../operations/operation.js";
 import { toolsetUri } from "./operation-pages.js";
 
 export const GUIDE_URI = "revcent://guide";

@@ -1,7 +1,7 @@
 // Markdown pages generated from the operations the session lists: one per operation
 // (revcent://operations/{operationId}) and one index per toolset (revcent://toolsets/{toolset}).
 // Everything on them comes from the spec, through the same Operation model as the tools.
-import { effectOf, summaryOf, type JsonSchema, type Operation } from "../tools/operation.js";
+import { effectOf, summaryOf, type JsonSchema, type Operation } from "../operations/operation.js";
 
 export const OPERATION_URI_PREFIX = "revcent://operations/";
 export const TOOLSET_URI_PREFIX = "revcent://toolsets/";

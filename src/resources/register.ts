@@ -3,9 +3,9 @@
 // session's policy — what the session cannot call, it is not offered to read.
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { RESOURCE_NOT_FOUND, type SessionOperations } from "../session-operations.js";
+import { RESOURCE_NOT_FOUND, type SessionOperations } from "../tools/session-operations.js";
 import type { ToolCatalog } from "../tools/catalog.js";
-import { summaryOf } from "../tools/operation.js";
+import { summaryOf } from "../operations/operation.js";
 import { BIGQUERY_TABLE_TEMPLATE, BIGQUERY_TABLES_URI, type TableSchemas } from "./bigquery.js";
 import { jsonContents, markdownContents, variableOf } from "./contents.js";
 import { registerEntityTemplates } from "./entities.js";

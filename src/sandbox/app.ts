@@ -11,7 +11,7 @@ import { ApiError, badRequest, errorBody, methodNotAllowed, unauthorized, type A
 import { Router } from "./router.js";
 import type { Store } from "./store.js";
 import { V1_PATH, answerV1, parseV1Request } from "./v1.js";
-import type { Operation } from "../tools/operation.js";
+import type { Operation } from "../operations/operation.js";
 import { parseBody, validateParams } from "./validate.js";
 
 export const BASE_PATH = "/v2";

@@ -2,7 +2,7 @@
 // named sections, `section.field` keeps only that field (of the object, or of each list item),
 // `-section.field` drops it, `section.field=value` keeps list items whose field equals one of the
 // values given for it, `-section.field=value` drops matching items. Fields may be dotted paths.
-import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "../tools/fields.js";
+import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "../operations/field-filter.js";
 import { badRequest } from "./responses.js";
 
 function parse(text: string, sections: Set<string>): FieldFilter {

@@ -9,8 +9,8 @@ import { compileApi } from "./operations.js";
 import { seedStore } from "./seed.js";
 import { submitSecureForm } from "./secure-forms.js";
 import { Store, type Item } from "./store.js";
-import { bundledV1Operations } from "../tools/v1-catalog.js";
-import type { Operation } from "../tools/operation.js";
+import { bundledV1Operations } from "../operations/v1-catalog.js";
+import type { Operation } from "../operations/operation.js";
 import { seedV1 } from "./v1-seed.js";
 
 export interface SandboxOptions {

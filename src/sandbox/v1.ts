@@ -2,7 +2,7 @@
 // of the V1 catalog: the request is checked against the catalog's input schema, then answered
 // from the same store as V2. V1 reports outcomes in the body's `code` (0 error, 1 success) with
 // HTTP 200; errors carry a message naming the field or the missing item.
-import type { Operation } from "../tools/operation.js";
+import type { Operation } from "../operations/operation.js";
 import { ApiError, NOT_FOUND_MESSAGE, type ApiCall } from "./responses.js";
 import { isRecord } from "./schema.js";
 import type { Item, Store } from "./store.js";

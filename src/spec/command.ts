@@ -4,8 +4,8 @@
 // the input cannot be read.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { BUNDLED_SPEC } from "../tools/bundled-operations.js";
-import { SpecError } from "../tools/openapi.js";
+import { BUNDLED_SPEC } from "../operations/bundled.js";
+import { SpecError } from "../operations/openapi.js";
 import { diffShapes, shapeOfDocument, shapeOfOperationFile, summarize, type ApiShape } from "./diff.js";
 
 export const SPEC_USAGE = "usage: revcent-mcp spec diff FILE|DIR  (RevCent's openapi.json, or a folder of its per-operation .json files)";

@@ -2,8 +2,8 @@
 // and RevCent's (its official openapi.json, or a folder of its per-operation files). Operations are
 // matched by method and path; for each, the operationId, the parameters (where, required, type,
 // enum) and the body fields (nested names, required, type, enum) are compared. Prose is not.
-import { isObject, type JsonSchema } from "../tools/operation.js";
-import { IDEMPOTENCY_FIELD, SpecError, makeDereferencer } from "../tools/openapi.js";
+import { isObject, type JsonSchema } from "../operations/operation.js";
+import { IDEMPOTENCY_FIELD, SpecError, makeDereferencer } from "../operations/openapi.js";
 
 /** One operation reduced to what the diff compares. */
 export interface OperationShape {

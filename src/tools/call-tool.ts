@@ -4,18 +4,19 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import { RevCentError, type ErrorCode } from "../client/errors.js";
+import { isPaged } from "../operations/kind.js";
+import { RevCentError, type ErrorCode } from "../errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import { findCardNumbers, maskCardNumbers } from "../secrets/card-numbers.js";
 import { GUARD_LIMITS, VERIFY_TOOL, type CallerContext, type Guard } from "../guard/guard.js";
-import type { ResultHygiene } from "../guard/hygiene.js";
+import type { ResultHygiene } from "./result-hygiene.js";
 import { RESULT_FILTER_ARGUMENT, toolFor, type ToolCatalog } from "./catalog.js";
-import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "./fields.js";
-import { fetchList, pages, type Progress } from "./paging.js";
+import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "../operations/field-filter.js";
+import { fetchList, type Progress } from "./paging.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
-import { isCardFieldName, isSecretName } from "./openapi.js";
-import { isObject, type Operation } from "./operation.js";
-import { fieldOf, type Validators } from "./validation.js";
+import { isCardFieldName, isSecretName } from "../secrets/field-names.js";
+import { isObject, type Operation } from "../operations/operation.js";
+import { fieldOf, type Validators } from "../operations/validation.js";
 
 export interface ToolCallDeps {
   catalog: ToolCatalog;
@@ -69,7 +70,7 @@ export async function callTool(
     const { [RESULT_FILTER_ARGUMENT]: fields, ...args } = checkArguments(deps, op, rawArgs ?? {});
     const filters = fieldFilters(op, fields);
     const call = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
-    const execute = pages(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
+    const execute = isPaged(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
     const clean = deps.hygiene.clean(op, body);
     return succeeded(successResult(filters.length && isObject(clean) ? filtered(op, clean, filters) : clean));
@@ -182,7 +183,7 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
     throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: date_end (${end}) is before date_start (${start}).`, { field: "date_end" });
   }
   // Lists split longer ranges into windows they allow (paging.ts); only other operations refuse.
-  if (op.maxRangeDays && !pages(op) && end - start > op.maxRangeDays * DAY_SECONDS) {
+  if (op.maxRangeDays && !isPaged(op) && end - start > op.maxRangeDays * DAY_SECONDS) {
     throw new RevCentError(
       "invalid_arguments",
       `Invalid arguments for ${op.id}: date_end - date_start spans ${((end - start) / DAY_SECONDS).toFixed(1)} days; at most ${op.maxRangeDays} days are allowed. Split the range into windows of ${op.maxRangeDays} days.`,

@@ -2,12 +2,13 @@
 // computed once from the spec's JSON Schema (no zod at start-up at start-up) and shared by every
 // session with the same policy.
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import type { Policy } from "../client/policy.js";
+import type { Policy } from "../operations/policy.js";
+import { isPaged } from "../operations/kind.js";
 import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
 import { buildSearchIndex, DYNAMIC_TOOLS, type SearchIndex } from "./dynamic.js";
-import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, pages } from "./paging.js";
-import { withoutRepeatedDescriptions } from "./compact-schema.js";
-import type { JsonSchema, Operation } from "./operation.js";
+import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT } from "./paging.js";
+import { withoutRepeatedDescriptions } from "../operations/compact-schema.js";
+import type { JsonSchema, Operation } from "../operations/operation.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
@@ -70,7 +71,7 @@ export const RESULT_FILTER_ARGUMENT = "fields";
 function withServerArguments(op: Operation, guarded: boolean): Operation {
   const extra: Record<string, JsonSchema> = {};
   if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" } };
-  if (pages(op)) {
+  if (isPaged(op)) {
     extra[ALL_PAGES_ARGUMENT] = { type: "boolean" };
     extra[MAX_ITEMS_ARGUMENT] = { type: "integer", minimum: 1, maximum: 1000 };
   }

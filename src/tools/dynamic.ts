@@ -4,7 +4,7 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { stemmer } from "stemmer";
 import { z } from "zod";
-import { effectOf, summaryOf, type Operation } from "./operation.js";
+import { effectOf, summaryOf, type Operation } from "../operations/operation.js";
 
 export const SEARCH_OPERATIONS = "SearchOperations";
 export const DESCRIBE_OPERATION = "DescribeOperation";

@@ -2,7 +2,7 @@
 // with progress), and a date range longer than the operation allows is split into windows it does
 // allow, whose results are merged. Runs inside the call's executor, so the guard and hygiene see
 // the merged answer once.
-import type { Operation } from "./operation.js";
+import type { Operation } from "../operations/operation.js";
 
 export const ALL_PAGES_ARGUMENT = "all_pages";
 export const MAX_ITEMS_ARGUMENT = "max_items";
@@ -10,11 +10,6 @@ export const DEFAULT_MAX_ITEMS = 100;
 const DAY = 86_400;
 
 export type Progress = (done: number, total: number | undefined, message: string) => Promise<void>;
-
-/** Whether a list operation pages (it takes `page`): the ones that accept all_pages and max_items. */
-export function pages(op: Operation): boolean {
-  return op.method === "GET" && op.parameters.some((p) => p.name === "page" && p.in === "query");
-}
 
 /** Consecutive windows of at most `maxDays` covering [start, end]. */
 export function dateWindows(start: number, end: number, maxDays: number): { start: number; end: number }[] {

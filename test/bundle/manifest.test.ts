@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config.js";
+import { parseConfig } from "../../src/config.js";
+import { ConfigError } from "../../src/errors.js";
 import { hostLaunch, readManifest, type UserConfig } from "./host-launch.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));

@@ -9,9 +9,9 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TOOLSETS } from "../../src/client/policy.js";
+import { DEFAULT_TOOLSETS } from "../../src/operations/policy.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
-import { loadOperations } from "../../src/tools/openapi.js";
+import { loadOperations } from "../../src/operations/openapi.js";
 import { startStdioServer, type StartedClient } from "../helpers/stdio-client.js";
 import { hostLaunch, type UserConfig } from "./host-launch.js";
 

@@ -6,7 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
-import { loadV1Operations } from "../../src/tools/v1-catalog.js";
+import { loadV1Operations } from "../../src/operations/v1-catalog.js";
 import { upstream as upstreamCall } from "../guard/harness.js";
 import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
 

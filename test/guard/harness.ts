@@ -1,15 +1,14 @@
 // Shared by the guard's adversarial tests: the test process starts the sandbox (and plays RevCent's
-// other channels on it over HTTP), and talks to the built server (dist/server.js) over stdio with a
-// real MCP client, as a chatbot backend would. Nothing of our code is mocked.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// other channels on it over HTTP), and talks to the server with a real MCP client, as a chatbot
+// backend would: in-process over the SDK's in-memory transport, or the built server over stdio.
+// Nothing of our code is mocked.
+import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, expect } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
-import { writeOffset } from "../helpers/clock-file.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 export { SEED_IDS, seedIdFor };
 export type { Sandbox };
@@ -70,14 +69,20 @@ export interface Bot {
 export interface ConnectOptions {
   args?: string[];
   env?: Record<string, string>;
+  /** The server's clock, moved by the test (in-process only). */
+  clock?: ServerClock;
+  /** Run the built server as its own process over stdio, as users do. */
+  spawn?: boolean;
 }
 
-/** Spawns dist/server.js against the sandbox, as its own session (one stdio server = one conversation). */
+/**
+ * A conversation with the server against the sandbox (one server instance = one conversation, as
+ * over stdio). In-process by default; `spawn` runs the built dist/server.js over stdio instead.
+ */
 export async function connect(sandbox: Sandbox, options: ConnectOptions = {}): Promise<Bot> {
-  const started = await startStdioClient(["--api-url", sandbox.url, ...(options.args ?? SUPPORT)], {
-    REVCENT_API_KEY: SANDBOX_KEY,
-    ...options.env,
-  });
+  const args = ["--api-url", sandbox.url, ...(options.args ?? SUPPORT)];
+  const env = { REVCENT_API_KEY: SANDBOX_KEY, ...options.env };
+  const started = options.spawn ? await startStdioClient(args, env) : await startInProcess(args, env, { now: options.clock?.now });
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<Reply> => {
     const raw = (await started.client.callTool({ name, arguments: args })) as CallToolResult;
     const first = raw.content[0] as { type: string; text?: string } | undefined;
@@ -201,20 +206,18 @@ export function countUpstream(sandbox: Sandbox): () => string[] {
   return () => sandbox.faults.hits.map((h) => h.operationId);
 }
 
-/**
- * Moves the server's clock: the server process loads fixtures/clock-shim.mjs, which adds the
- * offset written here to Date.now. Only the server's clock moves; the sandbox keeps its own.
- */
-export function serverClock(): { env: Record<string, string>; advance(ms: number): void } {
-  const file = join(mkdtempSync(join(tmpdir(), "guard-clock-")), "offset");
-  writeFileSync(file, "0");
+export interface ServerClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** The server's clock, moved by the test; the sandbox keeps real time. */
+export function serverClock(): ServerClock {
   let offset = 0;
-  const shim = new URL("./fixtures/clock-shim.mjs", import.meta.url).href;
   return {
-    env: { NODE_OPTIONS: `--import=${shim}`, GUARD_TEST_CLOCK_FILE: file },
+    now: () => Date.now() + offset,
     advance(ms) {
       offset += ms;
-      writeOffset(file, offset);
     },
   };
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer, type BuildOptions, type ServerDeps } from "../../src/build-server.js";
 import { parseConfig } from "../../src/config.js";
 import { SharedServerParts } from "../../src/server-deps.js";
-import { loadOperations } from "../../src/tools/openapi.js";
+import { loadOperations } from "../../src/operations/openapi.js";
 import { JANE, LOCKED_TEXT, MINUTE, REFUSAL_TEXT, SANDBOX_KEY, SEARCHED_TEXT, mismatchText, newSandbox, seededCustomer, type Sandbox } from "./harness.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));

@@ -174,7 +174,7 @@ describe("attempt limits", () => {
   it("[G-ATTEMPTS-SESSION] a session locked out of a customer stays locked out of it, even 31 minutes later on the server's clock", async () => {
     const clock = serverClock();
     const customer = await seededCustomer(files.sandbox, 10);
-    const bot = await session({ env: clock.env });
+    const bot = await session({ clock });
     for (let i = 0; i < 3; i++) await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: `x${i}@example.com` });
     clock.advance(31 * MINUTE);
     const r = await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: customer.zip });
@@ -230,7 +230,7 @@ describe("a verification belongs to its session", () => {
 describe("idle expiry (the server's clock moved by a preloaded Date.now shim)", () => {
   it("[G-IDLE-EXPIRY] each use restarts the 15 idle minutes; after 15 idle minutes reads are refused and searches reduced again", async () => {
     const clock = serverClock();
-    const bot = await session({ env: clock.env });
+    const bot = await session({ clock });
     const handle = await bot.verify(JANE.id, "zip", JANE.zip);
     clock.advance(14 * MINUTE);
     await bot.ok("GetCustomer", { customer_id: JANE.id });
@@ -247,7 +247,7 @@ describe("idle expiry (the server's clock moved by a preloaded Date.now shim)", 
 
   it("[G-IDLE-EXPIRY] the verification says it lapses after 15 idle minutes, and a lapsed customer can be verified again", async () => {
     const clock = serverClock();
-    const bot = await session({ env: clock.env });
+    const bot = await session({ clock });
     const r = await bot.call("VerifyCustomer", { customer_id: JANE.id, factor: "phone", value: JANE.phone });
     expect(r.data?.expires_after_idle_minutes).toBe(15);
     expect(r.text).toContain("lapses after 15 idle minutes");

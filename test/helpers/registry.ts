@@ -1,9 +1,9 @@
 // The operation registry as the generated docs see it: the bundled spec through the generator.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { loadOperations } from "../../src/tools/openapi.js";
-import type { Operation } from "../../src/tools/operation.js";
-import { loadV1Operations } from "../../src/tools/v1-catalog.js";
+import { loadOperations } from "../../src/operations/openapi.js";
+import type { Operation } from "../../src/operations/operation.js";
+import { loadV1Operations } from "../../src/operations/v1-catalog.js";
 
 export const SPEC_PATH = "spec/revcent-v2.openapi.json";
 export const operations: Operation[] = loadOperations(JSON.parse(readFileSync(new URL(`../../${SPEC_PATH}`, import.meta.url), "utf8")));

@@ -1,6 +1,7 @@
 // Starts the built server (dist/server.js, as users run it) over stdio with a real MCP client.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ export const LOG_DIR = fileURLToPath(new URL("../../.test-logs/", import.meta.ur
 
 export interface StartedClient {
   client: Client;
-  transport: StdioClientTransport;
+  transport: Transport;
   stderr: () => string;
   close: () => Promise<void>;
 }

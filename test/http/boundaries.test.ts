@@ -128,9 +128,8 @@ describe("HTTP transport: Host, Origin, body, messages, sessions (open mode)", (
     expect(again.status).toBe(200);
   });
 
-  // BUG: body-parser reads off ("dumps") the whole request before it passes the 413 on, so a
-  // chunked body that keeps coming past the limit is never refused while it streams: the server
-  // keeps reading it until the client stops or the request timeout (60 s) ends the socket.
+  // Regression: body-parser, used once, read off ("dumped") the whole request before it passed the
+  // 413 on, so a chunked body that kept coming past the limit was not refused while it streamed.
   it("a chunked body that keeps streaming past the limit is refused with 413 without waiting for its end", async () => {
     const r = await postChunked(s.url, 4 * LIMIT, { end: false, waitMs: 3000 });
     expect(r).not.toBe("no answer");
@@ -180,9 +179,9 @@ describe("HTTP transport: Host, Origin, body, messages, sessions (open mode)", (
     expect(after.status).toBe(404);
   });
 
-  // BUG: body-parser's own client errors (415 unsupported charset, 415 unsupported
-  // Content-Encoding, 400 bad Content-Length) fall through the error handler's two known types to
-  // internalError: the caller gets 500 "Internal error." and the log an error line.
+  // Regression: body-parser's own client errors (415 unsupported charset, 415 unsupported
+  // Content-Encoding, 400 bad Content-Length) once fell through to the internal error handler:
+  // the caller got 500 "Internal error." and the log an error line.
   it("a body in an unsupported charset gets 415, not 500", async () => {
     const r = await post(s.url, JSON.stringify(initializeRequest()), { "content-type": "application/json; charset=ebcdic-xx" });
     expect(r.status).toBe(415);

@@ -83,9 +83,9 @@ describe("graceful shutdown", () => {
     }
   });
 
-  // BUG: src/transports/http.ts counts every open /mcp response in `inFlight`, including a
-  // session's standalone GET SSE stream, which the SDK client opens after initialize and keeps open.
-  // close() then waits its full 10 s deadline for "in-flight calls" although none is running.
+  // Regression: shutdown once counted every open /mcp response as a call in progress, including a
+  // session's standalone GET SSE stream, which the SDK client opens after initialize and keeps
+  // open, and so waited its full 10 s deadline although no call was running.
   it("SIGTERM with an idle SDK client connected (its GET stream open) exits 0 within 3 s", async () => {
     const s = await startHttpServer(["--api-url", sandbox.url]);
     const c = await connectClient(s.url, { "x-api-key": SANDBOX_KEY });

@@ -3,14 +3,11 @@
 // users do (its 10 s default); the timeout itself is tested in-process with an injected 1 s one.
 import { createConnection, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.js";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { SharedServerParts } from "../../src/server-deps.js";
-import { loadOperations } from "../../src/tools/openapi.js";
-import { HTTP_DEFAULTS, serveHttp, type RunningHttpServer } from "../../src/transports/http.js";
+import { startRuntime, type Runtime } from "../../src/runtime.js";
+import { HTTP_DEFAULTS, serveHttp, type RunningHttpServer } from "../../src/transports/http/server.js";
 import { initializeRequest, killAll, post, startHttpServer, type HttpServerProcess } from "./helpers.js";
 
 const HEADERS_TIMEOUT_MS = 1_000;
@@ -78,23 +75,19 @@ describe("slow client", () => {
 });
 
 describe("the headers timeout (in-process, 1 s)", () => {
-  let sandbox: Sandbox;
-  let parts: SharedServerParts;
+  let runtime: Runtime;
   let running: RunningHttpServer;
   beforeAll(async () => {
-    const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
-    sandbox = await startSandbox({ spec });
-    const config = parseConfig([], { REVCENT_API_KEY: "sandbox-key" });
-    parts = new SharedServerParts(config, loadOperations(spec), { apiUrl: sandbox.url }, pino({ level: "silent" }));
-    running = await serveHttp(parts, {
+    const logger = pino({ level: "silent" });
+    runtime = await startRuntime(parseConfig(["--sandbox"], {}), logger);
+    running = await serveHttp(runtime.serverFor, logger, {
       ...HTTP_DEFAULTS, host: "127.0.0.1", port: 0, auth: { mode: "open", apiKey: "sandbox-key" }, stateless: false,
       allowedHosts: ["127.0.0.1", "localhost"], allowedOrigins: [], headersTimeoutMs: HEADERS_TIMEOUT_MS,
     });
   });
   afterAll(async () => {
     await running?.close();
-    await parts?.close();
-    await sandbox?.close();
+    await runtime?.close();
   });
 
   // Regression: the headers timeout was once set after app.listen(), when Node checks it only

@@ -7,7 +7,7 @@
 // 30 minutes, counted in Redis for both instances) is what stops guessing.
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialOf } from "../../src/server-deps.js";
+import { credentialOf } from "../../src/secrets/credential.js";
 import { seedIdFor } from "../../src/sandbox/seed.js";
 import {
   connectClient, killAll, newSandbox, SANDBOX_KEY, SEED_IDS, serverClock, startHttpServer, startRedis,

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TOOLSETS } from "../../src/client/policy.js";
+import { DEFAULT_TOOLSETS } from "../../src/operations/policy.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
 import { operations } from "../helpers/registry.js";

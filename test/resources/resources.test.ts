@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ERROR_CODES } from "../../src/client/errors.js";
+import { ERROR_CODES } from "../../src/errors.js";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
 import { startOnSandbox, type StartedClient } from "../helpers/stdio-client.js";
 

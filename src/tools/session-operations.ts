@@ -4,9 +4,9 @@
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { ErrorCode, McpError, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ClientLog, OperationEvent } from "./client-log.js";
-import type { CallerContext } from "./guard/guard.js";
-import { callTool, type CallOutcome, type ToolCallDeps } from "./tools/call-tool.js";
-import type { Progress } from "./tools/paging.js";
+import type { CallerContext } from "../guard/guard.js";
+import { callTool, type CallOutcome, type ToolCallDeps } from "./call-tool.js";
+import type { Progress } from "./paging.js";
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 

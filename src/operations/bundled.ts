@@ -1,11 +1,12 @@
 // The operations of the bundled spec and V1 catalog, precomputed at build time into
 // dist/operations.json (scripts/build.mjs); derived at run time only when that file is absent.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Operation } from "./operation.js";
 import { loadOperations } from "./openapi.js";
 import { bundledV1Operations } from "./v1-catalog.js";
 
-export const BUNDLED_SPEC = new URL("../spec/revcent-v2.openapi.json", import.meta.url);
+/** The bundled spec: beside dist/ when built, two levels up from this file when run from source. */
+export const BUNDLED_SPEC = [new URL("../spec/revcent-v2.openapi.json", import.meta.url), new URL("../../spec/revcent-v2.openapi.json", import.meta.url)].find((url) => existsSync(url)) ?? new URL("../spec/revcent-v2.openapi.json", import.meta.url);
 const PRECOMPUTED = new URL("./operations.json", import.meta.url);
 
 export interface BundledOperations {

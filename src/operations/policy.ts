@@ -1,7 +1,7 @@
 // Which operations a session may use. The same Policy filters tools/list and is enforced again
 // inside RevCentClient, so a denied operation never reaches the network, whoever asks.
-import { ConfigError, type Config } from "../config.js";
-import type { Operation } from "../tools/operation.js";
+import { ConfigError } from "../errors.js";
+import type { Operation } from "./operation.js";
 
 /** The curated daily set an operator gets without flags (≤ 128 tools). */
 export const DEFAULT_TOOLSETS = [
@@ -20,7 +20,18 @@ export const SUPPORT_OPERATIONS = [
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
 export const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
 
-export type PolicyConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard">;
+export type Profile = "operator" | "readonly" | "support";
+
+/** What decides a session's operations; the configuration's fields of the same names. */
+export interface PolicyConfig {
+  profile: Profile;
+  /** Toolset names as given (`default` and `all` are expanded here); null when not set. */
+  toolsets: string[] | null;
+  tools: string[];
+  denyTools: string[];
+  readOnly: boolean;
+  guard: boolean;
+}
 
 export class Policy {
   /** Operations offered to the model. */

@@ -1,8 +1,8 @@
 // What every result goes through, in every profile, before the model sees it: credential fields
 // removed, card numbers shown as first 6 + last 4 at most, and invisible or reordering characters
 // stripped from text, so upstream data can neither leak secrets nor hide instructions.
-import { isSecretName } from "../tools/openapi.js";
-import type { Operation } from "../tools/operation.js";
+import { isSecretName } from "../secrets/field-names.js";
+import type { Operation } from "../operations/operation.js";
 import { maskCardNumbers } from "../secrets/card-numbers.js";
 import { stripHidden } from "../secrets/hidden-text.js";
 

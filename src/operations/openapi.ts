@@ -1,7 +1,9 @@
 // OpenAPI 3.1 document -> Operation[]. Accepts our reconstructed spec and RevCent's official
 // openapi.json unchanged: where the official file lacks our x-revcent-* marks, field-name patterns
 // and operation verbs decide.
+import { isCardFieldName, isSecretName } from "../secrets/field-names.js";
 import { compactInputSchema } from "./compact-schema.js";
+import { isPaged, kindOf } from "./kind.js";
 import { isObject, type HttpMethod, type JsonSchema, type Operation, type ParameterSpec } from "./operation.js";
 
 type OpenApiDocument = {
@@ -41,8 +43,6 @@ export class SpecError extends Error {
   override name = "SpecError";
 }
 
-const SECRET_NAME =
-  /(password|passwd|secret|api_?key|apikey|token$|private_?key|card_?number|card_?code|^cvv|^cvc|security_?code|^ccnum|^pan$)/i;
 const DESTRUCTIVE_WORDS = new Set(["delete", "void", "refund", "cancel", "expire", "disable", "suspend"]);
 // Actions whose repetition with the same arguments changes nothing more (MCP idempotentHint).
 const IDEMPOTENT_ACTIONS = new Set([
@@ -119,7 +119,7 @@ function buildOperation(
   for (const p of [...shared, ...(raw.parameters ?? [])].map((p) => deref(p) as RawParameter)) byName.set(`${p.in}:${p.name}`, p);
   for (const p of byName.values()) {
     if (p.in !== "path" && p.in !== "query") continue; // headers and cookies are the client's business
-    if (SECRET_NAME.test(p.name)) {
+    if (isSecretName(p.name)) {
       input.secretFields.push(p.name);
       continue;
     }
@@ -146,6 +146,7 @@ function buildOperation(
   const description = (raw.description ?? raw.summary ?? id).trim();
   const maxRangeDays = raw["x-revcent-max-range-days"] ?? rangeFromText(description);
   const inputSchema = strictInput(input);
+  const kind = kindOf({ id, method, path, readOnly, v1: false });
 
   const op: Operation = {
     id,
@@ -155,12 +156,13 @@ function buildOperation(
     path,
     tag,
     toolset: toolsetOf.get(tag) ?? slug(tag),
+    kind,
     ...hints(id, action, readOnly, raw),
     parameters,
     bodyFields: input.bodyFields,
     hasBody: method === "POST",
     inputSchema,
-    toolInputSchema: compactInputSchema(inputSchema),
+    toolInputSchema: compactInputSchema(inputSchema, isPaged({ kind, parameters })),
     secretFields: input.secretFields,
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
@@ -237,21 +239,9 @@ function addProperty(id: string, properties: Record<string, JsonSchema>, name: s
   properties[name] = schema;
 }
 
-/** Field names that carry credentials or card data, whatever the spec says about them. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-const CARD_FIELD = /(card_?number|card_?code|^cvv|^cvc|security_?code|^ccnum|^pan$)/i;
-
-/** Card data fields: secret, except in PCI-scoped deployments (--allow-card-data). */
-export function isCardFieldName(name: string): boolean {
-  return CARD_FIELD.test(name);
-}
-
 function secretField(name: string, schema: unknown, deref: (v: unknown) => unknown): boolean {
   const s = deref(schema) as JsonSchema | undefined;
-  return s?.["x-revcent-secret"] === true || SECRET_NAME.test(name);
+  return s?.["x-revcent-secret"] === true || isSecretName(name);
 }
 
 /** Removes secret properties at any depth of a body field, recording their dotted paths. */

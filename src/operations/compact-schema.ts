@@ -21,8 +21,8 @@ const FILLER = new Set(["the", "a", "an", "of", "this", "its", "your", "own", "i
 /** Objects with at least this many properties that repeat within a tool are defined once. */
 const SHARED_SHAPE_MIN_PROPERTIES = 4;
 
-export function compactInputSchema(schema: JsonSchema): JsonSchema {
-  const isList = isObject(schema.properties) && "page" in schema.properties;
+/** `isList`: a paged list or search (kind.ts), whose list parameters the instructions explain. */
+export function compactInputSchema(schema: JsonSchema, isList: boolean): JsonSchema {
   const compacted = compactNode(schema, undefined, 0, isList) as JsonSchema;
   return shareRepeatedShapes(compacted);
 }

@@ -4,6 +4,7 @@
 // the body's `request` object.
 import bundledCatalog from "../../spec/v1-operations.json" with { type: "json" };
 import { compactInputSchema } from "./compact-schema.js";
+import { kindOf } from "./kind.js";
 import type { JsonSchema, Operation } from "./operation.js";
 import {
   SpecError, addBodyFields, hints, makeDereferencer, secretPredicate, slug, strictInput, type InputParts, type LoadOptions,
@@ -67,12 +68,14 @@ export function loadV1Operations(doc: unknown, options: LoadOptions = {}): Opera
       path: "",
       tag: catalog.tag.name,
       toolset,
+      kind: kindOf({ id, method: "POST", path: "", readOnly, v1: true }),
       ...hints(id, raw.method, readOnly, raw),
       parameters: [],
       bodyFields: input.bodyFields,
       hasBody: true,
       inputSchema,
-      toolInputSchema: compactInputSchema(inputSchema),
+      // V1 is one POST endpoint: nothing of it pages.
+      toolInputSchema: compactInputSchema(inputSchema, false),
       secretFields: input.secretFields,
       v1: {
         type: raw.type,
@@ -82,7 +85,6 @@ export function loadV1Operations(doc: unknown, options: LoadOptions = {}): Opera
       },
     };
     if (verify) op.verifyWith = verify.operation;
-    if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
     if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
     return op;
   });

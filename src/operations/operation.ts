@@ -9,6 +9,22 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** What an operation is; kind.ts decides it. */
+export type OperationKind =
+  /** GET of a collection: ids and summaries, filtered by date range and the general filters. */
+  | "list"
+  /** GET of a collection by a search term. */
+  | "search"
+  /** GET of one record by id (V2), or a V1 retrieve. */
+  | "read"
+  /** A POST that changes nothing (a BigQuery query, a price estimate). */
+  | "query"
+  | "create"
+  | "edit"
+  | "delete"
+  /** Anything else that changes something: refund, void, cancel, enable, sync … */
+  | "action";
+
 export type HttpMethod = "GET" | "POST";
 
 export interface ParameterSpec {
@@ -32,6 +48,8 @@ export interface Operation {
   path: string;
   tag: string;
   toolset: string;
+  /** What it is (list, search, read, create …): kind.ts decides, once, when the operation is built. */
+  kind: OperationKind;
   readOnly: boolean;
   destructive: boolean;
   idempotent: boolean;

@@ -1,0 +1,114 @@
+// Everything a configuration starts, apart from the process: the operations (bundled or from
+// another document), the sandbox when asked for, the guard's shared state (memory or Redis), and
+// the parts every session shares. The command line (server.ts) and in-process tests both start the
+// server through here, so what tests exercise is what users run.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Logger } from "pino";
+import { buildServer } from "./build-server.js";
+import { SANDBOX_API_KEY, v1EndpointFor, type Config } from "./config.js";
+import { ConfigError } from "./errors.js";
+import { VerificationHandles } from "./guard/handle.js";
+import { BUNDLED_SPEC, bundledOperations } from "./operations/bundled.js";
+import { SpecError, loadOperations } from "./operations/openapi.js";
+import type { Operation } from "./operations/operation.js";
+import { bundledV1Operations } from "./operations/v1-catalog.js";
+import { SharedServerParts, type SharedState } from "./server-deps.js";
+
+export interface RuntimeOptions {
+  /** The guard's clock (ms); tests move it instead of waiting. */
+  now?: () => number;
+}
+
+export interface Runtime {
+  parts: SharedServerParts;
+  /** The RevCent key the server itself holds (stdio, or HTTP with MCP tokens; the sandbox's key). */
+  serverKey: string;
+  /** A new McpServer for a caller of the HTTP transport. */
+  serverFor(caller: { apiKey: string; principal: string }, sessions: "transport" | "none"): McpServer;
+  /** The one McpServer of a stdio process (one conversation). */
+  stdioServer(): McpServer;
+  close(): Promise<void>;
+}
+
+/** Throws ConfigError or SpecError for what a user can fix; anything else is a bug. */
+export async function startRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  // The document is read and parsed at most once, and only when something needs it: a start with
+  // the bundled spec and no sandbox uses the precomputed operations alone.
+  let specDocument: unknown;
+  const spec = () => (specDocument ??= readSpec(config.openapiPath));
+  const operations = loadConfiguredOperations(config, spec);
+
+  let apiUrl = config.apiUrl;
+  let v1Url = v1EndpointFor(config.apiUrl, config.apiV1Url);
+  let serverKey = config.apiKey ?? "";
+  let closeSandbox = async () => {};
+  if (config.sandbox) {
+    const { startSandbox } = await import("./sandbox/index.js");
+    const sandbox = await startSandbox({ spec: spec() });
+    apiUrl = sandbox.url;
+    // The sandbox serves V1 next to V2; a configured V1 URL must not send sandbox calls elsewhere.
+    v1Url = v1EndpointFor(sandbox.url, undefined);
+    serverKey = SANDBOX_API_KEY;
+    closeSandbox = () => sandbox.close();
+    logger.info({ url: sandbox.url }, "sandbox started");
+  }
+
+  let parts: SharedServerParts;
+  let closeStore = async () => {};
+  try {
+    const shared = await sharedState(config, options);
+    closeStore = shared.close;
+    parts = new SharedServerParts(config, operations, { apiUrl, v1Url }, logger, shared);
+  } catch (err) {
+    await closeStore();
+    await closeSandbox();
+    throw err;
+  }
+  return {
+    parts,
+    serverKey,
+    serverFor: (caller, sessions) => buildServer(parts.forKey(caller.apiKey), { sessions, principal: caller.principal }),
+    stdioServer: () => buildServer(parts.forKey(serverKey)),
+    async close() {
+      await parts.close();
+      await closeStore();
+      await closeSandbox();
+    },
+  };
+}
+
+function loadConfiguredOperations(config: Config, spec: () => unknown): Operation[] {
+  // Card fields stay in schemas only for PCI-scoped deployments; the precomputed model strips them.
+  const derive = config.openapiPath !== undefined || config.allowCardData;
+  const options = { keepCardFields: config.allowCardData };
+  const { v2, v1 } = derive ? { v2: loadOperations(spec(), options), v1: bundledV1Operations(options) } : bundledOperations();
+  const clash = v2.find((op) => v1.some((legacy) => legacy.id === op.id));
+  if (clash) throw new SpecError(`the OpenAPI document's operation ${clash.id} has the name of a V1 operation`);
+  return [...v2, ...v1];
+}
+
+/** Guard state several instances can share (Redis), and the key that signs verification handles. */
+async function sharedState(config: Config, options: RuntimeOptions): Promise<SharedState & { close: () => Promise<void> }> {
+  const now = options.now;
+  const handles = config.guardSecret ? new VerificationHandles(createHash("sha256").update(config.guardSecret).digest(), now) : undefined;
+  if (!config.redisUrl) return { handles, now, close: async () => {} };
+  const { connectRedisGuardStore } = await import("./guard/redis-store.js");
+  try {
+    const redis = await connectRedisGuardStore(config.redisUrl, now);
+    return { guardStore: redis.store, handles, now, close: () => redis.close() };
+  } catch (err) {
+    throw new ConfigError(`cannot reach Redis at REDIS_URL: ${(err as Error).message}`);
+  }
+}
+
+/** Reads the spec document: the bundled one, or --openapi's. */
+export function readSpec(path: string | undefined): unknown {
+  const source = path ?? BUNDLED_SPEC;
+  try {
+    return JSON.parse(readFileSync(source, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`cannot read the OpenAPI document ${String(source)}: ${(err as Error).message}`);
+  }
+}

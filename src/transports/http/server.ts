@@ -1,0 +1,232 @@
+// MCP over streamable HTTP (one endpoint, /mcp), many callers at once. Every request is checked,
+// in order: Host and Origin (DNS rebinding), caller authentication, the caller's rate, then the body
+// (type, charset, size, one JSON-RPC message). Each caller gets McpServers of their own, from the
+// factory the entry point passes in; sessions are bound to the caller that opened them.
+import { randomUUID } from "node:crypto";
+import { createServer, type Server as NodeServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { hostHeaderValidation } from "@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "pino";
+import { authenticator, type Caller, type HttpAuth } from "./auth.js";
+import { readJsonBody, type BodyError } from "./body.js";
+import { originValidation } from "./origin.js";
+import { CallerRateLimit, type Rate } from "./rate-limit.js";
+import { sendError } from "./replies.js";
+import { SessionTable } from "./sessions.js";
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  auth: HttpAuth;
+  /** No protocol sessions: every POST stands alone; the guard relies on verification handles. */
+  stateless: boolean;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  maxSessions: number;
+  idleMs: number;
+  bodyLimitBytes: number;
+  /** Per caller: sustained requests per second, and the burst above it. */
+  rate: Rate;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long shutdown waits for calls in progress. */
+  drainMs: number;
+}
+
+export const HTTP_DEFAULTS = {
+  maxSessions: 1000,
+  idleMs: 30 * 60_000,
+  bodyLimitBytes: 1024 * 1024,
+  rate: { perSecond: 20, burst: 40 },
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  drainMs: 10_000,
+};
+
+/**
+ * A new McpServer for one caller. `sessions` tells the guard how a conversation is identified:
+ * by the transport's session id, or not at all (stateless: verification travels as a handle).
+ */
+export type ServerForCaller = (caller: Caller, sessions: "transport" | "none") => McpServer;
+
+export interface RunningHttpServer {
+  url: string;
+  sessions: () => number;
+  close(): Promise<void>;
+}
+
+export async function serveHttp(serverFor: ServerForCaller, logger: Logger, options: HttpOptions): Promise<RunningHttpServer> {
+  const sessions = new SessionTable(options.idleMs);
+  const rateLimit = new CallerRateLimit(options.rate);
+  const authenticate = authenticator(options.auth);
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  let closing = false;
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: closing ? "closing" : "ok", sessions: sessions.size });
+  });
+  app.use(hostHeaderValidation(options.allowedHosts));
+  app.use(originValidation(options.allowedOrigins, options.allowedHosts));
+  // Route-level handlers, not app.use("/mcp", …): a mounted middleware makes the router rewrite
+  // req.url on every request, measurable at hundreds of calls per second.
+  const gate = (req: Request, res: Response, next: NextFunction) => {
+    if (closing) return sendError(res, 503, -32000, "The server is shutting down; reconnect shortly.", { "retry-after": "5" });
+    const caller = authenticate(req, res);
+    if (!caller) return;
+    if (!rateLimit.take(caller.principal, res)) return;
+    res.locals.caller = caller;
+    // Shutdown waits for calls in progress, not for idle SSE streams (GET), which it closes.
+    if (req.method === "POST") {
+      inFlight += 1;
+      res.once("close", () => {
+        inFlight -= 1;
+        if (inFlight === 0) drained?.();
+      });
+    }
+    next();
+  };
+  const jsonBody = (req: Request, res: Response, next: NextFunction) => {
+    readJsonBody(req, options.bodyLimitBytes).then(
+      (body) => {
+        req.body = body;
+        next();
+      },
+      (err: BodyError) => {
+        // The rest of an oversized or unreadable upload is not waited for: answer at once, discard
+        // what keeps arriving for a moment so the client can read the answer, then hang up. (With
+        // Connection: close, Node would drop the socket under a client still writing, which then
+        // fails with EPIPE before it reads the answer.)
+        sendError(res, err.status, err.status === 400 ? -32700 : -32600, err.message);
+        res.once("finish", () => {
+          req.resume();
+          setTimeout(() => req.destroy(), 1000).unref();
+        });
+      },
+    );
+  };
+  app.post("/mcp", gate, jsonBody, (req, res) => void handlePost(req, res).catch((err) => internalError(res, err)));
+  app.get("/mcp", gate, (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)));
+  app.delete("/mcp", gate, (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)));
+  app.all("/mcp", gate, (_req, res) =>
+    sendError(res, 405, -32000, "Method not allowed: use POST, GET or DELETE.", { allow: "POST, GET, DELETE" }),
+  );
+  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => internalError(res, err));
+
+  async function handlePost(req: Request, res: Response): Promise<void> {
+    const caller = res.locals.caller as Caller;
+    const body: unknown = req.body;
+    if (Array.isArray(body)) return sendError(res, 400, -32600, "Batch requests are not supported: send one JSON-RPC message per POST.");
+    if (typeof body !== "object" || body === null) return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
+
+    if (options.stateless) {
+      const server = serverFor(caller, "none");
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.once("close", () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      return transport.handleRequest(req, res, body);
+    }
+
+    const sessionId = req.header("mcp-session-id");
+    if (sessionId) {
+      const session = sessionOf(sessionId, caller, res);
+      if (session) await sessions.use(session, () => session.transport.handleRequest(req, res, body));
+      return;
+    }
+    if (!isInitializeRequest(body)) return sendError(res, 400, -32000, "Bad Request: no mcp-session-id header; send initialize first to open a session.");
+    if (sessions.size >= options.maxSessions) {
+      return sendError(res, 503, -32000, "Too many open sessions; try again later.", { "retry-after": "30" });
+    }
+    const server = serverFor(caller, "transport");
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (id: string): void => sessions.open(id, transport, server, caller.principal),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.forget(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function handleSessionRequest(req: Request, res: Response): Promise<void> {
+    if (options.stateless) return sendError(res, 405, -32000, "This server is stateless: only POST is supported.", { allow: "POST" });
+    const sessionId = req.header("mcp-session-id");
+    if (!sessionId) return sendError(res, 400, -32000, "Bad Request: no mcp-session-id header.");
+    const session = sessionOf(sessionId, res.locals.caller as Caller, res);
+    if (session) await sessions.use(session, () => session.transport.handleRequest(req, res));
+  }
+
+  function sessionOf(id: string, caller: Caller, res: Response) {
+    const session = sessions.find(id, caller.principal);
+    if (!session) sendError(res, 404, -32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.");
+    return session;
+  }
+
+  function internalError(res: Response, err: unknown): void {
+    logger.error({ err: { message: (err as Error).message, name: (err as Error).name } }, "http request failed");
+    if (!res.headersSent) sendError(res, 500, -32603, "Internal error.");
+  }
+
+  const sweep = setInterval(
+    () => {
+      sessions.closeIdle();
+      rateLimit.forgetIdle();
+    },
+    Math.min(60_000, Math.max(1000, options.idleMs / 4)),
+  );
+  sweep.unref();
+
+  // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by
+  // default); a slow client must be cut off close to the timeout, not up to 30 s later.
+  const httpServer: NodeServer = createServer(
+    {
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: 1000,
+      keepAliveTimeout: 5000,
+    },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port, options.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const urlHost = options.host.includes(":") ? `[${options.host}]` : options.host;
+
+  return {
+    url: `http://${urlHost}:${port}/mcp`,
+    sessions: () => sessions.size,
+    async close() {
+      // Stop accepting, let calls in progress finish (up to drainMs), then close every session.
+      closing = true;
+      clearInterval(sweep);
+      const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const deadline = setTimeout(resolve, options.drainMs);
+          drained = () => {
+            clearTimeout(deadline);
+            resolve();
+          };
+        });
+      }
+      await sessions.closeAll();
+      httpServer.closeAllConnections();
+      await stopped;
+    },
+  };
+}
