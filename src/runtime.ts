@@ -15,6 +15,8 @@ import { SpecError, loadOperations } from "./operations/openapi.js";
 import type { Operation } from "./operations/operation.js";
 import { bundledV1Operations } from "./operations/v1-catalog.js";
 import { SharedServerParts, type SharedState } from "./server-deps.js";
+import type { HttpAuth } from "./transports/http/auth.js";
+import type { HttpOptions } from "./transports/http/server.js";
 
 export interface RuntimeOptions {
   /** The guard's clock (ms); tests move it instead of waiting. */
@@ -111,4 +113,36 @@ export function readSpec(path: string | undefined): unknown {
   } catch (err) {
     throw new ConfigError(`cannot read the OpenAPI document ${String(source)}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The HTTP transport's options for a configuration: who may call (bearer tokens, each caller's own
+ * key, or nobody on a loopback sandbox), and which Host names and Origins it answers. Throws
+ * ConfigError for a sandbox without authentication on a non-loopback host.
+ */
+export async function httpOptionsFor(config: Config, serverKey: string): Promise<HttpOptions> {
+  const { HTTP_DEFAULTS } = await import("./transports/http/server.js");
+  const { isLoopback } = await import("./transports/http/origin.js");
+  const auth: HttpAuth = config.authTokens.length
+    ? { mode: "tokens", tokens: config.authTokens, apiKey: serverKey }
+    : config.sandbox
+      ? { mode: "open", apiKey: serverKey }
+      : { mode: "byok" };
+  if (auth.mode === "open" && !isLoopback(config.host)) {
+    throw new ConfigError(`refusing to serve the sandbox without authentication on ${config.host}: use a loopback host, or set MCP_AUTH_TOKENS.`);
+  }
+  const wildcard = config.host === "0.0.0.0" || config.host === "::";
+  const ownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const allowedHosts = [...new Set(["localhost", "127.0.0.1", "[::1]", ...(wildcard ? [] : [ownHost]), ...config.allowedHosts])];
+  return {
+    ...HTTP_DEFAULTS,
+    host: config.host,
+    port: config.port,
+    auth,
+    stateless: config.stateless,
+    allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+    maxSessions: config.maxSessions,
+    rate: { perSecond: config.rateLimit, burst: config.rateLimit * 2 },
+  };
 }

@@ -5,7 +5,7 @@ import { HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, type Config } from "
 import { ConfigError } from "./errors.js";
 import { createLogger } from "./log.js";
 import { SpecError } from "./operations/openapi.js";
-import { readSpec, startRuntime, type Runtime } from "./runtime.js";
+import { httpOptionsFor, readSpec, startRuntime, type Runtime } from "./runtime.js";
 import { serveStdio } from "./transports/stdio.js";
 
 async function main(): Promise<void> {
@@ -54,33 +54,17 @@ async function main(): Promise<void> {
 }
 
 async function serveOverHttp(config: Config, runtime: Runtime, shutdown: () => Promise<void>): Promise<void> {
-  const { HTTP_DEFAULTS, serveHttp } = await import("./transports/http/server.js");
-  const { isLoopback } = await import("./transports/http/origin.js");
-  const serverKey = runtime.serverKey;
-  const auth = config.authTokens.length
-    ? ({ mode: "tokens", tokens: config.authTokens, apiKey: serverKey } as const)
-    : config.sandbox
-      ? ({ mode: "open", apiKey: serverKey } as const)
-      : ({ mode: "byok" } as const);
-  if (auth.mode === "open" && !isLoopback(config.host)) {
+  const { serveHttp } = await import("./transports/http/server.js");
+  let options;
+  try {
+    options = await httpOptionsFor(config, runtime.serverKey);
+  } catch (err) {
     await shutdown();
-    return fail(`refusing to serve the sandbox without authentication on ${config.host}: use a loopback host, or set MCP_AUTH_TOKENS.`);
+    throw err;
   }
-  const wildcard = config.host === "0.0.0.0" || config.host === "::";
-  const ownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const allowedHosts = [...new Set(["localhost", "127.0.0.1", "[::1]", ...(wildcard ? [] : [ownHost]), ...config.allowedHosts])];
+  const auth = options.auth;
   const logger = runtime.parts.logger;
-  const running = await serveHttp(runtime.serverFor, logger, {
-    ...HTTP_DEFAULTS,
-    host: config.host,
-    port: config.port,
-    auth,
-    stateless: config.stateless,
-    allowedHosts,
-    allowedOrigins: config.allowedOrigins,
-    maxSessions: config.maxSessions,
-    rate: { perSecond: config.rateLimit, burst: config.rateLimit * 2 },
-  });
+  const running = await serveHttp(runtime.serverFor, logger, options);
   const header =
     auth.mode === "byok" ? ' --header "x-api-key: <your RevCent API key>"' : auth.mode === "tokens" ? ' --header "Authorization: Bearer <token>"' : "";
   process.stderr.write(`revcent-mcp serving MCP at ${running.url}${config.sandbox ? " (sandbox)" : ""}

@@ -35,6 +35,10 @@ export interface HttpOptions {
   requestTimeoutMs: number;
   /** How long shutdown waits for calls in progress. */
   drainMs: number;
+  /** The clock of idle sessions and rate buckets (ms); tests move it instead of waiting. */
+  now?: () => number;
+  /** How often idle sessions and rate buckets are swept; by default a quarter of idleMs (1-60 s). */
+  sweepEveryMs?: number;
 }
 
 export const HTTP_DEFAULTS = {
@@ -60,8 +64,8 @@ export interface RunningHttpServer {
 }
 
 export async function serveHttp(serverFor: ServerForCaller, logger: Logger, options: HttpOptions): Promise<RunningHttpServer> {
-  const sessions = new SessionTable(options.idleMs);
-  const rateLimit = new CallerRateLimit(options.rate);
+  const sessions = new SessionTable(options.idleMs, options.now);
+  const rateLimit = new CallerRateLimit(options.rate, options.now);
   const authenticate = authenticator(options.auth);
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -182,7 +186,7 @@ export async function serveHttp(serverFor: ServerForCaller, logger: Logger, opti
       sessions.closeIdle();
       rateLimit.forgetIdle();
     },
-    Math.min(60_000, Math.max(1000, options.idleMs / 4)),
+    options.sweepEveryMs ?? Math.min(60_000, Math.max(1000, options.idleMs / 4)),
   );
   sweep.unref();
 
