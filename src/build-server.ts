@@ -41,8 +41,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
-      instructions:
-        "RevCent payments API. RevCent ids are 20 characters. Lists need date_start/date_end (unix seconds), limit (1-25) and page (from 1); they filter by customer_id, campaign_filter (campaign ids) and metadata_filter ([{name, value}], all must match; value METADATA_NAME_EXISTS matches any value). Searches take search_term. Lists (Get<Plural>) and searches (Search<Plural>) return ids and summaries; the matching Get<Singular> returns one item in full. For counts or totals use BigQueryRunQuery. Tools marked destructive move money or cannot be undone: confirm with the user first. Lists accept all_pages (follow every page, up to max_items: 1-1000, default 100) and split a date range longer than they allow into windows, merged. Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them. Resources: revcent://guide explains errors, paging, filters and idempotency; revcent://operations/{operationId} documents one operation.",
+      instructions: deps.catalog.instructions,
     },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make

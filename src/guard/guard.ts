@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { RevCentError } from "../errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
-import type { Operation } from "../operations/operation.js";
+import { DAY_SECONDS, type Operation } from "../operations/operation.js";
 import { fieldOf } from "../operations/validation.js";
 import { FAMILY_READS, NON_CUSTOMER_SEARCHES, READ_BY_ITEM_TYPE, nonIdentifying, ownerOf } from "./families.js";
 import type { VerificationHandles } from "./handle.js";
@@ -209,7 +209,7 @@ export class Guard {
    * longer windows).
    */
   private async cardLast4s(customerId: string, signal: AbortSignal | undefined): Promise<string[]> {
-    const windowSeconds = 90 * 86_400;
+    const windowSeconds = 90 * DAY_SECONDS;
     const end = Math.floor(this.now() / 1000);
     const values: string[] = [];
     for (let w = 0; w < 4; w++) {

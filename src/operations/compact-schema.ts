@@ -3,7 +3,8 @@
 // keeps the full schema (Operation.inputSchema), so nothing dropped here is accepted that was not
 // before: an unknown argument or a 19-character id is still refused, with a message that names the
 // field and what is allowed.
-import { isObject, type JsonSchema } from "./operation.js";
+// RevCent ids are ID_LENGTH characters: said once in the instructions, not as two keywords per id.
+import { ID_LENGTH, isObject, type JsonSchema } from "./operation.js";
 
 /**
  * The list and search parameters the docs define for every list (paging, date range, the three
@@ -12,8 +13,6 @@ import { isObject, type JsonSchema } from "./operation.js";
  */
 const LIST_PARAMETERS = new Set(["date_start", "date_end", "limit", "page", "campaign_filter", "metadata_filter", "customer_id", "search_term"]);
 
-/** RevCent ids are 20 characters: said once in the instructions, not as two keywords per id. */
-const ID_LENGTH = 20;
 
 /** Words a description may add to a property's name and still say nothing new ("The sale ID."). */
 const FILLER = new Set(["the", "a", "an", "of", "this", "its", "your", "own", "id", "name", "number", "text", "value", "one"]);

@@ -2,6 +2,12 @@
 // (type, method) of the legacy V1 API, whatever document it came from. The generator builds tools from it, the policy filters it, and the
 // client builds requests from it.
 
+/** Every RevCent id is this many characters. */
+export const ID_LENGTH = 20;
+
+/** Seconds in a day: RevCent's dates are unix seconds, and its date-range limits are in days. */
+export const DAY_SECONDS = 86_400;
+
 export type JsonSchema = { [key: string]: unknown };
 
 /** A JSON object (not an array, not null): what a schema node or a parsed body must be to be walked. */

@@ -3,6 +3,7 @@
 // fallback that records a status and a timestamp, so every action in the spec does something.
 import { isRecord } from "./schema.js";
 import type { Collection, Item } from "./store.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 
 export interface ActionInput {
   collection: Collection;
@@ -24,7 +25,6 @@ export interface ActionOutcome {
   extra?: Record<string, unknown>;
 }
 
-const DAY = 86_400;
 
 /** Statuses for verbs whose past tense is not the RevCent status. */
 const STATUS: Record<string, string> = {
@@ -135,7 +135,7 @@ export function applyAction(action: string, input: ActionInput): ActionOutcome {
     const days = firstNumber(body, ["days", "num_days"]) ?? 1;
     const sign = action === "extend" ? 1 : -1;
     const end = typeof item.end_date_unix === "number" ? item.end_date_unix : now;
-    patch.end_date_unix = Math.max(now, end + sign * days * DAY);
+    patch.end_date_unix = Math.max(now, end + sign * days * DAY_SECONDS);
     if (typeof item.num_days === "number") patch.num_days = Math.max(0, item.num_days + sign * days);
     return save();
   }
@@ -143,7 +143,7 @@ export function applyAction(action: string, input: ActionInput): ActionOutcome {
     patch.renewal_count = (typeof item.renewal_count === "number" ? item.renewal_count : 0) + 1;
     patch.last_renewal_date_unix = now;
     const interval = typeof item.renewal_interval_days === "number" ? item.renewal_interval_days : 30;
-    patch.next_renewal_date_unix = now + interval * DAY;
+    patch.next_renewal_date_unix = now + interval * DAY_SECONDS;
   }
   if (action === "trigger") {
     patch.trigger_count = (typeof item.trigger_count === "number" ? item.trigger_count : 0) + 1;

@@ -8,8 +8,8 @@ import { num } from "./money.js";
 import { badRequest, notFound } from "./responses.js";
 import { isRecord } from "./schema.js";
 import type { Item, Store } from "./store.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 
-const DAY = 86_400;
 
 /** Where each item_type looks for item_value: the collection and the fields searched. */
 const SEARCH: Record<string, { collection: string; fields: string[] }> = {
@@ -90,6 +90,6 @@ export const createDocument: CreateHook = ({ store, body, now, newId, origin }) 
   return {
     id, document_id: id, document_type: "sale", item_type: itemType, item_value: body.item_value, sale_id: sale.id,
     document_json: filterDocument(saleDocument(store, sale), filtersOf(body)),
-    zip_url: `${origin}/documents/${id}.zip`, expires_on: iso(now + DAY), expires_on_unix: now + DAY,
+    zip_url: `${origin}/documents/${id}.zip`, expires_on: iso(now + DAY_SECONDS), expires_on_unix: now + DAY_SECONDS,
   };
 };

@@ -4,7 +4,8 @@
 import { defaultCard } from "./cards.js";
 import type { ActionHook } from "./custom-types.js";
 import { commonOf, customerIdOf, idsOf, link } from "./links.js";
-import { DAY, amountFields, feeOf, num, round2 } from "./money.js";
+import { amountFields, feeOf, num, round2 } from "./money.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 import { badRequest, invalidState, notFound } from "./responses.js";
 import type { Item, Store } from "./store.js";
 import { outcomeOfStored } from "./test-cards.js";
@@ -70,7 +71,7 @@ const renew: ActionHook = ({ store, item, now, newId }) => {
   const interval = num(item.renewal_interval_days, 30);
   const from = Math.max(now, num(item.next_renewal_date_unix, now));
   const updated = store.collection("subscriptions").update(item.id, {
-    renewal_count: count, last_renewal_date_unix: now, next_renewal_date_unix: from + interval * DAY, updated_date_unix: now,
+    renewal_count: count, last_renewal_date_unix: now, next_renewal_date_unix: from + interval * DAY_SECONDS, updated_date_unix: now,
     subscription_renewals: [...idsOf(item, "subscription_renewals"), renewalId], transactions: [...idsOf(item, "transactions"), txn.id],
   });
   return { item: updated, extra: { subscription_renewal_id: renewalId, transaction_id: txn.id, renewal_amount: amount } };
@@ -82,7 +83,7 @@ const setStatus = (kind: "subscription" | "trial", verb: string, to: string, ...
   const patch: Record<string, unknown> = { status: to, updated_date_unix: now, [`${stamp}_date_unix`]: now };
   if (kind === "subscription" && to === "Cancelled") patch.next_renewal_date_unix = null;
   if (kind === "subscription" && to === "Active" && num(item.next_renewal_date_unix) < now) {
-    patch.next_renewal_date_unix = now + num(item.renewal_interval_days, 30) * DAY;
+    patch.next_renewal_date_unix = now + num(item.renewal_interval_days, 30) * DAY_SECONDS;
   }
   return { item: store.collection(`${kind === "trial" ? "trials" : "subscriptions"}`).update(item.id, patch) };
 };
@@ -96,8 +97,8 @@ function daysOf(body: Record<string, unknown>): number {
 const resize = (sign: 1 | -1): ActionHook => ({ store, item, body, now }) => {
   requireStatus(item, "trial", sign > 0 ? "extend" : "shorten", "active");
   const days = daysOf(body);
-  const end = num(item.end_date_unix, now) + sign * days * DAY;
-  if (end < now) throw badRequest(`Shortening by ${days} days would end the trial before now; use ExpireTrial to end it now (days at most ${Math.floor((num(item.end_date_unix) - now) / DAY)}).`);
+  const end = num(item.end_date_unix, now) + sign * days * DAY_SECONDS;
+  if (end < now) throw badRequest(`Shortening by ${days} days would end the trial before now; use ExpireTrial to end it now (days at most ${Math.floor((num(item.end_date_unix) - now) / DAY_SECONDS)}).`);
   return { item: store.collection("trials").update(item.id, { end_date_unix: end, num_days: Math.max(0, num(item.num_days) + sign * days), updated_date_unix: now }) };
 };
 
@@ -129,7 +130,7 @@ const expire: ActionHook = ({ store, item, now, newId }) => {
   }
   if (typeof item.subscription_id === "string") {
     const sub = store.collection("subscriptions").get(item.subscription_id);
-    if (sub && is(sub, "active")) store.collection("subscriptions").update(sub.id, { next_renewal_date_unix: now + num(sub.renewal_interval_days, 30) * DAY, updated_date_unix: now });
+    if (sub && is(sub, "active")) store.collection("subscriptions").update(sub.id, { next_renewal_date_unix: now + num(sub.renewal_interval_days, 30) * DAY_SECONDS, updated_date_unix: now });
   }
   const updated = store.collection("trials").update(item.id, {
     status: "Expired", expired_date_unix: now, end_date_unix: now, updated_date_unix: now, ...(txn ? { transaction_id: txn.id, transactions: [txn.id] } : {}),

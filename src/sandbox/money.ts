@@ -2,7 +2,6 @@
 // amount_total = amount_original_total - (amount_refunded + amount_discounted).
 import type { Item } from "./store.js";
 
-export const DAY = 86_400;
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
 

@@ -1,6 +1,7 @@
 // Prices a sale body (product lines, shipping, tax, discounts, coupons) against the catalog, for
 // CreateSale, pending sales and EstimateSale. Trial lines are priced but charged later.
-import { DAY, num, round2 } from "./money.js";
+import { num, round2 } from "./money.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 import { badRequest } from "./responses.js";
 import { isRecord } from "./schema.js";
 import type { Item, Store } from "./store.js";
@@ -58,7 +59,7 @@ function trialDaysOf(line: Record<string, unknown>, product: Item, now: number):
   if (typeof line.custom_trial_end_date === "string") {
     const end = Date.parse(line.custom_trial_end_date);
     if (Number.isNaN(end)) throw badRequest(`product.custom_trial_end_date "${line.custom_trial_end_date}" is not a date`);
-    return Math.max(1, Math.ceil((end / 1000 - now) / DAY));
+    return Math.max(1, Math.ceil((end / 1000 - now) / DAY_SECONDS));
   }
   return num(product.trial_days);
 }

@@ -6,7 +6,8 @@ import type { CreateHook } from "./custom-types.js";
 import { saleCustomer } from "./customers.js";
 import { fraudFailure, recordFraudDetection } from "./fraud.js";
 import { idsOf, link } from "./links.js";
-import { DAY, amountFields, num, round2 } from "./money.js";
+import { amountFields, num, round2 } from "./money.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 import { priceSale, type PricedLine } from "./pricing.js";
 import { campaignOf } from "./relations.js";
 import { badRequest } from "./responses.js";
@@ -99,7 +100,7 @@ export function chargeSale(input: ChargeInput): Record<string, unknown> {
   const discounts = priced.discounts.map((d, i) => store.collection("discounts").insert({ ...owned(discountIds[i]!, [txnId]), ...d }));
   const trials = lines.filter((l) => l.trial).map(({ line, ps, trial, sub }) => store.collection("trials").insert({
     ...owned(trial!, []), product: productRef(line.product), product_id: line.product.id, product_sale_id: ps, amount: round2(line.total - line.discount),
-    num_days: line.trialDays, start_date_unix: now, end_date_unix: now + line.trialDays * DAY, status: "Active", ...(sub ? { subscription_id: sub } : {}),
+    num_days: line.trialDays, start_date_unix: now, end_date_unix: now + line.trialDays * DAY_SECONDS, status: "Active", ...(sub ? { subscription_id: sub } : {}),
   }));
   const subscriptions = lines.filter((l) => l.sub).map(({ line, ps, trial, sub }) => subscription(store, owned(sub!, trial ? [] : [txnId]), line, ps, trial, now));
 
@@ -140,11 +141,11 @@ export function chargeSale(input: ChargeInput): Record<string, unknown> {
 
 function subscription(store: Store, base: Item, line: PricedLine, ps: string, trial: string | undefined, now: number): Item {
   const interval = num(line.product.renewal_interval_days, 30);
-  const start = trial ? now + line.trialDays * DAY : now;
+  const start = trial ? now + line.trialDays * DAY_SECONDS : now;
   return store.collection("subscriptions").insert({
     ...base, product: { id: line.product.id, name: line.product.name, sku: line.product.sku }, product_id: line.product.id, product_sale_id: ps,
     amount: line.total, status: "Active", start_date_unix: start, renewal_interval_days: interval, renewal_count: 0,
-    next_renewal_date_unix: trial ? start : now + interval * DAY, ...(trial ? { trial_id: trial } : {}), subscription_renewals: [],
+    next_renewal_date_unix: trial ? start : now + interval * DAY_SECONDS, ...(trial ? { trial_id: trial } : {}), subscription_renewals: [],
   });
 }
 

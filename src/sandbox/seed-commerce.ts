@@ -5,6 +5,7 @@ import { SEED_IDS, seedIdFor } from "./seed-ids.js";
 import { nestedCustomer } from "./shapes.js";
 import type { Prng } from "./prng.js";
 import type { Item, Store } from "./store.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 
 export interface SeedContext {
   store: Store;
@@ -13,7 +14,6 @@ export interface SeedContext {
   now: number;
 }
 
-const DAY = 86_400;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 const FIRST_NAMES = ["John", "Maria", "Wei", "Aisha", "Carlos", "Emma", "Liam", "Olivia", "Noah", "Sofia", "Lucas", "Mia", "Ethan", "Amara", "Mateo", "Chloe", "Hiro", "Zara", "Omar", "Grace"];
@@ -51,11 +51,11 @@ const SALE_COUNT = 40;
 
 function seedCatalog({ store, now }: SeedContext): void {
   CAMPAIGNS.forEach((c, i) => {
-    const at = now - 59 * DAY - i * 3600;
+    const at = now - 59 * DAY_SECONDS - i * 3600;
     store.collection("campaigns").insert({ id: c.id, created_date_unix: at, updated_date_unix: at, name: c.name, enabled: true, metadata: [] });
   });
   PRODUCTS.forEach((p, i) => {
-    const at = now - 58 * DAY - i * 3600;
+    const at = now - 58 * DAY_SECONDS - i * 3600;
     store.collection("products").insert({
       id: p.id, created_date_unix: at, updated_date_unix: at, name: p.name, sku: p.sku, internal_id: p.sku.toLowerCase(),
       description: `${p.name} (sandbox product)`, price: p.price, iso_currency: "USD", enabled: true, shippable: p.shippable,
@@ -68,7 +68,7 @@ function seedCatalog({ store, now }: SeedContext): void {
     { code: "FIVEOFF", name: "$5 off", discount_type: "amount", discount_value: 5 },
   ];
   coupons.forEach((c, i) => {
-    const at = now - 57 * DAY;
+    const at = now - 57 * DAY_SECONDS;
     store.collection("coupons").insert({
       id: seedIdFor("coupon_id", i), created_date_unix: at, updated_date_unix: at, coupon_code: c.code, name: c.name,
       discount_type: c.discount_type, discount_value: c.discount_value, enabled: true, valid: true,
@@ -83,7 +83,7 @@ function seedCustomers({ store, rng, now }: SeedContext): void {
     const last = jane ? "Doe" : rng.pick(LAST_NAMES);
     const [city, state, zip] = jane ? ["Beverly Hills", "CA", "90210"] : rng.pick(PLACES);
     const campaign = jane ? CAMPAIGNS[0]! : rng.pick(CAMPAIGNS);
-    const at = jane ? now - 30 * DAY : now - rng.int(5 * DAY, 59 * DAY);
+    const at = jane ? now - 30 * DAY_SECONDS : now - rng.int(5 * DAY_SECONDS, 59 * DAY_SECONDS);
     const id = seedIdFor("customer_id", i);
     store.collection("customers").insert({
       id, created_date_unix: at, updated_date_unix: at,
@@ -121,7 +121,7 @@ function seedSales(ctx: SeedContext): void {
     const lines = jane
       ? [PRODUCTS[0]!, PRODUCTS[1]!, PRODUCTS[2]!].map((p) => ({ p, qty: 1 }))
       : [...new Set([rng.pick(PRODUCTS), ...(rng.chance(0.4) ? [rng.pick(PRODUCTS)] : [])])].map((p) => ({ p, qty: rng.int(1, 2) }));
-    const at = jane ? now - 3 * DAY : rng.int(customer.created_date_unix + 600, now - 3600);
+    const at = jane ? now - 3 * DAY_SECONDS : rng.int(customer.created_date_unix + 600, now - 3600);
     const refunded = !jane && i % 13 === 0;
     const ids = {
       sale: jane ? SEED_IDS.sale : seedIdFor("sale_id", i),
@@ -144,7 +144,7 @@ function seedSales(ctx: SeedContext): void {
     if (shippable) {
       const id = jane ? SEED_IDS.shipment : seedIdFor("shipping_id", i);
       const age = now - at;
-      const status = age > 7 * DAY ? "Delivered" : age > 2 * DAY ? "Shipped" : "Pending";
+      const status = age > 7 * DAY_SECONDS ? "Delivered" : age > 2 * DAY_SECONDS ? "Shipped" : "Pending";
       store.collection("shipping").insert({
         id, created_date_unix: at, updated_date_unix: at, ...common, sale_id: ids.sale, sales: [ids.sale], transactions: [ids.transaction],
         name: "Standard Shipping", amount: shippingAmount, amount_original_total: shippingAmount, amount_total: shippingAmount, amount_refunded: 0,
@@ -158,20 +158,20 @@ function seedSales(ctx: SeedContext): void {
     for (const { p } of lines) {
       if (p.subscription) {
         const id = jane ? SEED_IDS.subscription : seedIdFor("subscription_id", i);
-        const renewals = Math.floor((now - at) / (30 * DAY));
+        const renewals = Math.floor((now - at) / (30 * DAY_SECONDS));
         const status = jane ? "Active" : rng.pick(["Active", "Active", "Active", "Suspended", "Cancelled"]);
         store.collection("subscriptions").insert({
           id, created_date_unix: at, updated_date_unix: at, ...common, sale_id: ids.sale, sales: [ids.sale], transactions: [ids.transaction],
           product: { id: p.id, name: p.name, sku: p.sku }, product_id: p.id, amount: p.price, status,
           start_date_unix: at, renewal_interval_days: 30, renewal_count: renewals,
-          next_renewal_date_unix: status === "Cancelled" ? null : at + (renewals + 1) * 30 * DAY,
+          next_renewal_date_unix: status === "Cancelled" ? null : at + (renewals + 1) * 30 * DAY_SECONDS,
           subscription_profile: SUBSCRIPTION_PROFILE, metadata: [],
         });
         related.subscriptions.push(id);
       }
       if (p.trialDays) {
         const id = jane ? SEED_IDS.trial : seedIdFor("trial_id", i);
-        const end = at + p.trialDays * DAY;
+        const end = at + p.trialDays * DAY_SECONDS;
         store.collection("trials").insert({
           id, created_date_unix: at, updated_date_unix: at, ...common, sale_id: ids.sale, sales: [ids.sale],
           product: { id: p.id, name: p.name, sku: p.sku }, product_id: p.id, amount: p.price, num_days: p.trialDays,
@@ -182,7 +182,7 @@ function seedSales(ctx: SeedContext): void {
     }
 
     const refundedAmount = refunded ? charged : 0;
-    const settled = now - at > 3 * DAY;
+    const settled = now - at > 3 * DAY_SECONDS;
     store.collection("sales").insert({
       id: ids.sale, created_date_unix: at, updated_date_unix: at, ...common,
       status: refunded ? "Refunded" : "Fully Captured", payment_type: "credit_card", customer_card_id: card.id,
@@ -206,7 +206,7 @@ function seedSales(ctx: SeedContext): void {
     const customer = customers.get(seedIdFor("customer_id", rng.int(1, CUSTOMER_COUNT - 1)))!;
     const card = store.collection("customer_cards").find((c) => c.customer_id === customer.id)!;
     const id = seedIdFor("transaction_id", SALE_COUNT + i);
-    const at = rng.int(now - 50 * DAY, now - 3600);
+    const at = rng.int(now - 50 * DAY_SECONDS, now - 3600);
     store.collection("transactions").insert(transaction(ctx, {
       id, at, customer, card, campaign: { id: customer.campaign_id as string, name: customer.campaign_name as string },
       amount: 19.99, original: 19.99, refunded: 0, settled: false, remaining: 0, approved: false, subscription: false,

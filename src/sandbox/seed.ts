@@ -9,11 +9,11 @@ import { seedCommerce, type SeedContext } from "./seed-commerce.js";
 import { nestedCustomer } from "./shapes.js";
 import { seedIdFor } from "./seed-ids.js";
 import type { Store } from "./store.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 
 export { SEED_IDS, seedIdFor } from "./seed-ids.js";
 
 const SEED = 0x5eed_2024;
-const DAY = 86_400;
 const GENERIC_COUNT = 3;
 const SOURCES = ["facebook", "google", "newsletter", "organic"];
 
@@ -42,7 +42,7 @@ function seedGeneric(ctx: SeedContext, info: CollectionInfo): void {
   const collection = store.collection(info.name);
   for (let i = 0; i < GENERIC_COUNT; i++) {
     const id = seedIdFor(info.idKey, i);
-    const at = now - rng.int(60, windowDays * DAY - 60);
+    const at = now - rng.int(60, windowDays * DAY_SECONDS - 60);
     const customer = params.has("customer_id") && customers.length ? rng.pick(customers) : undefined;
     const campaign = params.has("campaign_filter") && campaigns.length ? rng.pick(campaigns) : undefined;
     collection.insert({
@@ -68,6 +68,6 @@ export function seedStore(store: Store, api: CompiledApi, nowMs: number): void {
   seedBigQueryTables(store, ctx.now);
   for (const op of api.operations) {
     if (op.kind !== "singleton" && op.kind !== "singleton-edit") continue;
-    store.setSettings(op.collection, { ...(SETTINGS[op.collection] ?? {}), updated_date_unix: ctx.now - 30 * DAY });
+    store.setSettings(op.collection, { ...(SETTINGS[op.collection] ?? {}), updated_date_unix: ctx.now - 30 * DAY_SECONDS });
   }
 }

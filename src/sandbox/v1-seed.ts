@@ -5,8 +5,8 @@ import { idsOf } from "./links.js";
 import { SEED_IDS, seedIdFor } from "./seed-ids.js";
 import { nestedCustomer } from "./shapes.js";
 import type { Item, Store } from "./store.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 
-const DAY = 86_400;
 
 export function seedV1(store: Store, nowMs: number): void {
   const now = Math.floor(nowMs / 1000);
@@ -15,26 +15,26 @@ export function seedV1(store: Store, nowMs: number): void {
   const other = store.collection("customers").get(seedIdFor("customer_id", 1));
   const janeSale = store.collection("sales").get(SEED_IDS.sale);
   if (jane) {
-    licenseKey(store, SEED_IDS.licenseKey, "JANE-0001-SANDBOX-KEY", jane, janeSale, now - 3 * DAY);
-    fraudDetectionRequest(store, SEED_IDS.fraudDetectionRequest, jane, janeSale, now - 3 * DAY);
+    licenseKey(store, SEED_IDS.licenseKey, "JANE-0001-SANDBOX-KEY", jane, janeSale, now - 3 * DAY_SECONDS);
+    fraudDetectionRequest(store, SEED_IDS.fraudDetectionRequest, jane, janeSale, now - 3 * DAY_SECONDS);
   }
   if (other) {
     const sale = store.collection("sales").find((s) => s.customer_id === other.id);
-    licenseKey(store, seedIdFor("license_key_id", 1), "OTHER-0002-SANDBOX-KEY", other, sale, now - 5 * DAY);
-    fraudDetectionRequest(store, seedIdFor("fraud_detection_request_id", 1), other, sale, now - 5 * DAY);
+    licenseKey(store, seedIdFor("license_key_id", 1), "OTHER-0002-SANDBOX-KEY", other, sale, now - 5 * DAY_SECONDS);
+    fraudDetectionRequest(store, seedIdFor("fraud_detection_request_id", 1), other, sale, now - 5 * DAY_SECONDS);
   }
 }
 
 function seedQuota(store: Store, now: number): void {
   const groups = ["Gold Brand", "Platinum Brand"].map((name, i) => {
-    const at = now - 50 * DAY + i * 3600;
+    const at = now - 50 * DAY_SECONDS + i * 3600;
     return store.collection("quota_unit_groups").insert({
       id: seedIdFor("quota_unit_group_id", i), created_date_unix: at, updated_date_unix: at, name, description: `${name} units`, enabled: true,
     });
   });
   const units: [string, Item][] = [["Phone Minute", groups[0]!], ["Gold Token", groups[0]!], ["Platinum Token", groups[1]!]];
   units.forEach(([name, group], i) => {
-    const at = now - 49 * DAY + i * 3600;
+    const at = now - 49 * DAY_SECONDS + i * 3600;
     store.collection("quota_units").insert({
       id: seedIdFor("quota_unit_id", i), created_date_unix: at, updated_date_unix: at, name, description: `One ${name.toLowerCase()}`,
       enabled: true, quota_unit_group: { id: group.id, name: group.name },

@@ -4,6 +4,7 @@ import type { OperationDef, ParamDef } from "./operations.js";
 import { deepObjectValue, hasDeepValues, plainValues, type QueryEntries } from "./query.js";
 import { badRequest } from "./responses.js";
 import { checkValue, derefSchema, isRecord, schemaTypes, type Schema } from "./schema.js";
+import { DAY_SECONDS } from "../operations/operation.js";
 
 export interface RequestArgs {
   path: Record<string, string>;
@@ -11,7 +12,6 @@ export interface RequestArgs {
   body: Record<string, unknown>;
 }
 
-const DAY = 86_400;
 
 function coerceScalar(schema: Schema, raw: string, name: string): unknown {
   const types = schemaTypes(schema);
@@ -85,7 +85,7 @@ function checkDateRange(op: OperationDef, query: Record<string, unknown>): void 
   const end = query.date_end;
   if (typeof start !== "number" || typeof end !== "number") return;
   if (end < start) throw badRequest("date_end must not be earlier than date_start", "E_DATE_RANGE");
-  if (op.maxRangeDays && end - start > op.maxRangeDays * DAY) {
+  if (op.maxRangeDays && end - start > op.maxRangeDays * DAY_SECONDS) {
     throw badRequest(`The difference between date_start and date_end cannot exceed ${op.maxRangeDays} days`, "E_DATE_RANGE");
   }
 }

@@ -15,7 +15,7 @@ import { applyFieldFilters, parseFieldFilter, type FieldFilter } from "../operat
 import { fetchList, type Progress } from "./paging.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
 import { isCardFieldName, isSecretName } from "../secrets/field-names.js";
-import { isObject, type Operation } from "../operations/operation.js";
+import { DAY_SECONDS, isObject, type Operation } from "../operations/operation.js";
 import { fieldOf, type Validators } from "../operations/validation.js";
 
 export interface ToolCallDeps {
@@ -29,7 +29,6 @@ export interface ToolCallDeps {
   allowCardData: boolean;
 }
 
-const DAY_SECONDS = 86_400;
 const CARD_ROUTE =
   "Card data never passes through this conversation: charge a card already on file (customer_id), or send the customer to your checkout or customer portal to enter it.";
 

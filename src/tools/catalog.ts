@@ -4,9 +4,10 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { Policy } from "../operations/policy.js";
 import { isPaged } from "../operations/kind.js";
+import { serverInstructions } from "./instructions.js";
 import { VERIFICATION_ARGUMENT, VERIFY_TOOL_DEFINITION } from "../guard/guard.js";
 import { buildSearchIndex, DYNAMIC_TOOLS, type SearchIndex } from "./dynamic.js";
-import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT } from "./paging.js";
+import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, MAX_ITEMS_LIMIT } from "./paging.js";
 import { withoutRepeatedDescriptions } from "../operations/compact-schema.js";
 import type { JsonSchema, Operation } from "../operations/operation.js";
 
@@ -19,6 +20,8 @@ export class ToolCatalog {
   private readonly toolNames: ReadonlySet<string>;
 
   readonly mode: "static" | "dynamic";
+  /** The server instructions: what every tool shares, said once. */
+  readonly instructions: string;
 
   /**
    * With the guard on, every tool accepts a verification handle and VerifyCustomer is listed. In
@@ -28,6 +31,7 @@ export class ToolCatalog {
   constructor(operations: readonly Operation[], policy: Policy, guarded: boolean, mode: "static" | "dynamic" = "static") {
     const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
     this.mode = mode;
+    this.instructions = serverInstructions(operations);
     // A call may use an operation's alias; only the name itself is listed.
     this.byName = new Map(allowed.flatMap((op) => [op.id, ...(op.aliases ?? [])].map((name) => [name, op] as const)));
     this.listed = allowed;
@@ -73,7 +77,7 @@ function withServerArguments(op: Operation, guarded: boolean): Operation {
   if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" } };
   if (isPaged(op)) {
     extra[ALL_PAGES_ARGUMENT] = { type: "boolean" };
-    extra[MAX_ITEMS_ARGUMENT] = { type: "integer", minimum: 1, maximum: 1000 };
+    extra[MAX_ITEMS_ARGUMENT] = { type: "integer", minimum: 1, maximum: MAX_ITEMS_LIMIT };
   }
   if (guarded) extra[VERIFICATION_ARGUMENT] = { type: "string", description: "The verification handle from VerifyCustomer, if your client has no session." };
   if (!Object.keys(extra).length) return op;

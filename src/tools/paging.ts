@@ -2,18 +2,19 @@
 // with progress), and a date range longer than the operation allows is split into windows it does
 // allow, whose results are merged. Runs inside the call's executor, so the guard and hygiene see
 // the merged answer once.
-import type { Operation } from "../operations/operation.js";
+import { DAY_SECONDS, type Operation } from "../operations/operation.js";
 
 export const ALL_PAGES_ARGUMENT = "all_pages";
 export const MAX_ITEMS_ARGUMENT = "max_items";
 export const DEFAULT_MAX_ITEMS = 100;
-const DAY = 86_400;
+/** The most items all_pages gathers in one call. */
+export const MAX_ITEMS_LIMIT = 1000;
 
 export type Progress = (done: number, total: number | undefined, message: string) => Promise<void>;
 
 /** Consecutive windows of at most `maxDays` covering [start, end]. */
 export function dateWindows(start: number, end: number, maxDays: number): { start: number; end: number }[] {
-  const span = maxDays * DAY;
+  const span = maxDays * DAY_SECONDS;
   const windows = [];
   for (let from = start; from < end; from += span) windows.push({ start: from, end: Math.min(end, from + span) });
   return windows.length ? windows : [{ start, end }];
@@ -36,7 +37,7 @@ export async function fetchList(
   const start = query.date_start;
   const end = query.date_end;
   const windows =
-    op.maxRangeDays && typeof start === "number" && typeof end === "number" && end - start > op.maxRangeDays * DAY
+    op.maxRangeDays && typeof start === "number" && typeof end === "number" && end - start > op.maxRangeDays * DAY_SECONDS
       ? dateWindows(start, end, op.maxRangeDays)
       : undefined;
   if (!allPages && !windows) return execute(query);

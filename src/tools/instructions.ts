@@ -1,0 +1,34 @@
+// The server instructions: what every tool shares, said once instead of in each tool's schema (the
+// compactor drops it there). Numbers come from where they are defined — the spec's list
+// parameters, the id length, the paging bounds — so the text cannot drift from what is enforced.
+import { ID_LENGTH, isObject, type Operation } from "../operations/operation.js";
+import { isPaged } from "../operations/kind.js";
+import { DEFAULT_MAX_ITEMS, MAX_ITEMS_LIMIT } from "./paging.js";
+
+/** The `limit` bounds the spec's paged lists declare (the widest, where they differ). */
+function listLimit(operations: readonly Operation[]): { min: number; max: number } | undefined {
+  let bounds: { min: number; max: number } | undefined;
+  for (const op of operations) {
+    if (!isPaged(op) || !isObject(op.inputSchema.properties)) continue;
+    const limit = op.inputSchema.properties.limit;
+    if (!isObject(limit) || typeof limit.minimum !== "number" || typeof limit.maximum !== "number") continue;
+    bounds = { min: Math.min(bounds?.min ?? limit.minimum, limit.minimum), max: Math.max(bounds?.max ?? limit.maximum, limit.maximum) };
+  }
+  return bounds;
+}
+
+export function serverInstructions(operations: readonly Operation[]): string {
+  const limit = listLimit(operations);
+  const limitText = limit ? `limit (${limit.min}-${limit.max})` : "limit";
+  return [
+    `RevCent payments API. RevCent ids are ${ID_LENGTH} characters.`,
+    `Lists need date_start/date_end (unix seconds), ${limitText} and page (from 1); they filter by customer_id, campaign_filter (campaign ids) and metadata_filter ([{name, value}], all must match; value METADATA_NAME_EXISTS matches any value).`,
+    "Searches take search_term.",
+    "Lists (Get<Plural>) and searches (Search<Plural>) return ids and summaries; the matching Get<Singular> returns one item in full.",
+    "For counts or totals use BigQueryRunQuery.",
+    "Tools marked destructive move money or cannot be undone: confirm with the user first.",
+    `Lists accept all_pages (follow every page, up to max_items: 1-${MAX_ITEMS_LIMIT}, default ${DEFAULT_MAX_ITEMS}) and split a date range longer than they allow into windows, merged.`,
+    "Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
+    "Resources: revcent://guide explains errors, paging, filters and idempotency; revcent://operations/{operationId} documents one operation.",
+  ].join(" ");
+}
