@@ -9,7 +9,7 @@ const LAYERS = [
   { name: "tools", path: "^src/tools/" },
   { name: "resources and prompts", path: "^src/(resources|prompts)/" },
   { name: "transports", path: "^src/transports/" },
-  { name: "entry", path: "^src/(server|config|runtime|build-server|server-deps|log)\\.ts$|^src/spec/" },
+  { name: "entry", path: "^src/(server|config|settings|runtime|build-server|server-deps|log)\\.ts$|^src/spec/" },
 ];
 // The emulator stands beside the layers: it knows the domain, and only the entry starts it.
 const SANDBOX = "^src/sandbox/";

@@ -3,6 +3,8 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "./errors.js";
 import type { Profile } from "./operations/policy.js";
+import { DEFAULT_API_URL, SETTINGS, environmentHelpLines, flagHelpLines, parseArgsOptions, type Setting } from "./settings.js";
+
 export type ToolsMode = "static" | "dynamic";
 export type Transport = "stdio" | "http";
 
@@ -49,50 +51,16 @@ export interface Config {
   requestTimeoutMs: number;
 }
 
-export const DEFAULT_API_URL = "https://api.revcent.com/v2";
+export { DEFAULT_API_URL };
 export const SANDBOX_API_KEY = "sandbox-key";
 
-const PROFILES: readonly Profile[] = ["operator", "readonly", "support"];
-const GUARDS = ["verification", "off"] as const;
-const TOOLS_MODES: readonly ToolsMode[] = ["static", "dynamic"];
-const TRANSPORTS: readonly Transport[] = ["stdio", "http"];
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
-/** Every command-line flag; HELP must describe each (tested). */
-export const FLAGS = {
-  "api-url": { type: "string" },
-  "api-v1-url": { type: "string" },
-  openapi: { type: "string" },
-  profile: { type: "string" },
-  toolsets: { type: "string" },
-  tools: { type: "string" },
-  "deny-tools": { type: "string" },
-  "read-only": { type: "boolean" },
-  guard: { type: "string" },
-  "allow-card-data": { type: "boolean" },
-  "tools-mode": { type: "string" },
-  transport: { type: "string" },
-  port: { type: "string" },
-  host: { type: "string" },
-  stateless: { type: "boolean" },
-  "allowed-hosts": { type: "string" },
-  "allowed-origins": { type: "string" },
-  "max-sessions": { type: "string" },
-  "rate-limit": { type: "string" },
-  sandbox: { type: "boolean" },
-  "timeout-ms": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** Every command-line flag, from the settings table; --help describes each (tested). */
+export const FLAGS = parseArgsOptions();
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: FLAGS,
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: FLAGS });
   } catch (err) {
     throw new ConfigError(`${(err as Error).message}. Run revcent-mcp --help for the flags.`);
   }
@@ -104,40 +72,18 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   }
   if (positionals.length > 1) throw new ConfigError(`unexpected argument "${positionals[1]}".`);
 
-  const config: Config = {
-    command,
-    apiKey: nonEmpty(env.REVCENT_API_KEY),
-    apiUrl: httpUrl("--api-url", flags["api-url"] ?? nonEmpty(env.REVCENT_API_URL) ?? DEFAULT_API_URL),
-    apiV1Url: optionalHttpUrl("--api-v1-url", flags["api-v1-url"] ?? nonEmpty(env.REVCENT_API_V1_URL)),
-    openapiPath: flags.openapi ?? nonEmpty(env.REVCENT_OPENAPI),
-    profile: oneOf("--profile", flags.profile ?? nonEmpty(env.REVCENT_PROFILE) ?? "operator", PROFILES),
-    toolsets: list(flags.toolsets ?? env.REVCENT_TOOLSETS) ?? null,
-    tools: list(flags.tools ?? env.REVCENT_TOOLS) ?? [],
-    denyTools: list(flags["deny-tools"] ?? env.REVCENT_DENY_TOOLS) ?? [],
-    readOnly: flags["read-only"] ?? bool("REVCENT_READ_ONLY", env.REVCENT_READ_ONLY),
-    guard: false,
-    allowCardData: flags["allow-card-data"] ?? bool("REVCENT_ALLOW_CARD_DATA", env.REVCENT_ALLOW_CARD_DATA),
-    toolsMode: oneOf("--tools-mode", flags["tools-mode"] ?? nonEmpty(env.REVCENT_TOOLS_MODE) ?? "static", TOOLS_MODES),
-    transport: oneOf("--transport", flags.transport ?? nonEmpty(env.MCP_TRANSPORT) ?? "stdio", TRANSPORTS),
-    port: port(flags.port ?? nonEmpty(env.PORT) ?? (command === "sandbox" ? "4010" : "3000")),
-    host: flags.host ?? nonEmpty(env.HOST) ?? "127.0.0.1",
-    stateless: flags.stateless ?? bool("MCP_STATELESS", env.MCP_STATELESS),
-    authTokens: list(env.MCP_AUTH_TOKENS) ?? [],
-    allowedHosts: list(flags["allowed-hosts"] ?? env.MCP_ALLOWED_HOSTS) ?? [],
-    allowedOrigins: list(flags["allowed-origins"] ?? env.MCP_ALLOWED_ORIGINS) ?? [],
-    maxSessions: positiveInt("--max-sessions", flags["max-sessions"] ?? nonEmpty(env.MCP_MAX_SESSIONS) ?? "1000"),
-    rateLimit: positiveInt("--rate-limit", flags["rate-limit"] ?? nonEmpty(env.MCP_RATE_LIMIT) ?? "20"),
-    redisUrl: nonEmpty(env.REDIS_URL),
-    guardSecret: nonEmpty(env.REVCENT_GUARD_SECRET),
-    sandbox: flags.sandbox ?? bool("REVCENT_SANDBOX", env.REVCENT_SANDBOX),
-    logLevel: oneOf("LOG_LEVEL", nonEmpty(env.LOG_LEVEL) ?? "info", LOG_LEVELS),
-    requestTimeoutMs: positiveInt("--timeout-ms", flags["timeout-ms"] ?? nonEmpty(env.REVCENT_TIMEOUT_MS) ?? "30000"),
-  };
-  const guard = oneOf("--guard", flags.guard ?? nonEmpty(env.REVCENT_GUARD) ?? (config.profile === "support" ? "verification" : "off"), GUARDS);
-  if (config.profile === "support" && guard === "off") {
+  const values: Record<string, unknown> = { command };
+  // The profile first: the guard's default depends on it.
+  const ordered = [...SETTINGS].sort((x, y) => Number(y.key === "profile") - Number(x.key === "profile"));
+  for (const setting of ordered) {
+    const given = setting.flag === undefined ? undefined : (flags as Record<string, string | boolean | undefined>)[setting.flag];
+    values[setting.key] = readSetting(setting, given, env, values as { command: string; profile: string });
+  }
+  const { guardMode, ...rest } = values;
+  const config = { ...rest, guard: guardMode === "verification" } as Config;
+  if (config.profile === "support" && !config.guard) {
     throw new ConfigError("--guard off cannot be combined with --profile support: the support profile is for public visitors and always verifies them.");
   }
-  config.guard = guard === "verification";
   // Over HTTP without MCP tokens, each caller brings its own key (x-api-key); otherwise the server needs one.
   const callersBringKeys = config.transport === "http" && config.authTokens.length === 0;
   if (config.command === "serve" && !config.apiKey && !config.sandbox && !callersBringKeys) {
@@ -151,6 +97,31 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     throw new ConfigError("REDIS_URL is set but REVCENT_GUARD_SECRET is not: instances sharing guard state must share the key that signs verification handles.");
   }
   return config;
+}
+
+/** One setting's value: the flag, else the environment, else the default; checked by its kind. */
+function readSetting(setting: Setting, given: string | boolean | undefined, env: NodeJS.ProcessEnv, known: { command: string; profile: string }): unknown {
+  const fromEnv = setting.env === undefined ? undefined : env[setting.env];
+  const fallback = typeof setting.default === "function" ? setting.default(known) : setting.default;
+  // Booleans are named by their variable (the flag takes no value to get wrong); the rest by the flag.
+  const name = setting.flag ? `--${setting.flag}` : setting.env!;
+  switch (setting.kind.type) {
+    case "boolean":
+      return typeof given === "boolean" ? given : bool(setting.env!, fromEnv);
+    case "list": {
+      const items = list((given as string | undefined) ?? fromEnv);
+      return items ?? (setting.key === "toolsets" ? null : []);
+    }
+    default: {
+      const text = (given as string | undefined) ?? nonEmpty(fromEnv) ?? fallback;
+      if (text === undefined) return undefined;
+      if (setting.kind.type === "url") return httpUrl(name, text);
+      if (setting.kind.type === "choice") return oneOf(name, text, setting.kind.values);
+      if (setting.kind.type === "port") return port(text);
+      if (setting.kind.type === "count") return positiveInt(name, text);
+      return text;
+    }
+  }
 }
 
 /**
@@ -177,10 +148,6 @@ function httpUrl(flag: string, value: string): string {
   return value;
 }
 
-function optionalHttpUrl(flag: string, value: string | undefined): string | undefined {
-  return value === undefined ? undefined : httpUrl(flag, value);
-}
-
 export class HelpRequested extends Error {}
 
 export const HELP = `revcent-mcp: the RevCent V2 API as MCP tools.
@@ -192,32 +159,11 @@ Usage:
   revcent-mcp spec diff FILE|DIR     compare the spec with RevCent's openapi.json or its operation
                                      files (exit 0 same, 1 different, 2 unreadable)
 
-Flags (environment variable in brackets):
-  --api-url URL          RevCent API base [REVCENT_API_URL] (${DEFAULT_API_URL})
-  --api-v1-url URL       legacy V1 endpoint, for the v1-legacy toolset [REVCENT_API_V1_URL] (api-url's /v2 -> /v1)
-  --openapi FILE         another OpenAPI document, e.g. RevCent's official one [REVCENT_OPENAPI]
-  --profile NAME         operator | readonly | support [REVCENT_PROFILE] (operator)
-  --toolsets a,b         toolsets to expose, or default, or all (V2; add v1-legacy by name) [REVCENT_TOOLSETS] (default)
-  --tools a,b            only these operations [REVCENT_TOOLS]
-  --deny-tools a,b       never these operations [REVCENT_DENY_TOOLS]
-  --read-only            only operations that change nothing [REVCENT_READ_ONLY]
-  --guard MODE           verification | off [REVCENT_GUARD] (verification in support, else off)
-  --allow-card-data      accept card numbers in arguments; PCI-scoped deployments only [REVCENT_ALLOW_CARD_DATA]
-  --tools-mode MODE      static | dynamic (3 discovery tools) [REVCENT_TOOLS_MODE] (static)
-  --sandbox              start the emulator in-process and use it [REVCENT_SANDBOX]
-  --timeout-ms N         upstream deadline per request [REVCENT_TIMEOUT_MS] (30000)
-  --transport NAME       stdio | http [MCP_TRANSPORT] (stdio)
-  --port N, --host H     listen address [PORT, HOST] (3000 for http, 4010 for sandbox; 127.0.0.1)
-  --stateless            http without protocol sessions [MCP_STATELESS]
-  --allowed-hosts a,b    Host names http answers to besides loopback [MCP_ALLOWED_HOSTS]
-  --allowed-origins a,b  browser origins allowed besides those hosts [MCP_ALLOWED_ORIGINS]
-  --max-sessions N       open http sessions at most [MCP_MAX_SESSIONS] (1000)
-  --rate-limit N         requests per second per caller on http, burst 2N [MCP_RATE_LIMIT] (20)
-  -h, --help             this text
+Flags (environment variable in brackets, default in parentheses):
+${flagHelpLines().join("\n")}
 
-Environment only: REVCENT_API_KEY (never a flag: argv is visible to other processes);
-MCP_AUTH_TOKENS (http bearer tokens; the server then uses REVCENT_API_KEY); REDIS_URL and
-REVCENT_GUARD_SECRET (guard state shared by several instances). Logs go to stderr [LOG_LEVEL] (info).
+Environment only (never a flag: argv is visible to other processes). Logs go to stderr.
+${environmentHelpLines().join("\n")}
 `;
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/errors.js";
 import { DEFAULT_API_URL, FLAGS, HELP, parseConfig, v1EndpointFor } from "../src/config.js";
+import { SETTINGS } from "../src/settings.js";
 
 const KEY = { REVCENT_API_KEY: "k-123" };
 
@@ -71,5 +72,21 @@ describe("--help", () => {
   it("describes every flag the parser accepts in its list of flags", () => {
     const flags = HELP.slice(HELP.indexOf("Flags"));
     for (const name of Object.keys(FLAGS)) expect(flags, name).toMatch(new RegExp(`--${name}(?![\\w-])`));
+  });
+});
+
+describe("the settings table", () => {
+  it("sets every Config field from exactly one setting (the guard through its mode)", () => {
+    const config = parseConfig([], { REVCENT_API_KEY: "k" });
+    const fromTable = SETTINGS.map((s) => (s.key === "guardMode" ? "guard" : s.key));
+    expect(new Set(fromTable).size, "a field set by two settings").toBe(fromTable.length);
+    expect([...fromTable, "command"].sort()).toEqual(Object.keys(config).sort());
+  });
+
+  it("names each flag and each variable once", () => {
+    const flags = SETTINGS.flatMap((s) => (s.flag ? [s.flag] : []));
+    const envs = SETTINGS.flatMap((s) => (s.env ? [s.env] : []));
+    expect(new Set(flags).size).toBe(flags.length);
+    expect(new Set(envs).size).toBe(envs.length);
   });
 });

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../src/errors.js";
 import { FLAGS } from "../src/config.js";
+import { configurationTable } from "../src/settings.js";
 import { DEFAULT_TOOLSETS } from "../src/operations/policy.js";
 import type { Operation } from "../src/operations/operation.js";
 import { expectCurrent, operations, operationsByToolset, v1Operations } from "./helpers/registry.js";
@@ -129,6 +130,11 @@ describe("README", () => {
   it("error codes are generated from the taxonomy and current (npm run docs)", () => {
     const current = readFileSync(README, "utf8");
     expectCurrent(current, replaceSection(current, "error-codes", errorCodes()), (text) => writeFileSync(README, text));
+  });
+
+  it("the Configuration table is generated from the settings table", () => {
+    const current = readFileSync(README, "utf8");
+    expectCurrent(current, replaceSection(current, "configuration", configurationTable()), (text) => writeFileSync(README, text));
   });
 
   it("client snippets parse and pass the API key in the server's environment, never as its argument", () => {
