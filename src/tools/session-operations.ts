@@ -5,7 +5,8 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import { ErrorCode, McpError, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { ClientLog, OperationEvent } from "./client-log.js";
 import type { CallerContext } from "../guard/guard.js";
-import { callTool, type CallOutcome, type ToolCallDeps } from "./call-tool.js";
+import { callTool, type ToolCallDeps } from "./call-tool.js";
+import type { CallOutcome } from "./results.js";
 import type { Progress } from "./paging.js";
 
 export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
