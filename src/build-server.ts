@@ -13,8 +13,8 @@ import { registerResources } from "./resources/register.js";
 import { SessionOperations } from "./tools/session-operations.js";
 import type { ToolCallDeps } from "./tools/call-tool.js";
 
-export const SERVER_NAME = "revcent-mcp";
-export const SERVER_VERSION = "0.1.0";
+const SERVER_NAME = "revcent-mcp";
+const SERVER_VERSION = "0.1.0";
 
 export interface ServerDeps extends ToolCallDeps {
   /** Identifies the RevCent credential (a hash of the key, never the key) for guard state. */

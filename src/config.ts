@@ -5,8 +5,8 @@ import { ConfigError } from "./errors.js";
 import type { Profile } from "./operations/policy.js";
 import { DEFAULT_API_URL, SETTINGS, environmentHelpLines, flagHelpLines, parseArgsOptions, type Setting } from "./settings.js";
 
-export type ToolsMode = "static" | "dynamic";
-export type Transport = "stdio" | "http";
+type ToolsMode = "static" | "dynamic";
+type Transport = "stdio" | "http";
 
 export interface Config {
   command: "serve" | "sandbox";

@@ -2,7 +2,7 @@
 import { pino, type Logger } from "pino";
 
 /** Paths pino blanks wherever they appear in a log object. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   "apiKey", "*.apiKey", "api_key", "*.api_key", "headers['x-api-key']", "*.headers['x-api-key']",
   "headers.authorization", "*.headers.authorization", "authorization", "password", "*.password",
   "card_number", "*.card_number", "card_code", "*.card_code", "args", "*.args", "arguments", "*.arguments",

@@ -4,7 +4,7 @@
 export const DEFAULT_API_URL = "https://api.revcent.com/v2";
 
 /** How a setting's text becomes its value. */
-export type SettingKind =
+type SettingKind =
   | { type: "string" }
   | { type: "url" }
   | { type: "list" }

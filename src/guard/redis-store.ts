@@ -20,7 +20,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { DAY, HOUR, type Attempts, type GrantKey, type GuardStore, type SearchAdmission, type SearchRules, type SessionKey } from "./store.js";
-export const DEFAULT_PREFIX = "revcent-mcp:guard:";
+const DEFAULT_PREFIX = "revcent-mcp:guard:";
 
 /**
  * KEYS[1] session counter, KEYS[2] credential's attempt times on the customer.

@@ -45,7 +45,7 @@ export function searchTextForms(term: string): string[] {
 }
 
 /** A piece is this many consecutive characters of a factor's normalized value. */
-export const PIECE_LENGTH = 4;
+const PIECE_LENGTH = 4;
 
 /**
  * The pieces of a normalized factor value that count: the value itself when it is short, else

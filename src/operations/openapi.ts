@@ -282,7 +282,7 @@ const SIZE_FORMATS = new Set(["int32", "int64", "float", "double"]);
  * formats dropped (they cost context and mean nothing to a model); everything else kept as the
  * spec says.
  */
-export function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0): JsonSchema {
+function cleanSchema(schema: unknown, deref: (v: unknown) => unknown, depth = 0): JsonSchema {
   const s = deref(schema);
   if (!isObject(s) || depth > 24) return {};
   const out: JsonSchema = {};

@@ -92,7 +92,7 @@ export interface Operation {
   v1?: V1Request;
 }
 
-export interface V1Request {
+interface V1Request {
   type: string;
   method: string;
   /** The argument that names the record `verifyWith` reads (a V2 change names it in its path). */

@@ -18,7 +18,7 @@ export const SUPPORT_OPERATIONS = [
   "CancelSubscription", "CancelTrial", "CreateNote",
 ] as const;
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
-export const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
+const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
 
 export type Profile = "operator" | "readonly" | "support";
 

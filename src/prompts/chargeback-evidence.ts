@@ -5,7 +5,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { numbered, userText, type PromptContext } from "./context.js";
 
-export const CHARGEBACK_EVIDENCE = "chargeback_evidence";
+const CHARGEBACK_EVIDENCE = "chargeback_evidence";
 const REQUIRES = ["SearchTransactions", "GetTransaction", "CreateChargeback", "CreateChargebackDocument"] as const;
 /** RevCent ids are 20 letters and digits; anything else is taken as the gateway's transaction id. */
 const REVCENT_ID = /^[A-Za-z0-9]{20}$/;

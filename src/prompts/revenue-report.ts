@@ -7,7 +7,7 @@ import { z } from "zod";
 import { BIGQUERY_TABLES_URI, type TableSchemas } from "../resources/bigquery.js";
 import { numbered, userText, type PromptContext } from "./context.js";
 
-export const REVENUE_REPORT = "revenue_report";
+const REVENUE_REPORT = "revenue_report";
 const REQUIRES = ["GetBigQueryTables", "BigQueryRunQuery"] as const;
 const PERIODS = ["last 7 days", "last 30 days", "this month", "last month", "this quarter", "last quarter", "year to date", "last 12 months"];
 const GROUPINGS = ["day", "week", "month", "campaign", "product", "gateway"];

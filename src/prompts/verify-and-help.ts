@@ -6,7 +6,7 @@ import { z } from "zod";
 import { VERIFY_TOOL } from "../guard/guard.js";
 import { numbered, userText, type PromptContext } from "./context.js";
 
-export const VERIFY_AND_HELP = "verify_and_help_customer";
+const VERIFY_AND_HELP = "verify_and_help_customer";
 const REQUIRES = ["SearchCustomers", VERIFY_TOOL, "GetCustomer"] as const;
 // Schemas are immutable: built once, shared by every session's registration.
 const ARGS = { visitor_request: z.string().max(2000).optional().describe("What the visitor asked for, in their words.") };

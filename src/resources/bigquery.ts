@@ -6,15 +6,15 @@ import type { RequestExtra, SessionOperations } from "../tools/session-operation
 import type { ToolCatalog } from "../tools/catalog.js";
 import type { TtlCache } from "./ttl-cache.js";
 
-export const LIST_TABLES = "GetBigQueryTables";
-export const GET_TABLE = "GetBigQueryTable";
+const LIST_TABLES = "GetBigQueryTables";
+const GET_TABLE = "GetBigQueryTable";
 export const BIGQUERY_TABLES_URI = "revcent://bigquery/tables";
 export const BIGQUERY_TABLE_TEMPLATE = "revcent://bigquery/tables/{table_name}";
 
 export type SchemaCache = TtlCache<Record<string, unknown>>;
 
 /** Table names in a GetBigQueryTables answer, whichever of the usual keys RevCent uses. */
-export function tableNamesOf(body: Record<string, unknown>): string[] {
+function tableNamesOf(body: Record<string, unknown>): string[] {
   const list = [body.results, body.tables].find(Array.isArray) ?? [];
   const names = list.map((table) => {
     if (typeof table !== "object" || table === null) return undefined;

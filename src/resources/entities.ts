@@ -7,10 +7,10 @@ import type { ToolCatalog } from "../tools/catalog.js";
 import { jsonContents, variableOf } from "./contents.js";
 
 /** The records an agent most often needs whole; every other record stays a tool call. */
-export const ENTITY_READS = ["GetCustomer", "GetSale", "GetTransaction", "GetSubscription"] as const;
+const ENTITY_READS = ["GetCustomer", "GetSale", "GetTransaction", "GetSubscription"] as const;
 
 /** `/customers/{customer_id}` -> `revcent://customers/{customer_id}` */
-export const entityUriTemplate = (path: string) => `revcent:/${path}`;
+const entityUriTemplate = (path: string) => `revcent:/${path}`;
 
 export function registerEntityTemplates(server: McpServer, catalog: ToolCatalog, operations: SessionOperations): string[] {
   const registered: string[] = [];

@@ -25,7 +25,7 @@ const EXPORTED: Record<string, string> = {
   campaigns: "campaign",
 };
 
-export interface BigQueryField {
+interface BigQueryField {
   name: string;
   type: "STRING" | "INT64" | "NUMERIC" | "FLOAT64" | "BOOL" | "TIMESTAMP" | "RECORD";
   mode: "NULLABLE" | "REPEATED";

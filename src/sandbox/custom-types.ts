@@ -6,7 +6,7 @@ import type { Item, Store } from "./store.js";
 
 export type ActionHook = (input: ActionInput & { store: Store }) => ActionOutcome;
 
-export interface CreateInput {
+interface CreateInput {
   api: CompiledApi;
   store: Store;
   /** The body without secret fields (safe to store). */
@@ -27,7 +27,7 @@ export type CreateHook = (input: CreateInput) => Record<string, unknown>;
 /** An edit hook replaces the generic edit (e.g. UpdatePendingSale). */
 export type EditHook = (input: ActionInput & { store: Store; op: OperationDef }) => ActionOutcome;
 
-export interface NormalizeInput {
+interface NormalizeInput {
   api: CompiledApi;
   store: Store;
   body: Record<string, unknown>;

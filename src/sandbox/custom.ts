@@ -19,7 +19,7 @@ import { createSale } from "./sales.js";
 import { createSecureForm, viewSecureForm } from "./secure-forms.js";
 import { voidSaleHook } from "./void.js";
 
-export type { ActionHook, CreateHook, CreateInput, EditHook, NormalizeInput, Normalizer, ViewHook } from "./custom-types.js";
+export type { ActionHook, CreateHook, EditHook, Normalizer, ViewHook } from "./custom-types.js";
 
 export const NORMALIZERS: Record<string, Normalizer> = {
   customers: customerFields,

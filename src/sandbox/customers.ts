@@ -7,7 +7,7 @@ import { isRecord } from "./schema.js";
 import type { Item, Store } from "./store.js";
 
 /** The lists and flags a new customer starts with. */
-export const NEW_CUSTOMER = () => ({
+const NEW_CUSTOMER = () => ({
   blocked: false, enabled: true, metadata: [], sales: [], transactions: [], subscriptions: [], trials: [], shipping: [],
 });
 

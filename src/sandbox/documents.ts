@@ -38,7 +38,7 @@ function related(store: Store, collection: string, sale: Item, field: string): I
   return [...listed, ...extra];
 }
 
-export function saleDocument(store: Store, sale: Item): Record<string, unknown> {
+function saleDocument(store: Store, sale: Item): Record<string, unknown> {
   const customer = store.collection("customers").get(customerIdOf(sale) ?? "");
   const productSales = related(store, "product_sales", sale, "product_sales");
   const products = productSales.length

@@ -3,7 +3,7 @@
 import { isRecord } from "./schema.js";
 import type { Item } from "./store.js";
 
-export const METADATA_NAME_EXISTS = "METADATA_NAME_EXISTS";
+const METADATA_NAME_EXISTS = "METADATA_NAME_EXISTS";
 
 const HANDLED = new Set(["date_start", "date_end", "limit", "page", "customer_id", "campaign_filter", "metadata_filter", "search_term"]);
 

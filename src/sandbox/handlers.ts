@@ -21,7 +21,7 @@ export interface HandlerContext {
 }
 
 /** Used for handed-out URLs when the HTTP layer does not say where the sandbox is reached. */
-export const DEFAULT_ORIGIN = "http://sandbox.invalid";
+const DEFAULT_ORIGIN = "http://sandbox.invalid";
 
 const DEFAULT_LIMIT = 25;
 /** Fields a client may not set on create or edit. */

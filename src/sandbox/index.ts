@@ -33,7 +33,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export type { Fault, FaultRule } from "./faults.js";
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const api = compileApi(options.spec);

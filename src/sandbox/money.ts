@@ -27,7 +27,7 @@ export function amountFields(original: number, discounted: number, captured: num
 }
 
 /** What was captured on an item (older items without amount_captured: everything not remaining). */
-export function capturedOf(item: Item): number {
+function capturedOf(item: Item): number {
   if (typeof item.amount_captured === "number") return item.amount_captured;
   return round2(num(item.amount_original_total, num(item.amount)) - num(item.amount_discounted) - num(item.amount_remaining));
 }

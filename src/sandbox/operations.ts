@@ -5,7 +5,7 @@ import { deref, derefSchema, isRecord, type Schema } from "./schema.js";
 
 export type Method = "GET" | "POST";
 
-export type OperationKind =
+type OperationKind =
   | "list" // GET /x with limit/page: paginated, filtered list
   | "all" // GET /x without paging, when /x/{id} exists: every item
   | "search" // GET /x/search
@@ -64,7 +64,7 @@ export interface CompiledApi {
   collections: Map<string, CollectionInfo>;
 }
 
-export class SandboxSpecError extends Error {}
+class SandboxSpecError extends Error {}
 
 const isParam = (segment: string) => segment.startsWith("{") && segment.endsWith("}");
 const paramName = (segment: string) => segment.slice(1, -1);

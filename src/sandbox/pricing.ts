@@ -19,7 +19,7 @@ export interface PricedLine {
   shippable: boolean;
 }
 
-export interface PricedDiscount {
+interface PricedDiscount {
   name: string;
   description: string;
   discount_type: string;
@@ -49,7 +49,7 @@ export interface PricedSale {
 
 const records = (v: unknown) => (Array.isArray(v) ? v.filter(isRecord) : []);
 
-export function findProduct(store: Store, ref: string): Item | undefined {
+function findProduct(store: Store, ref: string): Item | undefined {
   const products = store.collection("products");
   return products.get(ref) ?? products.find((p) => p.sku === ref || p.internal_id === ref || p.name === ref);
 }

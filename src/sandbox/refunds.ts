@@ -15,7 +15,7 @@ export interface RefundCtx {
 }
 
 /** Collections of refundable items, with the singular used in messages and links. */
-export const REFUNDABLE: Record<string, string> = {
+const REFUNDABLE: Record<string, string> = {
   product_sales: "product_sale", shipping: "shipping", tax: "tax", subscription_renewals: "subscription_renewal",
 };
 /** The items a transaction paid for, in the order a transaction refund is spread over them. */
@@ -67,7 +67,7 @@ export interface RefundResult {
 }
 
 /** Refunds `asked` (default: all that is left) of a product sale, shipment, tax or renewal. */
-export function refundItem(ctx: RefundCtx, collection: string, item: Item, asked: unknown, offsite?: boolean): RefundResult {
+function refundItem(ctx: RefundCtx, collection: string, item: Item, asked: unknown, offsite?: boolean): RefundResult {
   const type = REFUNDABLE[collection] ?? collection;
   const amount = refundAmount(type, refundableOf(item), asked);
   const txns = ctx.store.collection("transactions");

@@ -9,7 +9,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Follows a local JSON pointer such as "#/components/parameters/limit". */
-export function resolvePointer(doc: unknown, ref: string): unknown {
+function resolvePointer(doc: unknown, ref: string): unknown {
   if (!ref.startsWith("#")) throw new Error(`only local $refs are supported: ${ref}`);
   let node: unknown = doc;
   for (const raw of ref.slice(1).split("/").filter(Boolean)) {

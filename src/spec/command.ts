@@ -8,7 +8,7 @@ import { BUNDLED_SPEC } from "../operations/bundled.js";
 import { SpecError } from "../operations/openapi.js";
 import { diffShapes, shapeOfDocument, shapeOfOperationFile, summarize, type ApiShape } from "./diff.js";
 
-export const SPEC_USAGE = "usage: revcent-mcp spec diff FILE|DIR  (RevCent's openapi.json, or a folder of its per-operation .json files)";
+const SPEC_USAGE = "usage: revcent-mcp spec diff FILE|DIR  (RevCent's openapi.json, or a folder of its per-operation .json files)";
 
 export interface CommandIo {
   out(line: string): void;

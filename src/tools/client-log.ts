@@ -6,7 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { LoggingLevelSchema, SetLevelRequestSchema, type LoggingLevel, type ServerNotification } from "@modelcontextprotocol/sdk/types.js";
 
 const SEVERITY: ReadonlyMap<LoggingLevel, number> = new Map(LoggingLevelSchema.options.map((level, rank) => [level, rank]));
-export const CLIENT_LOGGER = "revcent-mcp";
+const CLIENT_LOGGER = "revcent-mcp";
 
 /** The event each way of reaching an operation reports. */
 const EVENTS = { tool: "tool_call", resource: "resource_read", prompt: "prompt_get" } as const;

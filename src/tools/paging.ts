@@ -13,7 +13,7 @@ export const MAX_ITEMS_LIMIT = 1000;
 export type Progress = (done: number, total: number | undefined, message: string) => Promise<void>;
 
 /** Consecutive windows of at most `maxDays` covering [start, end]. */
-export function dateWindows(start: number, end: number, maxDays: number): { start: number; end: number }[] {
+function dateWindows(start: number, end: number, maxDays: number): { start: number; end: number }[] {
   const span = maxDays * DAY_SECONDS;
   const windows = [];
   for (let from = start; from < end; from += span) windows.push({ start: from, end: Math.min(end, from + span) });

@@ -8,7 +8,6 @@ import { TEST_CARDS } from "../../src/sandbox/test-cards.js";
 import { call, type Reply } from "./helpers.js";
 
 export const MUG = seedIdFor("product_id", 3); // Coffee Mug, 12.50, shippable
-export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 let counter = 0;
 /** A unique customer email, so each sale makes its own customer. */

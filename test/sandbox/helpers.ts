@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { request } from "undici";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 
-export const SPEC_URL = new URL("../../spec/revcent-v2.openapi.json", import.meta.url);
-export const API_KEY = "sandbox-key";
+const SPEC_URL = new URL("../../spec/revcent-v2.openapi.json", import.meta.url);
+const API_KEY = "sandbox-key";
 export const DAY = 86_400;
 /** A fixed clock (ms) for tests that compare data across starts. */
 export const FIXED_NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
@@ -20,7 +20,7 @@ export function start(options: Partial<SandboxOptions> = {}): Promise<Sandbox> {
   return startSandbox({ spec: loadSpec(), port: 0, ...options });
 }
 
-export type Query = Record<string, string | number | (string | number)[]> | string;
+type Query = Record<string, string | number | (string | number)[]> | string;
 
 export interface CallOptions {
   query?: Query;
@@ -36,7 +36,7 @@ export interface Reply {
   body: any;
 }
 
-export function queryString(query: Query | undefined): string {
+function queryString(query: Query | undefined): string {
   if (query === undefined) return "";
   if (typeof query === "string") return query ? `?${query}` : "";
   const qs = new URLSearchParams();
