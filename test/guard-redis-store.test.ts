@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GUARD_LIMITS, SEARCH_RULES } from "../src/guard/guard.js";
 import { connectRedisGuardStore, RedisGuardStore } from "../src/guard/redis-store.js";
-import { searchContract } from "./helpers/guard-store-contract.js";
+import { guardStoreContract } from "./helpers/guard-store-contract.js";
 
 const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" };
 const MIN = 60_000;
@@ -40,6 +40,8 @@ beforeEach(async () => {
 });
 
 describe("RedisGuardStore", () => {
+  // Redis expires a grant by its own clock (PEXPIRE), not the store's injected one: here time passing
+  // is the behaviour under test, so the test waits, with an idle time of half a second.
   it("a verification lapses after its idle time, and each use restarts the idle time", async () => {
     const store = new RedisGuardStore(client());
     const idleMs = 500;
@@ -63,65 +65,6 @@ describe("RedisGuardStore", () => {
     const pttl = await client().pttl(`revcent-mcp:guard:{c1}:grant:s1:${key.customer}`);
     expect(pttl).toBeGreaterThan(GUARD_LIMITS.idleMs - 5_000);
     expect(pttl).toBeLessThanOrEqual(GUARD_LIMITS.idleMs);
-  });
-
-  it("binds a verification to credential, session and customer", async () => {
-    const store = new RedisGuardStore(client(), { now: () => 0 });
-    await store.grant(key, GUARD_LIMITS.idleMs);
-    for (const other of [{ ...key, session: "s2" }, { ...key, credential: "c2" }, { ...key, customer: "cus000000000000other" }]) {
-      expect(await store.isGranted(other, GUARD_LIMITS.idleMs)).toBe(false);
-    }
-    expect(await store.isGranted(key, GUARD_LIMITS.idleMs)).toBe(true);
-  });
-
-  it("ids holding the separator cannot make two keys collide", async () => {
-    const store = new RedisGuardStore(client());
-    await store.grant({ credential: "c1", session: "a:b", customer: "c" }, GUARD_LIMITS.idleMs);
-    expect(await store.isGranted({ credential: "c1", session: "a", customer: "b:c" }, GUARD_LIMITS.idleMs)).toBe(false);
-    expect(await store.isGranted({ credential: "c1", session: "a:b", customer: "c" }, GUARD_LIMITS.idleMs)).toBe(true);
-  });
-
-  it("counts attempts per session, and per credential over the last hour; a forgotten attempt is gone", async () => {
-    let now = 0;
-    const store = new RedisGuardStore(client(), { now: () => now });
-    expect(await store.recordAttempt(key)).toEqual({ session: 1, times: [0] });
-    now = 1000;
-    expect(await store.recordAttempt({ ...key, session: "s2" })).toEqual({ session: 1, times: [0, 1000] });
-    expect(await store.attempts(key)).toEqual({ session: 1, times: [0, 1000] });
-    await store.forgetAttempt({ ...key, session: "s2" });
-    expect(await store.attempts(key)).toEqual({ session: 1, times: [0] });
-    expect(await store.attempts({ ...key, session: "s2" })).toEqual({ session: 0, times: [0] });
-    now = 61 * MIN;
-    expect(await store.attempts(key)).toEqual({ session: 1, times: [] });
-    expect(await store.recordAttempt(key)).toEqual({ session: 2, times: [61 * MIN] }); // the old time is trimmed
-    expect(await store.attempts({ ...key, customer: "cus000000000000other" })).toEqual({ session: 0, times: [] });
-    expect(await store.attempts({ ...key, credential: "c2" })).toEqual({ session: 0, times: [] });
-  });
-
-  it("an attempt exactly an hour old is out of the window, as in memory", async () => {
-    let now = 0;
-    const store = new RedisGuardStore(client(), { now: () => now });
-    await store.recordAttempt(key);
-    now = HOUR - 1;
-    expect((await store.attempts(key)).times).toEqual([0]);
-    now = HOUR;
-    expect((await store.attempts(key)).times).toEqual([]);
-  });
-
-  it("forgetting never takes the session count below 0, and removes the newest time", async () => {
-    let now = 0;
-    const store = new RedisGuardStore(client(), { now: () => now });
-    await store.forgetAttempt(key);
-    expect(await store.attempts(key)).toEqual({ session: 0, times: [] });
-    await store.recordAttempt(key);
-    now = 5;
-    await store.recordAttempt(key);
-    now = 9;
-    await store.forgetAttempt(key);
-    expect(await store.attempts(key)).toEqual({ session: 1, times: [0] });
-    await store.forgetAttempt(key);
-    await store.forgetAttempt(key);
-    expect(await store.attempts(key)).toEqual({ session: 0, times: [] });
   });
 
   it("every key has a TTL, attempt keys at most a day or an hour, and no key holds a search text", async () => {
@@ -187,11 +130,6 @@ describe("RedisGuardStore", () => {
     expect(await one.attempts(key)).toEqual({ session: 20, times: Array(20).fill(1000) });
   });
 
-  it("20 parallel attempts through one instance also count 1..20", async () => {
-    const store = new RedisGuardStore(client());
-    const results = await Promise.all(Array.from({ length: 20 }, () => store.recordAttempt(key)));
-    expect(new Set(results.map((r) => r.session))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => i + 1)));
-  });
 });
 
 describe("connectRedisGuardStore", () => {
@@ -205,17 +143,18 @@ describe("connectRedisGuardStore", () => {
     }
   });
 
-  it("fails with a clear error when Redis is unreachable, within about 2 s, without leaking the password", async () => {
+  it("fails with a clear error when Redis is unreachable, within its connect timeout, without leaking the password", async () => {
     const nobody = await freePort();
     const started = Date.now();
-    await expect(connectRedisGuardStore(`redis://:hunter2@127.0.0.1:${nobody}`)).rejects.toThrow(
-      new RegExp(`^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}.* unreachable within 2 s`),
+    // The timeout is injected (2 s by default): what is tested is that it ends the wait, not its length.
+    await expect(connectRedisGuardStore(`redis://:hunter2@127.0.0.1:${nobody}`, undefined, 300)).rejects.toThrow(
+      new RegExp(`^Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${nobody}.* unreachable within 0.3 s`),
     );
-    expect(Date.now() - started).toBeLessThan(3_500);
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 });
 
-searchContract("RedisGuardStore", async (now) => {
+guardStoreContract("RedisGuardStore", async (now) => {
   await client().flushall();
   return new RedisGuardStore(client(), { now });
 });

@@ -229,8 +229,12 @@ const CONNECT_TIMEOUT_MS = 2_000;
  * ready within 2 s. Connection errors later are kept from crashing the process; commands then
  * fail (after one retry) and the caller sees those failures.
  */
-export async function connectRedisGuardStore(url: string, now?: () => number): Promise<{ store: RedisGuardStore; close(): Promise<void> }> {
-  const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS });
+export async function connectRedisGuardStore(
+  url: string,
+  now?: () => number,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): Promise<{ store: RedisGuardStore; close(): Promise<void> }> {
+  const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: connectTimeoutMs });
   let lastError: Error | undefined;
   client.on("error", (error: Error) => {
     lastError = error;
@@ -239,8 +243,8 @@ export async function connectRedisGuardStore(url: string, now?: () => number): P
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`Redis at ${redactUrl(url)} unreachable within ${CONNECT_TIMEOUT_MS / 1000} s${lastError ? `: ${lastError.message}` : ""}`));
-      }, CONNECT_TIMEOUT_MS);
+        reject(new Error(`Redis at ${redactUrl(url)} unreachable within ${connectTimeoutMs / 1000} s${lastError ? `: ${lastError.message}` : ""}`));
+      }, connectTimeoutMs);
       const onReady = () => {
         cleanup();
         resolve();
