@@ -3,6 +3,7 @@
 // `name.field` keeps only that field (of the object, or of each list item), `-name.field` drops
 // it, `name.field=value` keeps list items whose field equals one of the values given for it, and
 // `-name.field=value` drops matching items. Fields may be dotted paths.
+import { isObject } from "./operation.js";
 
 export interface FieldFilter {
   neg: boolean;
@@ -45,13 +46,10 @@ export function applyFieldFilters(doc: Record<string, unknown>, filters: FieldFi
   return out;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function getPath(obj: unknown, path: string): unknown {
   let node = obj;
-  for (const key of path.split(".")) node = isRecord(node) ? node[key] : undefined;
+  for (const key of path.split(".")) node = isObject(node) ? node[key] : undefined;
   return node;
 }
 
@@ -59,7 +57,7 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
   const keys = path.split(".");
   let node = obj;
   for (const key of keys.slice(0, -1)) {
-    if (!isRecord(node[key])) node[key] = {};
+    if (!isObject(node[key])) node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]!] = value;
@@ -68,12 +66,12 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): vo
 function deletePath(obj: Record<string, unknown>, path: string): void {
   const keys = path.split(".");
   const parent = keys.length > 1 ? getPath(obj, keys.slice(0, -1).join(".")) : obj;
-  if (isRecord(parent)) delete parent[keys[keys.length - 1]!];
+  if (isObject(parent)) delete parent[keys[keys.length - 1]!];
 }
 
 /** Keeps only `keep` fields, drops `drop` fields, of one object. */
 function shape(obj: unknown, keep: string[], drop: string[]): unknown {
-  if (!isRecord(obj)) return obj;
+  if (!isObject(obj)) return obj;
   let out: Record<string, unknown> = structuredClone(obj);
   if (keep.length) {
     const kept: Record<string, unknown> = {};

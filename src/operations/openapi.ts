@@ -3,6 +3,7 @@
 // and operation verbs decide.
 import { isCardFieldName, isSecretName } from "../secrets/field-names.js";
 import { compactInputSchema } from "./compact-schema.js";
+import { makeDereferencer } from "./json-ref.js";
 import { isPaged, kindOf } from "./kind.js";
 import { isObject, type HttpMethod, type JsonSchema, type Operation, type ParameterSpec } from "./operation.js";
 
@@ -63,7 +64,7 @@ export function loadOperations(doc: unknown, options: LoadOptions = {}): Operati
     throw new SpecError("the OpenAPI document has no paths");
   }
   const spec = doc as OpenApiDocument;
-  const deref = makeDereferencer(spec);
+  const deref = makeDereferencer(spec, (message) => new SpecError(message));
   const toolsetOf = new Map((spec.tags ?? []).map((t) => [t.name, t["x-revcent-toolset"] ?? slug(t.name)]));
   const operations: Operation[] = [];
   const seen = new Set<string>();
@@ -331,24 +332,6 @@ function tolerant(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-export function makeDereferencer(doc: object): (value: unknown) => unknown {
-  return function deref(value: unknown, hops = 0): unknown {
-    if (!isObject(value) || typeof value.$ref !== "string") return value;
-    if (hops > 16) throw new SpecError(`reference chain too deep at ${value.$ref}`);
-    const ref = value.$ref;
-    if (!ref.startsWith("#/")) throw new SpecError(`only local references are supported, got ${ref}`);
-    let target: unknown = doc;
-    for (const part of ref.slice(2).split("/")) {
-      const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-      target = isObject(target) ? target[key] : undefined;
-    }
-    if (target === undefined) throw new SpecError(`unresolved reference ${ref}`);
-    // Sibling keywords next to $ref (allowed in 3.1) refine the target.
-    const { $ref: _ignored, ...siblings } = value;
-    const resolved = deref(target, hops + 1);
-    return Object.keys(siblings).length && isObject(resolved) ? { ...resolved, ...siblings } : resolved;
-  };
-}
 
 function rangeFromText(text: string): number | undefined {
   const m = /cannot exceed an? (?:(\d+)|\w+ \((\d+)\)) day period/.exec(text);

@@ -4,10 +4,11 @@
 // the body's `request` object.
 import bundledCatalog from "../../spec/v1-operations.json" with { type: "json" };
 import { compactInputSchema } from "./compact-schema.js";
+import { makeDereferencer } from "./json-ref.js";
 import { kindOf } from "./kind.js";
 import type { JsonSchema, Operation } from "./operation.js";
 import {
-  SpecError, addBodyFields, hints, makeDereferencer, secretPredicate, slug, strictInput, type InputParts, type LoadOptions,
+  SpecError, addBodyFields, hints, secretPredicate, slug, strictInput, type InputParts, type LoadOptions,
 } from "./openapi.js";
 
 type V1Catalog = {
@@ -44,7 +45,7 @@ export function loadV1Operations(doc: unknown, options: LoadOptions = {}): Opera
   if (typeof catalog !== "object" || catalog === null || !Array.isArray(catalog.operations) || !catalog.tag?.name) {
     throw new SpecError("the V1 catalog needs a tag and a list of operations");
   }
-  const deref = makeDereferencer(catalog);
+  const deref = makeDereferencer(catalog, (message) => new SpecError(message));
   const toolset = catalog.tag["x-revcent-toolset"] ?? slug(catalog.tag.name);
   const seen = new Set<string>();
   return catalog.operations.map((raw) => {

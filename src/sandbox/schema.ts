@@ -2,35 +2,22 @@
 // keywords the RevCent spec uses (type, enum, const, length, bounds, items, properties, required,
 // additionalProperties, allOf/anyOf/oneOf). Unknown keywords (format, pattern, ...) are ignored.
 
+import { makeDereferencer } from "../operations/json-ref.js";
+import { isObject } from "../operations/operation.js";
+
 export type Schema = Record<string, unknown>;
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/** A JSON object: the domain's one test for it. */
+export const isRecord = isObject;
 
-/** Follows a local JSON pointer such as "#/components/parameters/limit". */
-function resolvePointer(doc: unknown, ref: string): unknown {
-  if (!ref.startsWith("#")) throw new Error(`only local $refs are supported: ${ref}`);
-  let node: unknown = doc;
-  for (const raw of ref.slice(1).split("/").filter(Boolean)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isRecord(node) && !Array.isArray(node)) throw new Error(`unresolvable $ref ${ref}`);
-    node = (node as Record<string, unknown>)[key];
-    if (node === undefined) throw new Error(`unresolvable $ref ${ref}`);
-  }
-  return node;
-}
+const resolvers = new WeakMap<object, (node: unknown) => unknown>();
 
-/** Resolves a node's $ref chain; sibling keywords of the $ref win over the target's. */
+/** Resolves a node's $ref chain in `doc`; sibling keywords of the $ref win over the target's. */
 export function deref(doc: unknown, node: unknown): unknown {
-  let current = node;
-  for (let hops = 0; isRecord(current) && typeof current.$ref === "string"; hops++) {
-    if (hops > 50) throw new Error(`$ref cycle at ${current.$ref}`);
-    const { $ref, ...siblings } = current;
-    const target = resolvePointer(doc, $ref as string);
-    current = Object.keys(siblings).length && isRecord(target) ? { ...target, ...siblings } : target;
-  }
-  return current;
+  if (!isObject(doc)) return node;
+  let resolve = resolvers.get(doc);
+  if (!resolve) resolvers.set(doc, (resolve = makeDereferencer(doc)));
+  return resolve(node);
 }
 
 export function derefSchema(doc: unknown, node: unknown): Schema {

@@ -3,7 +3,8 @@
 // matched by method and path; for each, the operationId, the parameters (where, required, type,
 // enum) and the body fields (nested names, required, type, enum) are compared. Prose is not.
 import { isObject, type JsonSchema } from "../operations/operation.js";
-import { IDEMPOTENCY_FIELD, SpecError, makeDereferencer } from "../operations/openapi.js";
+import { makeDereferencer } from "../operations/json-ref.js";
+import { IDEMPOTENCY_FIELD, SpecError } from "../operations/openapi.js";
 
 /** One operation reduced to what the diff compares. */
 export interface OperationShape {
@@ -22,7 +23,7 @@ const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 /** An OpenAPI document's operations. */
 export function shapeOfDocument(doc: unknown): ApiShape {
   if (!isObject(doc) || !isObject(doc.paths)) throw new SpecError("not an OpenAPI document: it has no paths object");
-  const deref = makeDereferencer(doc);
+  const deref = makeDereferencer(doc, (message) => new SpecError(message));
   const shape: ApiShape = new Map();
   for (const [path, item] of Object.entries(doc.paths)) {
     if (!isObject(item)) continue;
@@ -45,7 +46,7 @@ export function shapeOfOperationFile(file: unknown, name: string): [string, Oper
     throw new SpecError(`${name}: not an operation file (it needs "method" and "path")`);
   }
   const path = file.path.replace(/^https?:\/\/[^/]+/, "").replace(/^\/v2(?=\/)/, "");
-  return [`${file.method.toUpperCase()} ${path}`, shapeOfOperation(file, makeDereferencer(file))];
+  return [`${file.method.toUpperCase()} ${path}`, shapeOfOperation(file, makeDereferencer(file, (message) => new SpecError(message)))];
 }
 
 function shapeOfOperation(op: Record<string, unknown>, deref: (v: unknown) => unknown): OperationShape {
