@@ -2,13 +2,14 @@
 // from the environment only, never from argv, so it cannot leak through process listings.
 import { parseArgs } from "node:util";
 import { ConfigError } from "./errors.js";
-import type { Profile } from "./operations/policy.js";
+import type { PolicyConfig } from "./operations/policy.js";
 import { DEFAULT_API_URL, SETTINGS, environmentHelpLines, flagHelpLines, parseArgsOptions, type Setting } from "./settings.js";
 
 type ToolsMode = "static" | "dynamic";
 type Transport = "stdio" | "http";
 
-export interface Config {
+/** The policy's fields (profile, toolsets, tools, denyTools, readOnly, guard) and the rest. */
+export interface Config extends PolicyConfig {
   command: "serve" | "sandbox";
   apiKey: string | undefined;
   apiUrl: string;
@@ -16,14 +17,6 @@ export interface Config {
   apiV1Url: string | undefined;
   /** Another OpenAPI document (e.g. RevCent's official openapi.json); undefined = bundled spec. */
   openapiPath: string | undefined;
-  profile: Profile;
-  /** Toolset names as given (`default` and `all` are expanded by the policy); null when not set. */
-  toolsets: string[] | null;
-  tools: string[];
-  denyTools: string[];
-  readOnly: boolean;
-  /** Verification on search-then-get; always on in the support profile. */
-  guard: boolean;
   /** PCI-scoped deployments only: card numbers and codes may be passed as arguments. */
   allowCardData: boolean;
   toolsMode: ToolsMode;

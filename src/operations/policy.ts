@@ -30,6 +30,7 @@ export interface PolicyConfig {
   tools: string[];
   denyTools: string[];
   readOnly: boolean;
+  /** Verification on search-then-get; always on in the support profile. */
   guard: boolean;
 }
 
