@@ -16,13 +16,23 @@ export async function measureClientOverhead(specPath: string, calls = 3000) {
   const sandbox = await startSandbox({ spec });
   const url = new URL(sandbox.url);
   const client = new RevCentClient({
-    baseUrl: sandbox.url, apiKey: "sandbox-key", logger: pino({ level: "silent" }), timeoutMs: 10_000,
-    policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false, guard: false }, operations),
+    baseUrl: sandbox.url,
+    apiKey: "sandbox-key",
+    logger: pino({ level: "silent" }),
+    timeoutMs: 10_000,
+    policy: Policy.fromConfig(
+      { profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false, guard: false },
+      operations,
+    ),
   });
   const bare = new Pool(url.origin, { connections: 16 });
   const path = `${url.pathname}/customers/${SEED_IDS.customer}`;
   const bareCall = async () => {
-    const res = await bare.request({ method: "GET", path, headers: { "x-api-key": "sandbox-key", accept: "application/json" } });
+    const res = await bare.request({
+      method: "GET",
+      path,
+      headers: { "x-api-key": "sandbox-key", accept: "application/json" },
+    });
     return res.body.json();
   };
   const clientCall = () => client.call(op, { customer_id: SEED_IDS.customer });

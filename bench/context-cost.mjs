@@ -12,7 +12,10 @@ const tokens = (value) => encoder.encode(typeof value === "string" ? value : JSO
 
 /** A stdio MCP server driven with raw JSON-RPC lines: no client library between us and the bytes. */
 function startServer(args, env = {}) {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env }, stdio: ["pipe", "pipe", "ignore"] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env },
+    stdio: ["pipe", "pipe", "ignore"],
+  });
   const waiting = new Map();
   let buffer = "";
   let nextId = 1;
@@ -25,18 +28,29 @@ function startServer(args, env = {}) {
       if (!line.trim()) continue;
       const message = JSON.parse(line);
       const resolve = waiting.get(message.id);
-      if (resolve) { waiting.delete(message.id); resolve(message); }
+      if (resolve) {
+        waiting.delete(message.id);
+        resolve(message);
+      }
     }
   });
-  const request = (method, params) => new Promise((resolve, reject) => {
-    const id = nextId++;
-    const timer = setTimeout(() => reject(new Error(`timeout: ${method} on ${args.join(" ")}`)), 30_000);
-    waiting.set(id, (m) => { clearTimeout(timer); m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result); });
-    child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
-  });
+  const request = (method, params) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error(`timeout: ${method} on ${args.join(" ")}`)), 30_000);
+      waiting.set(id, (m) => {
+        clearTimeout(timer);
+        m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result);
+      });
+      child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
+    });
   return {
     async initialize() {
-      const result = await request("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } });
+      const result = await request("initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bench", version: "0" },
+      });
       child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
       return result;
     },
@@ -51,7 +65,12 @@ async function measure(args, env, discover) {
     const init = await server.initialize();
     const { tools } = await server.request("tools/list", {});
     const discovery = discover ? await discover(server, tools) : undefined;
-    return { tools: tools.length, listTokens: tokens({ tools }), instructionTokens: init.instructions ? tokens(init.instructions) : 0, discovery };
+    return {
+      tools: tools.length,
+      listTokens: tokens({ tools }),
+      instructionTokens: init.instructions ? tokens(init.instructions) : 0,
+      discovery,
+    };
   } finally {
     server.close();
   }
@@ -64,17 +83,34 @@ export async function measureContextCost(root) {
   const { tasks } = JSON.parse(readFileSync(root + "test/fixtures/search-tasks.json", "utf8"));
   const searchAnswers = async (server) => {
     const sizes = [];
-    for (const [query] of tasks) sizes.push(tokens(answerText(await server.request("tools/call", { name: "SearchOperations", arguments: { query } }))));
-    const describe = tokens(answerText(await server.request("tools/call", { name: "DescribeOperation", arguments: { operation: "CreateSale" } })));
+    for (const [query] of tasks)
+      sizes.push(
+        tokens(answerText(await server.request("tools/call", { name: "SearchOperations", arguments: { query } }))),
+      );
+    const describe = tokens(
+      answerText(
+        await server.request("tools/call", { name: "DescribeOperation", arguments: { operation: "CreateSale" } }),
+      ),
+    );
     sizes.sort((a, b) => a - b);
     return { searchMedian: sizes[Math.floor(sizes.length / 2)], searchMax: sizes[sizes.length - 1], describe };
   };
   const generic = createRequire(import.meta.url).resolve("@ivotoby/openapi-mcp-server/bin/mcp-server.js");
-  const genericArgs = [generic, "--openapi-spec", root + "spec/revcent-v2.openapi.json", "--api-base-url", "http://127.0.0.1:9", "--transport", "stdio"];
+  const genericArgs = [
+    generic,
+    "--openapi-spec",
+    root + "spec/revcent-v2.openapi.json",
+    "--api-base-url",
+    "http://127.0.0.1:9",
+    "--transport",
+    "stdio",
+  ];
   // Its dynamic mode's first discovery call lists every endpoint.
   const genericDiscovery = async (server, tools) => {
     const list = tools.find((t) => /list/i.test(t.name));
-    return list ? { searchMedian: tokens(answerText(await server.request("tools/call", { name: list.name, arguments: {} }))) } : undefined;
+    return list
+      ? { searchMedian: tokens(answerText(await server.request("tools/call", { name: list.name, arguments: {} }))) }
+      : undefined;
   };
   return {
     default: await measure(ours, {}),

@@ -13,7 +13,10 @@ const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 
 export async function measureHttp(root) {
   // RevCent is remote in production: the sandbox runs as its own process, as `revcent-mcp sandbox`.
-  const sandbox = spawn(process.execPath, [root + "dist/server.js", "sandbox", "--port", "0"], { env: { PATH: process.env.PATH }, stdio: ["ignore", "ignore", "pipe"] });
+  const sandbox = spawn(process.execPath, [root + "dist/server.js", "sandbox", "--port", "0"], {
+    env: { PATH: process.env.PATH },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const apiUrl = await new Promise((resolve, reject) => {
     let err = "";
     const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${err}`)), 15_000);
@@ -29,7 +32,19 @@ export async function measureHttp(root) {
   const subjects = {
     minimal: { args: [root + "bench/minimal-http-server.mjs"], env: {}, tool: "echo", toolArgs: { text: "hi" } },
     revcent: {
-      args: [root + "dist/server.js", "--api-url", apiUrl, "--transport", "http", "--port", "0", "--rate-limit", "1000000", "--max-sessions", String(IDLE_SESSIONS + SESSIONS + 10)],
+      args: [
+        root + "dist/server.js",
+        "--api-url",
+        apiUrl,
+        "--transport",
+        "http",
+        "--port",
+        "0",
+        "--rate-limit",
+        "1000000",
+        "--max-sessions",
+        String(IDLE_SESSIONS + SESSIONS + 10),
+      ],
       env: { MCP_AUTH_TOKENS: "bench-token", REVCENT_API_KEY: "sandbox-key" },
       headers: { authorization: "Bearer bench-token" },
       tool: "GetCustomer",
@@ -40,9 +55,15 @@ export async function measureHttp(root) {
   try {
     // Interleaved rounds, medians of each measure: load on this machine drifts.
     const rounds = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
-    for (let r = 0; r < ROUNDS; r++) for (const [name, subject] of Object.entries(subjects)) rounds[name].push(await measureOne(subject));
+    for (let r = 0; r < ROUNDS; r++)
+      for (const [name, subject] of Object.entries(subjects)) rounds[name].push(await measureOne(subject));
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    return Object.fromEntries(Object.entries(rounds).map(([name, runs]) => [name, Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((x) => x[k]))]))]));
+    return Object.fromEntries(
+      Object.entries(rounds).map(([name, runs]) => [
+        name,
+        Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((x) => x[k]))])),
+      ]),
+    );
   } finally {
     sandbox.kill("SIGKILL");
   }
@@ -56,21 +77,30 @@ async function measureOne(subject) {
   const connect = () => openSession(url, subject.headers ?? {}, agent);
   try {
     const sessions = await Promise.all(Array.from({ length: SESSIONS }, connect));
-    const call = (session, id) => session.post({ jsonrpc: "2.0", id, method: "tools/call", params: { name: subject.tool, arguments: subject.toolArgs } });
+    const call = (session, id) =>
+      session.post({
+        jsonrpc: "2.0",
+        id,
+        method: "tools/call",
+        params: { name: subject.tool, arguments: subject.toolArgs },
+      });
     for (const session of sessions) await call(session, 1); // warm-up
     const latencies = [];
     const cpuBefore = cpuMs(child.pid);
     const upstreamCpuBefore = subject.upstreamPid ? cpuMs(subject.upstreamPid) : 0;
     const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
-    await Promise.all(sessions.map(async (session) => {
-      for (let i = 0; i < CALLS; i++) {
-        const t = performance.now();
-        const answer = await call(session, i + 2);
-        if (!answer.includes('"result"') || answer.includes('"isError":true')) throw new Error(`tool call failed: ${answer.slice(0, 300)}`);
-        latencies.push(performance.now() - t);
-      }
-    }));
+    await Promise.all(
+      sessions.map(async (session) => {
+        for (let i = 0; i < CALLS; i++) {
+          const t = performance.now();
+          const answer = await call(session, i + 2);
+          if (!answer.includes('"result"') || answer.includes('"isError":true'))
+            throw new Error(`tool call failed: ${answer.slice(0, 300)}`);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverCpuMs = cpuMs(child.pid) - cpuBefore;
@@ -78,7 +108,8 @@ async function measureOne(subject) {
 
     await new Promise((r) => setTimeout(r, 300));
     const before = rssKb(child.pid);
-    for (let i = 0; i < IDLE_SESSIONS; i += 50) await Promise.all(Array.from({ length: Math.min(50, IDLE_SESSIONS - i) }, connect));
+    for (let i = 0; i < IDLE_SESSIONS; i += 50)
+      await Promise.all(Array.from({ length: Math.min(50, IDLE_SESSIONS - i) }, connect));
     await new Promise((r) => setTimeout(r, 300));
     const after = rssKb(child.pid);
     await agent.close();
@@ -104,19 +135,32 @@ async function measureOne(subject) {
 async function openSession(url, headers, agent) {
   const base = { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers };
   const send = async (message, sessionId) => {
-    const res = await request(url, { method: "POST", dispatcher: agent, headers: sessionId ? { ...base, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" } : base, body: JSON.stringify(message) });
+    const res = await request(url, {
+      method: "POST",
+      dispatcher: agent,
+      headers: sessionId ? { ...base, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" } : base,
+      body: JSON.stringify(message),
+    });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
     return { sessionId: res.headers["mcp-session-id"], text };
   };
-  const init = await send({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } } });
+  const init = await send({
+    jsonrpc: "2.0",
+    id: 0,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } },
+  });
   await send({ jsonrpc: "2.0", method: "notifications/initialized" }, init.sessionId);
   return { post: async (message) => (await send(message, init.sessionId)).text };
 }
 
 function start(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     const timer = setTimeout(() => reject(new Error(`did not start: ${err}`)), 15_000);
     child.stderr.on("data", (c) => {

@@ -13,12 +13,20 @@ app.post("/mcp", async (req, res) => {
   const id = req.header("mcp-session-id");
   let transport = id ? transports.get(id) : undefined;
   if (!transport) {
-    if (!isInitializeRequest(req.body)) return res.status(400).json({ jsonrpc: "2.0", error: { code: -32000, message: "no session" }, id: null });
-    transport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: (sid) => transports.set(sid, transport) });
+    if (!isInitializeRequest(req.body))
+      return res.status(400).json({ jsonrpc: "2.0", error: { code: -32000, message: "no session" }, id: null });
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (sid) => transports.set(sid, transport),
+    });
     const server = new McpServer({ name: "minimal", version: "0.0.0" });
-    server.registerTool("echo", { description: "Echo text.", inputSchema: { text: z.string() } }, ({ text }) => ({ content: [{ type: "text", text }] }));
+    server.registerTool("echo", { description: "Echo text.", inputSchema: { text: z.string() } }, ({ text }) => ({
+      content: [{ type: "text", text }],
+    }));
     await server.connect(transport);
   }
   await transport.handleRequest(req, res, req.body);
 });
-const listener = app.listen(0, "127.0.0.1", () => process.stderr.write(`serving MCP at http://127.0.0.1:${listener.address().port}/mcp\n`));
+const listener = app.listen(0, "127.0.0.1", () =>
+  process.stderr.write(`serving MCP at http://127.0.0.1:${listener.address().port}/mcp\n`),
+);

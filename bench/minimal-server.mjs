@@ -5,5 +5,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import { z } from "zod";
 
 const server = new McpServer({ name: "minimal", version: "0.0.0" });
-server.registerTool("echo", { description: "Echo text.", inputSchema: { text: z.string() } }, ({ text }) => ({ content: [{ type: "text", text }] }));
+server.registerTool("echo", { description: "Echo text.", inputSchema: { text: z.string() } }, ({ text }) => ({
+  content: [{ type: "text", text }],
+}));
 await server.connect(new StdioServerTransport());

@@ -23,9 +23,15 @@ const subjects = {
 function startOnce({ args, env }) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env }, stdio: ["pipe", "pipe", "ignore"] });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, LOG_LEVEL: "warn", ...env },
+      stdio: ["pipe", "pipe", "ignore"],
+    });
     let out = "";
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`timeout: ${args.join(" ")}`)); }, 20_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`timeout: ${args.join(" ")}`));
+    }, 20_000);
     child.stdout.on("data", (chunk) => {
       out += chunk;
       const line = out.split("\n").find((l) => l.includes('"id":2'));
@@ -38,7 +44,12 @@ function startOnce({ args, env }) {
     });
     child.on("error", reject);
     const send = (m) => child.stdin.write(JSON.stringify(m) + "\n");
-    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } } });
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "0" } },
+    });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
   });
@@ -53,7 +64,10 @@ function peakRssKb(pid) {
   }
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 const samples = Object.fromEntries(Object.keys(subjects).map((k) => [k, []]));
 let lists = {};
@@ -69,14 +83,23 @@ for (let i = 0; i < RUNS; i++) {
 
 const base = { ms: median(samples.minimal.map((s) => s.ms)), kb: median(samples.minimal.map((s) => s.peakKb)) };
 const rows = [];
-rows.push("| configuration | tools | spawn -> tools/list (median) | ratio | peak RSS (median) | ratio | tools/list bytes | tokens (o200k) |");
+rows.push(
+  "| configuration | tools | spawn -> tools/list (median) | ratio | peak RSS (median) | ratio | tools/list bytes | tokens (o200k) |",
+);
 rows.push("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const name of Object.keys(subjects)) {
   const ms = median(samples[name].map((s) => s.ms));
   const kb = median(samples[name].map((s) => s.peakKb));
   const json = JSON.stringify(lists[name]);
-  const label = name === "minimal" ? "minimal SDK server, 1 tool (baseline)" : name === "default" ? "revcent-mcp, default toolsets" : "revcent-mcp, --toolsets all";
-  rows.push(`| ${label} | ${lists[name].tools.length} | ${ms.toFixed(0)} ms | ${(ms / base.ms).toFixed(2)}x | ${(kb / 1024).toFixed(1)} MB | ${(kb / base.kb).toFixed(2)}x | ${json.length} | ${encoder.encode(json).length} |`);
+  const label =
+    name === "minimal"
+      ? "minimal SDK server, 1 tool (baseline)"
+      : name === "default"
+        ? "revcent-mcp, default toolsets"
+        : "revcent-mcp, --toolsets all";
+  rows.push(
+    `| ${label} | ${lists[name].tools.length} | ${ms.toFixed(0)} ms | ${(ms / base.ms).toFixed(2)}x | ${(kb / 1024).toFixed(1)} MB | ${(kb / base.kb).toFixed(2)}x | ${json.length} | ${encoder.encode(json).length} |`,
+  );
 }
 console.log(`Node ${process.version}, ${RUNS} interleaved runs each\n`);
 console.log(rows.join("\n"));
@@ -87,23 +110,40 @@ console.log("\n" + contextCostTable(await measureContextCost(root)));
 
 // Client overhead: bundle the TypeScript bench module, then run it in this process.
 mkdirSync(root + ".bench", { recursive: true });
-await build({ absWorkingDir: root, entryPoints: ["bench/client-overhead.ts"], outfile: ".bench/client-overhead.mjs", bundle: true, format: "esm", platform: "node", logLevel: "warning",
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+await build({
+  absWorkingDir: root,
+  entryPoints: ["bench/client-overhead.ts"],
+  outfile: ".bench/client-overhead.mjs",
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  logLevel: "warning",
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
 const { measureClientOverhead } = await import(root + ".bench/client-overhead.mjs");
 const o = await measureClientOverhead(root + "spec/revcent-v2.openapi.json", Number(process.env.BENCH_CALLS ?? 3000));
 console.log(`\n| upstream call (GetCustomer on the sandbox, ${o.calls} sequential calls) | median | ratio |`);
 console.log("|---|---:|---:|");
 console.log(`| bare undici request + JSON parse (baseline) | ${o.bareMedianMs.toFixed(3)} ms | 1.00x |`);
 const overheadMs = o.clientMedianMs - o.bareMedianMs;
-console.log(`| RevCentClient.call | ${o.clientMedianMs.toFixed(3)} ms | ${(o.clientMedianMs / o.bareMedianMs).toFixed(2)}x (${overheadMs < 0 ? "" : "+"}${overheadMs.toFixed(3)} ms) |`);
+console.log(
+  `| RevCentClient.call | ${o.clientMedianMs.toFixed(3)} ms | ${(o.clientMedianMs / o.bareMedianMs).toFixed(2)}x (${overheadMs < 0 ? "" : "+"}${overheadMs.toFixed(3)} ms) |`,
+);
 
 // Streamable HTTP under load, and memory per idle session.
 const { measureHttp } = await import(root + "bench/http-load.mjs");
 const h = await measureHttp(root);
 const m = h.minimal;
 const r = h.revcent;
-console.log("\n| streamable HTTP, 50 concurrent sessions | tool calls/s | ratio | p50 | p99 | p99 ratio | CPU per call: server / sandbox / load client | server CPU ratio (baseline / ours) | memory per idle session (1,000 sessions) |");
+console.log(
+  "\n| streamable HTTP, 50 concurrent sessions | tool calls/s | ratio | p50 | p99 | p99 ratio | CPU per call: server / sandbox / load client | server CPU ratio (baseline / ours) | memory per idle session (1,000 sessions) |",
+);
 console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-const cpu = (x) => `${x.serverCpuMsPerCall.toFixed(2)} / ${x.upstreamCpuMsPerCall ? x.upstreamCpuMsPerCall.toFixed(2) : "—"} / ${x.loadClientCpuMsPerCall.toFixed(2)} ms`;
-console.log(`| minimal SDK server, trivial tool (baseline) | ${m.callsPerSecond.toFixed(0)} | 1.00x | ${m.p50.toFixed(0)} ms | ${m.p99.toFixed(0)} ms | 1.00x | ${cpu(m)} | 1.00x | ${m.kbPerIdleSession.toFixed(0)} KB |`);
-console.log(`| revcent-mcp, GetCustomer via the sandbox | ${r.callsPerSecond.toFixed(0)} | ${(r.callsPerSecond / m.callsPerSecond).toFixed(2)}x | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${(r.p99 / m.p99).toFixed(2)}x | ${cpu(r)} | ${(m.serverCpuMsPerCall / r.serverCpuMsPerCall).toFixed(2)}x | ${r.kbPerIdleSession.toFixed(0)} KB |`);
+const cpu = (x) =>
+  `${x.serverCpuMsPerCall.toFixed(2)} / ${x.upstreamCpuMsPerCall ? x.upstreamCpuMsPerCall.toFixed(2) : "—"} / ${x.loadClientCpuMsPerCall.toFixed(2)} ms`;
+console.log(
+  `| minimal SDK server, trivial tool (baseline) | ${m.callsPerSecond.toFixed(0)} | 1.00x | ${m.p50.toFixed(0)} ms | ${m.p99.toFixed(0)} ms | 1.00x | ${cpu(m)} | 1.00x | ${m.kbPerIdleSession.toFixed(0)} KB |`,
+);
+console.log(
+  `| revcent-mcp, GetCustomer via the sandbox | ${r.callsPerSecond.toFixed(0)} | ${(r.callsPerSecond / m.callsPerSecond).toFixed(2)}x | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${(r.p99 / m.p99).toFixed(2)}x | ${cpu(r)} | ${(m.serverCpuMsPerCall / r.serverCpuMsPerCall).toFixed(2)}x | ${r.kbPerIdleSession.toFixed(0)} KB |`,
+);

@@ -41,9 +41,25 @@ const TOOLSET_NAMES = {
 
 // Lists whose items belong to a customer accept the documented customer_id filter.
 const CUSTOMER_SCOPED = new Set([
-  "/sales", "/transactions", "/subscriptions", "/trials", "/shipping", "/product_sales", "/customer_cards",
-  "/chargebacks", "/pending_refunds", "/tax", "/subscription_renewals", "/salvage_transactions", "/invoices",
-  "/paypal_transactions", "/paypal_disputes", "/check_directs", "/offline_payments", "/fraud_detections", "/discounts",
+  "/sales",
+  "/transactions",
+  "/subscriptions",
+  "/trials",
+  "/shipping",
+  "/product_sales",
+  "/customer_cards",
+  "/chargebacks",
+  "/pending_refunds",
+  "/tax",
+  "/subscription_renewals",
+  "/salvage_transactions",
+  "/invoices",
+  "/paypal_transactions",
+  "/paypal_disputes",
+  "/check_directs",
+  "/offline_payments",
+  "/fraud_detections",
+  "/discounts",
 ]);
 // Lists of items created during a sale, which carry a campaign.
 const CAMPAIGN_SCOPED = new Set([...CUSTOMER_SCOPED, "/customers"]);
@@ -51,7 +67,11 @@ const CAMPAIGN_SCOPED = new Set([...CUSTOMER_SCOPED, "/customers"]);
 const SINGLETONS = new Set(["/sentinel", "/bigquery_tables"]);
 // Operations that can decline, error at the gateway, hold, or be stopped as fraud (HTTP 402).
 const PAYMENT_OPERATIONS = new Set([
-  "CreateSale", "ProcessPendingSale", "AddCardToCustomer", "ProcessSalvageTransaction", "RenewSubscription",
+  "CreateSale",
+  "ProcessPendingSale",
+  "AddCardToCustomer",
+  "ProcessSalvageTransaction",
+  "RenewSubscription",
   "ExpireTrial",
 ]);
 const DESTRUCTIVE_VERBS = /^(delete|void|refund|cancel|expire|disable|suspend)$/;
@@ -108,8 +128,15 @@ function queryParameters(op, kind) {
   // RevCent's official files show searches taking search_term alone.
   if (kind === "search") return [ref("search_term")];
   if (op.path === "/coupons/validate") {
-    return [{ name: "coupon_code", in: "query", required: true, description: "The coupon code to check.",
-      schema: { type: "string", minLength: 1, "x-revcent-provenance": "v1-docs" } }];
+    return [
+      {
+        name: "coupon_code",
+        in: "query",
+        required: true,
+        description: "The coupon code to check.",
+        schema: { type: "string", minLength: 1, "x-revcent-provenance": "v1-docs" },
+      },
+    ];
   }
   if (kind !== "list") return [];
   // The V2 reference's rule for every list: date_start, date_end, limit and page are required,
@@ -124,8 +151,15 @@ function queryParameters(op, kind) {
   if (requires === "date_range_and_page") params.push(ref("metadata_filter"));
   if (CUSTOMER_SCOPED.has(op.path)) params.push(ref("customer_id"));
   if (op.path === "/project_notes") {
-    params.push({ name: "project_filter", in: "query", required: false, explode: true, style: "form",
-      description: "Only notes of these projects.", schema: { type: "array", items: { type: "string", minLength: 20, maxLength: 20 }, ...INFERRED } });
+    params.push({
+      name: "project_filter",
+      in: "query",
+      required: false,
+      explode: true,
+      style: "form",
+      description: "Only notes of these projects.",
+      schema: { type: "array", items: { type: "string", minLength: 20, maxLength: 20 }, ...INFERRED },
+    });
   }
   return params;
 }
@@ -134,10 +168,17 @@ function requestBody(op, kind) {
   if (op.method !== "POST") return undefined;
   const authored = bodies[op.operationId];
   const entry = officialFacts.get(`${op.method} ${op.path}`);
-  const schema = officialBody(entry, authored && structuredClone(authored)) ?? (authored
-    ? structuredClone(authored)
-    : { type: "object", description: "Fields of the request; not documented field by field.", additionalProperties: true,
-      properties: {}, ...INFERRED });
+  const schema =
+    officialBody(entry, authored && structuredClone(authored)) ??
+    (authored
+      ? structuredClone(authored)
+      : {
+          type: "object",
+          description: "Fields of the request; not documented field by field.",
+          additionalProperties: true,
+          properties: {},
+          ...INFERRED,
+        });
   schema.properties = { ...schema.properties, idempotency_key: { $ref: "#/components/schemas/IdempotencyKey" } };
   const required = Boolean(schema.required?.length);
   return { required, content: { "application/json": { schema } } };
@@ -148,7 +189,10 @@ const resolveParameter = (p) => (p.$ref ? components.parameters[p.$ref.split("/"
 function responses(op, kind) {
   const ok = kind === "list" || kind === "search" ? "ListResponse" : "ItemResponse";
   const out = {
-    200: { description: "Successful response.", content: { "application/json": { schema: { $ref: `#/components/schemas/${ok}` } } } },
+    200: {
+      description: "Successful response.",
+      content: { "application/json": { schema: { $ref: `#/components/schemas/${ok}` } } },
+    },
   };
   if (PAYMENT_OPERATIONS.has(op.operationId)) out[402] = { $ref: "#/components/responses/PaymentError" };
   out.default = { $ref: "#/components/responses/Error" };
@@ -167,9 +211,14 @@ function buildOperation(op) {
   if (official[op.operationId]) {
     const o = official[op.operationId];
     return {
-      operationId: o.operationId, summary: o.summary, description: description(op, kind), tags: [op.tag],
+      operationId: o.operationId,
+      summary: o.summary,
+      description: description(op, kind),
+      tags: [op.tag],
       ...(op.maxRangeDays ? { "x-revcent-max-range-days": op.maxRangeDays } : {}),
-      parameters: o.parameters, requestBody: o.requestBody, responses: o.responses,
+      parameters: o.parameters,
+      requestBody: o.requestBody,
+      responses: o.responses,
     };
   }
   const verb = actionVerb(op);
@@ -184,7 +233,10 @@ function buildOperation(op) {
   if (READ_ONLY_POSTS.has(op.operationId)) out["x-revcent-read-only"] = true;
   const entry = officialFacts.get(`${op.method} ${op.path}`);
   const query = queryParameters(op, kind);
-  const parameters = [...pathParameters(op.path), ...(entry?.parameters && kind === "list" ? officialQueryParameters(entry, query, resolveParameter) : query)];
+  const parameters = [
+    ...pathParameters(op.path),
+    ...(entry?.parameters && kind === "list" ? officialQueryParameters(entry, query, resolveParameter) : query),
+  ];
   if (parameters.length) out.parameters = parameters;
   const body = requestBody(op, kind);
   if (body) out.requestBody = body;
@@ -193,63 +245,159 @@ function buildOperation(op) {
 }
 
 function slug(name) {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 const components = {
   securitySchemes: { ApiKey: { type: "apiKey", in: "header", name: "x-api-key" } },
   parameters: {
-    date_start: { name: "date_start", in: "query", required: true, style: "form", description: "Range start, unix seconds.", schema: { type: "integer", format: "unix-time" } },
-    date_end: { name: "date_end", in: "query", required: true, style: "form", description: "Range end, unix seconds.", schema: { type: "integer", format: "unix-time" } },
-    limit: { name: "limit", in: "query", required: true, style: "form", description: "Items per page, 1-25.", schema: { type: "integer", format: "int32", minimum: 1, maximum: 25 } },
-    page: { name: "page", in: "query", required: true, style: "form", description: "Page number, from 1.", schema: { type: "integer", format: "int32", minimum: 1 } },
-    search_term: { name: "search_term", in: "query", required: true, style: "form", description: "Text to search for.", schema: { type: "string", minLength: 1 } },
-    campaign_filter: { name: "campaign_filter", in: "query", required: false, style: "form", explode: true, description: "Only items of these campaign IDs.", schema: { type: "array", items: { type: "string", minLength: 20, maxLength: 20 } } },
-    customer_id: { name: "customer_id", in: "query", required: false, style: "form", description: "Only items of this customer ID.", schema: { type: "string" } },
+    date_start: {
+      name: "date_start",
+      in: "query",
+      required: true,
+      style: "form",
+      description: "Range start, unix seconds.",
+      schema: { type: "integer", format: "unix-time" },
+    },
+    date_end: {
+      name: "date_end",
+      in: "query",
+      required: true,
+      style: "form",
+      description: "Range end, unix seconds.",
+      schema: { type: "integer", format: "unix-time" },
+    },
+    limit: {
+      name: "limit",
+      in: "query",
+      required: true,
+      style: "form",
+      description: "Items per page, 1-25.",
+      schema: { type: "integer", format: "int32", minimum: 1, maximum: 25 },
+    },
+    page: {
+      name: "page",
+      in: "query",
+      required: true,
+      style: "form",
+      description: "Page number, from 1.",
+      schema: { type: "integer", format: "int32", minimum: 1 },
+    },
+    search_term: {
+      name: "search_term",
+      in: "query",
+      required: true,
+      style: "form",
+      description: "Text to search for.",
+      schema: { type: "string", minLength: 1 },
+    },
+    campaign_filter: {
+      name: "campaign_filter",
+      in: "query",
+      required: false,
+      style: "form",
+      explode: true,
+      description: "Only items of these campaign IDs.",
+      schema: { type: "array", items: { type: "string", minLength: 20, maxLength: 20 } },
+    },
+    customer_id: {
+      name: "customer_id",
+      in: "query",
+      required: false,
+      style: "form",
+      description: "Only items of this customer ID.",
+      schema: { type: "string" },
+    },
     metadata_filter: {
-      name: "metadata_filter", in: "query", required: false, style: "deepObject", explode: true,
+      name: "metadata_filter",
+      in: "query",
+      required: false,
+      style: "deepObject",
+      explode: true,
       description: "Only items whose metadata has each name/value pair; value METADATA_NAME_EXISTS matches any value.",
-      schema: { type: "array", items: { type: "object", additionalProperties: false, required: ["name", "value"], properties: { name: { type: "string" }, value: { type: "string" } } } },
+      schema: {
+        type: "array",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["name", "value"],
+          properties: { name: { type: "string" }, value: { type: "string" } },
+        },
+      },
     },
   },
   schemas: {
     IdempotencyKey: {
-      type: "string", minLength: 10, maxLength: 255,
+      type: "string",
+      minLength: 10,
+      maxLength: 255,
       description: "Rejects the request if the same key was used by this API account in the past 24 hours.",
     },
     ListResponse: {
-      type: "object", ...INFERRED,
+      type: "object",
+      ...INFERRED,
       properties: {
-        api_call_id: { type: "string" }, api_call_unix: { type: "integer", format: "unix-time" }, code: { type: "integer" },
-        current_count: { type: "integer" }, current_page: { type: "integer" }, total_count: { type: "integer" }, total_pages: { type: "integer" },
+        api_call_id: { type: "string" },
+        api_call_unix: { type: "integer", format: "unix-time" },
+        code: { type: "integer" },
+        current_count: { type: "integer" },
+        current_page: { type: "integer" },
+        total_count: { type: "integer" },
+        total_pages: { type: "integer" },
         results: { type: "array", items: { type: "object" } },
       },
     },
     ItemResponse: {
-      type: "object", ...INFERRED,
-      properties: { api_call_id: { type: "string" }, api_call_unix: { type: "integer", format: "unix-time" }, code: { type: "integer" }, result: { type: "string" } },
+      type: "object",
+      ...INFERRED,
+      properties: {
+        api_call_id: { type: "string" },
+        api_call_unix: { type: "integer", format: "unix-time" },
+        code: { type: "integer" },
+        result: { type: "string" },
+      },
     },
     Error: {
-      title: "APIStandardErrors", type: "object",
+      title: "APIStandardErrors",
+      type: "object",
       properties: {
-        api_call_id: { type: "string" }, api_call_unix: { type: "integer", format: "unix-time" },
+        api_call_id: { type: "string" },
+        api_call_unix: { type: "integer", format: "unix-time" },
         code: { type: "integer", enum: [0], description: "Always 0 for a non-payment error." },
-        error_code: { type: "string" }, message: { type: "string" }, result: { type: "string" },
+        error_code: { type: "string" },
+        message: { type: "string" },
+        result: { type: "string" },
       },
     },
     PaymentError: {
       type: "object",
       properties: {
-        code: { type: "integer", enum: [2, 3, 4, 5], description: "2 declined, 3 gateway error, 4 gateway hold, 5 fraud detected." },
-        message: { type: "string" }, result: { type: "string" },
-        gateway_raw_response: { type: "object" }, fraud_detected: { type: "boolean" },
-        fraud_detection_created: { type: "array", items: { type: "string" } }, fraud_detection_response: { type: "object" },
+        code: {
+          type: "integer",
+          enum: [2, 3, 4, 5],
+          description: "2 declined, 3 gateway error, 4 gateway hold, 5 fraud detected.",
+        },
+        message: { type: "string" },
+        result: { type: "string" },
+        gateway_raw_response: { type: "object" },
+        fraud_detected: { type: "boolean" },
+        fraud_detection_created: { type: "array", items: { type: "string" } },
+        fraud_detection_response: { type: "object" },
       },
     },
   },
   responses: {
-    Error: { description: "Error response (400, 401, 404, 405, 500).", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-    PaymentError: { description: "Payment failed: declined, gateway error, hold, or fraud.", content: { "application/json": { schema: { $ref: "#/components/schemas/PaymentError" } } } },
+    Error: {
+      description: "Error response (400, 401, 404, 405, 500).",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    },
+    PaymentError: {
+      description: "Payment failed: declined, gateway error, hold, or fraud.",
+      content: { "application/json": { schema: { $ref: "#/components/schemas/PaymentError" } } },
+    },
   },
 };
 

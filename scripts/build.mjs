@@ -25,13 +25,25 @@ await build({
   legalComments: "none",
   logLevel: "warning",
   // Some dependencies still call require(); give the ESM bundle one.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
 
 const generator = await build({
-  absWorkingDir: root, entryPoints: ["src/operations/openapi.ts", "src/operations/v1-catalog.ts"], bundle: true, format: "esm", platform: "node", write: false, logLevel: "warning", outdir: "out",
+  absWorkingDir: root,
+  entryPoints: ["src/operations/openapi.ts", "src/operations/v1-catalog.ts"],
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  write: false,
+  logLevel: "warning",
+  outdir: "out",
 });
-const load = (file) => import(`data:text/javascript;base64,${Buffer.from(generator.outputFiles.find((f) => f.path.endsWith(file)).text).toString("base64")}`);
+const load = (file) =>
+  import(
+    `data:text/javascript;base64,${Buffer.from(generator.outputFiles.find((f) => f.path.endsWith(file)).text).toString("base64")}`
+  );
 const { loadOperations } = await load("openapi.js");
 const { bundledV1Operations } = await load("v1-catalog.js");
 const specText = readFileSync(root + "spec/revcent-v2.openapi.json", "utf8");

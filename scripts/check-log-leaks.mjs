@@ -17,7 +17,9 @@ const text = files.map((f) => readFileSync(root + ".test-logs/" + f, "utf8")).jo
 const lines = text.split("\n").filter(Boolean).length;
 const failures = (text.match(/"msg":"(tool call failed|revcent call failed)"/g) ?? []).length;
 if (files.length < 5 || lines < 50 || failures < 10) {
-  console.error(`log leak check: too little was captured to mean anything (${files.length} server logs, ${lines} lines, ${failures} failed-call lines in .test-logs)`);
+  console.error(
+    `log leak check: too little was captured to mean anything (${files.length} server logs, ${lines} lines, ${failures} failed-call lines in .test-logs)`,
+  );
   process.exit(1);
 }
 // Card numbers may be logged grouped or in another script's digits: compare also with every digit
@@ -32,11 +34,19 @@ function asciiDigit(ch) {
 const ascii = text.replace(/[^\x00-\x7f]/gu, (ch) => (UNICODE_DIGIT.test(ch) ? asciiDigit(ch) : ch));
 const compact = ascii.replace(/(\d)[^\p{L}\p{N}]+(?=\d)/gu, "$1");
 const hits = [];
-for (const [kind, values] of Object.entries({ apiKeys: canaries.apiKeys, bearerTokens: canaries.bearerTokens, cardNumbers: canaries.cardNumbers, secretValues: canaries.secretValues })) {
-  for (const value of values) if (text.includes(value) || ascii.includes(value) || compact.includes(value)) hits.push(`${kind}: ${value}`);
+for (const [kind, values] of Object.entries({
+  apiKeys: canaries.apiKeys,
+  bearerTokens: canaries.bearerTokens,
+  cardNumbers: canaries.cardNumbers,
+  secretValues: canaries.secretValues,
+})) {
+  for (const value of values)
+    if (text.includes(value) || ascii.includes(value) || compact.includes(value)) hits.push(`${kind}: ${value}`);
 }
 if (hits.length) {
   console.error(`log leak check: ${hits.length} secret value(s) found in server logs:\n  ${hits.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`log leak check: ${files.length} server logs, ${lines} lines (${failures} failed calls), 0 hits for ${canaries.apiKeys.length + canaries.bearerTokens.length + canaries.cardNumbers.length + canaries.secretValues.length} canaries`);
+console.log(
+  `log leak check: ${files.length} server logs, ${lines} lines (${failures} failed calls), 0 hits for ${canaries.apiKeys.length + canaries.bearerTokens.length + canaries.cardNumbers.length + canaries.secretValues.length} canaries`,
+);

@@ -16,18 +16,32 @@ if (args[0] === "--fields") {
   // V2 seeds, so a test can check that a body field said to come from them is named there:
   //   node scripts/extract-documented-operations.mjs --fields ../shared/revcent-docs > test/fixtures/doc-field-names.json
   const dir = args[1];
-  const words = (files) => [...new Set(files.flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)*/g) ?? []))].sort();
-  const all = readdirSync(dir).filter((f) => /^\d{3}_.*\.txt$/.test(f)).sort();
-  process.stdout.write(JSON.stringify({ v1: words(all.filter((f) => f.startsWith("001_"))), v2: words(all.filter((f) => !f.startsWith("001_"))) }) + "\n");
+  const words = (files) =>
+    [
+      ...new Set(
+        files.flatMap((f) => readFileSync(`${dir}/${f}`, "utf8").match(/[a-z][a-z0-9]*(?:_[a-z0-9]+)*/g) ?? []),
+      ),
+    ].sort();
+  const all = readdirSync(dir)
+    .filter((f) => /^\d{3}_.*\.txt$/.test(f))
+    .sort();
+  process.stdout.write(
+    JSON.stringify({
+      v1: words(all.filter((f) => f.startsWith("001_"))),
+      v2: words(all.filter((f) => !f.startsWith("001_"))),
+    }) + "\n",
+  );
   process.exit(0);
 }
 if (args[0] === "--ids") {
   // Operation names in prose: a verb-led CamelCase word followed by "operation"/"method", or any
   // CamelCase word starting with an operation verb. Product names (RevCent, PayPal …) never start so.
-  const VERB = /^(Get|Search|Create|Edit|Delete|Refund|Void|Validate|Fix|Send|Sync|Update|Process|Initialize|Subscription|BigQuery)[A-Z]/;
+  const VERB =
+    /^(Get|Search|Create|Edit|Delete|Refund|Void|Validate|Fix|Send|Sync|Update|Process|Initialize|Subscription|BigQuery)[A-Z]/;
   const ids = new Set();
   for (const f of args.slice(1)) {
-    for (const m of readFileSync(f, "utf8").matchAll(/\b[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+\b/g)) if (VERB.test(m[0])) ids.add(m[0]);
+    for (const m of readFileSync(f, "utf8").matchAll(/\b[A-Z][a-z]+(?:[A-Z][A-Za-z]*)+\b/g))
+      if (VERB.test(m[0])) ids.add(m[0]);
   }
   process.stdout.write(JSON.stringify([...ids].sort(), null, 1) + "\n");
   process.exit(0);
@@ -37,7 +51,9 @@ if (!file) {
   console.error("usage: extract-documented-operations.mjs [--ids] <000_…txt> [004_…txt]");
   process.exit(2);
 }
-const lines = readFileSync(file, "utf8").split("\n").map((l) => l.trim());
+const lines = readFileSync(file, "utf8")
+  .split("\n")
+  .map((l) => l.trim());
 
 // A title is the first line of an operation block: it follows the previous block's trailer lines
 // (or the section's introduction) and precedes the description. We find blocks by their method
@@ -71,7 +87,10 @@ for (let i = 0; i < lines.length; i++) {
   // What the published text shows after the path: "Path Parameters", "URL Parameters" (a query),
   // "Request Body" (a body with properties), as a suffix of the path line or the lines after it.
   const trailer = [lines[i + 1].slice(path.length), lines[i + 2], lines[i + 3]].join("\n");
-  const shows = { ...(/URL Parameters/.test(trailer) ? { urlParameters: true } : {}), ...(/Request Body/.test(trailer) ? { body: true } : {}) };
+  const shows = {
+    ...(/URL Parameters/.test(trailer) ? { urlParameters: true } : {}),
+    ...(/Request Body/.test(trailer) ? { body: true } : {}),
+  };
   ops.push({ section, title, method, path, ...listFacts(description), ...shows });
   prevEnd = i + 2;
 }
@@ -79,7 +98,8 @@ for (let i = 0; i < lines.length; i++) {
 // Which paging/date parameters the docs say are required, and the maximum day range.
 function listFacts(text) {
   const facts = {};
-  if (/date_start, date_end, page and limit URL parameters are required/i.test(text)) facts.requires = "date_range_and_page";
+  if (/date_start, date_end, page and limit URL parameters are required/i.test(text))
+    facts.requires = "date_range_and_page";
   else if (/page and limit URL parameters are required/i.test(text)) facts.requires = "page";
   const range = /cannot exceed an? (?:(\d+)|\w+ \((\d+)\)) day period/.exec(text);
   if (range) facts.maxRangeDays = Number(range[1] ?? range[2]);

@@ -10,7 +10,9 @@ export const OFFICIAL = "official-operation-file";
 /** The readable official files, keyed by `METHOD /path`. */
 export function loadOfficialFacts(dir) {
   const facts = new Map();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const entry = JSON.parse(readFileSync(dir + file, "utf8"));
     if (!entry.found?.file) continue;
     facts.set(`${entry.method} ${entry.path}`, entry);
@@ -19,7 +21,20 @@ export function loadOfficialFacts(dir) {
 }
 
 /** Schema keywords that are facts; everything else (prose, examples) stays out. */
-const FACT_KEYS = ["type", "enum", "const", "format", "minLength", "maxLength", "minimum", "maximum", "pattern", "default", "minItems", "maxItems"];
+const FACT_KEYS = [
+  "type",
+  "enum",
+  "const",
+  "format",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "pattern",
+  "default",
+  "minItems",
+  "maxItems",
+];
 
 /**
  * A schema node built from an official node, keeping our description and marks where we have the
@@ -44,13 +59,21 @@ export function mergeSchema(official, ours, complete) {
 /** The properties, required list and closedness of an object schema, official first. */
 function mergeObject(official, ours, complete) {
   const properties = {};
-  for (const [name, child] of Object.entries(official.properties ?? {})) properties[name] = mergeSchema(child, ours?.properties?.[name], complete);
+  for (const [name, child] of Object.entries(official.properties ?? {}))
+    properties[name] = mergeSchema(child, ours?.properties?.[name], complete);
   // Fields the file did not show: dropped when the whole file was seen, kept when it was cut off.
   if (!complete) for (const [name, child] of Object.entries(ours?.properties ?? {})) properties[name] ??= child;
-  const required = complete && official.required ? official.required : [...new Set([...(official.required ?? []), ...(ours?.required ?? [])])];
+  const required =
+    complete && official.required
+      ? official.required
+      : [...new Set([...(official.required ?? []), ...(ours?.required ?? [])])];
   const out = { type: "object", properties };
   if (required.length) out.required = required.filter((name) => name in properties);
-  if (official.additionalProperties === false || (complete && official.additionalProperties === undefined && ours?.additionalProperties === false)) out.additionalProperties = false;
+  if (
+    official.additionalProperties === false ||
+    (complete && official.additionalProperties === undefined && ours?.additionalProperties === false)
+  )
+    out.additionalProperties = false;
   return out;
 }
 
@@ -59,7 +82,11 @@ export function officialBody(entry, authored) {
   const schema = entry?.requestBody?.schema;
   if (!schema) return undefined;
   const body = schema.allOf ? Object.assign({}, ...schema.allOf) : schema;
-  const merged = { ...(authored?.description ? { description: authored.description } : {}), ...mergeObject(body, authored, entry.complete), [`x-revcent-provenance`]: OFFICIAL };
+  const merged = {
+    ...(authored?.description ? { description: authored.description } : {}),
+    ...mergeObject(body, authored, entry.complete),
+    [`x-revcent-provenance`]: OFFICIAL,
+  };
   return merged;
 }
 
@@ -79,12 +106,17 @@ export function officialQueryParameters(entry, ours, resolve) {
   const byName = new Map(ours.map((p) => [resolve(p).name, p]));
   const out = listed.map((p) => {
     const mine = byName.get(p.name);
-    if (mine && resolve(mine).required === Boolean(p.required) && sameFacts(resolve(mine).schema, p.schema)) return mine;
+    if (mine && resolve(mine).required === Boolean(p.required) && sameFacts(resolve(mine).schema, p.schema))
+      return mine;
     const schema = mergeSchema(p.schema ?? {}, mine ? resolve(mine).schema : undefined, true);
     return {
-      name: p.name, in: "query", required: Boolean(p.required), style: p.style ?? "form",
+      name: p.name,
+      in: "query",
+      required: Boolean(p.required),
+      style: p.style ?? "form",
       ...(p.explode !== undefined ? { explode: p.explode } : schema.type === "array" ? { explode: true } : {}),
-      description: mine ? resolve(mine).description : filterDescription(p.name), schema,
+      description: mine ? resolve(mine).description : filterDescription(p.name),
+      schema,
     };
   });
   if (!entry.complete) for (const p of ours) if (!listed.some((l) => l.name === resolve(p).name)) out.push(p);
@@ -92,5 +124,8 @@ export function officialQueryParameters(entry, ours, resolve) {
 }
 
 function sameFacts(a = {}, b = {}) {
-  return FACT_KEYS.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key])) && JSON.stringify(a.items?.type) === JSON.stringify(b.items?.type);
+  return (
+    FACT_KEYS.every((key) => JSON.stringify(a[key]) === JSON.stringify(b[key])) &&
+    JSON.stringify(a.items?.type) === JSON.stringify(b.items?.type)
+  );
 }

@@ -23,12 +23,18 @@ if (!existsSync(join(dist, "server.js")) || !existsSync(join(dist, "operations.j
   fail("dist/ is not built: run npm run build (npm run pack does both).");
 }
 const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"));
-if (manifest.version !== pkg.version) fail(`manifest.json version ${manifest.version} differs from package.json ${pkg.version}.`);
+if (manifest.version !== pkg.version)
+  fail(`manifest.json version ${manifest.version} differs from package.json ${pkg.version}.`);
 
 // Source maps are for debugging here, not for users of the bundle.
 const runtimeFiles = readdirSync(dist).filter((f) => f.endsWith(".js") || f === "operations.json");
-const externals = runtimeFiles.filter((f) => f.endsWith(".js")).flatMap((f) => packageImports(readFileSync(join(dist, f), "utf8")));
-if (externals.length) fail(`the build leaves package imports external (${[...new Set(externals)].join(", ")}); bundle them or stage their production node_modules.`);
+const externals = runtimeFiles
+  .filter((f) => f.endsWith(".js"))
+  .flatMap((f) => packageImports(readFileSync(join(dist, f), "utf8")));
+if (externals.length)
+  fail(
+    `the build leaves package imports external (${[...new Set(externals)].join(", ")}); bundle them or stage their production node_modules.`,
+  );
 
 const staging = mkdtempSync(join(tmpdir(), "revcent-mcp-pack-"));
 let packFailure;
@@ -38,7 +44,10 @@ try {
   cpSync(join(root, "spec/revcent-v2.openapi.json"), join(staging, "spec/revcent-v2.openapi.json"));
   // dist/server.js is ESM: Node needs "type": "module" beside it; no dependencies, they are bundled.
   const { name, version, description, license, engines } = pkg;
-  writeFileSync(join(staging, "package.json"), `${JSON.stringify({ name, version, description, license, type: "module", engines }, null, 2)}\n`);
+  writeFileSync(
+    join(staging, "package.json"),
+    `${JSON.stringify({ name, version, description, license, type: "module", engines }, null, 2)}\n`,
+  );
 
   const mcpb = join(root, "node_modules/@anthropic-ai/mcpb/dist/cli/cli.js");
   const packed = spawnSync(process.execPath, [mcpb, "pack", ".", out], { cwd: staging, stdio: "inherit" });
@@ -52,7 +61,11 @@ if (packFailure) fail(packFailure);
 /** Static and dynamic ESM imports of packages: what the bundle would need from node_modules. */
 function packageImports(code) {
   const builtins = new Set(builtinModules);
-  const specifiers = [...code.matchAll(/(?:^|[;\n}])\s*import\s*(?:[\w${}*,\s]+from\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+  const specifiers = [
+    ...code.matchAll(
+      /(?:^|[;\n}])\s*import\s*(?:[\w${}*,\s]+from\s*)?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2]);
   return specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:") && !builtins.has(s));
 }
 

@@ -50,12 +50,26 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
   const principal = options.principal ?? `k:${deps.credential}`;
-  const operations = new SessionOperations(deps, instanceSession, options.sessions === "none", principal, new ClientLog(options.sessions === "none" ? undefined : server));
+  const operations = new SessionOperations(
+    deps,
+    instanceSession,
+    options.sessions === "none",
+    principal,
+    new ClientLog(options.sessions === "none" ? undefined : server),
+  );
   server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
     const token = request.params._meta?.progressToken;
-    const progress = token === undefined ? undefined : (done: number, total: number | undefined, message: string) =>
-      extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message } });
-    return operations.run("tool", request.params.name, request.params.arguments, extra, progress).then((called) => called.result);
+    const progress =
+      token === undefined
+        ? undefined
+        : (done: number, total: number | undefined, message: string) =>
+            extra.sendNotification({
+              method: "notifications/progress",
+              params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message },
+            });
+    return operations
+      .run("tool", request.params.name, request.params.arguments, extra, progress)
+      .then((called) => called.result);
   });
   const tables = new TableSchemas(deps.tableSchemas, deps.credential, operations, deps.catalog);
   registerResources(server, deps.catalog, operations, tables);

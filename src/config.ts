@@ -3,7 +3,14 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "./errors.js";
 import type { PolicyConfig } from "./operations/policy.js";
-import { DEFAULT_API_URL, SETTINGS, environmentHelpLines, flagHelpLines, parseArgsOptions, type Setting } from "./settings.js";
+import {
+  DEFAULT_API_URL,
+  SETTINGS,
+  environmentHelpLines,
+  flagHelpLines,
+  parseArgsOptions,
+  type Setting,
+} from "./settings.js";
 
 type ToolsMode = "static" | "dynamic";
 type Transport = "stdio" | "http";
@@ -61,7 +68,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   if (flags.help) throw new HelpRequested();
   const command = positionals[0] ?? "serve";
   if (command !== "serve" && command !== "sandbox") {
-    throw new ConfigError(`unknown command "${command}": use "sandbox" to run the emulator, or no command to serve MCP.`);
+    throw new ConfigError(
+      `unknown command "${command}": use "sandbox" to run the emulator, or no command to serve MCP.`,
+    );
   }
   if (positionals.length > 1) throw new ConfigError(`unexpected argument "${positionals[1]}".`);
 
@@ -69,13 +78,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
   // The profile first: the guard's default depends on it.
   const ordered = [...SETTINGS].sort((x, y) => Number(y.key === "profile") - Number(x.key === "profile"));
   for (const setting of ordered) {
-    const given = setting.flag === undefined ? undefined : (flags as Record<string, string | boolean | undefined>)[setting.flag];
+    const given =
+      setting.flag === undefined ? undefined : (flags as Record<string, string | boolean | undefined>)[setting.flag];
     values[setting.key] = readSetting(setting, given, env, values as { command: string; profile: string });
   }
   const { guardMode, ...rest } = values;
   const config = { ...rest, guard: guardMode === "verification" } as Config;
   if (config.profile === "support" && !config.guard) {
-    throw new ConfigError("--guard off cannot be combined with --profile support: the support profile is for public visitors and always verifies them.");
+    throw new ConfigError(
+      "--guard off cannot be combined with --profile support: the support profile is for public visitors and always verifies them.",
+    );
   }
   // Over HTTP without MCP tokens, each caller brings its own key (x-api-key); otherwise the server needs one.
   const callersBringKeys = config.transport === "http" && config.authTokens.length === 0;
@@ -87,13 +99,20 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     );
   }
   if (config.redisUrl && !config.guardSecret) {
-    throw new ConfigError("REDIS_URL is set but REVCENT_GUARD_SECRET is not: instances sharing guard state must share the key that signs verification handles.");
+    throw new ConfigError(
+      "REDIS_URL is set but REVCENT_GUARD_SECRET is not: instances sharing guard state must share the key that signs verification handles.",
+    );
   }
   return config;
 }
 
 /** One setting's value: the flag, else the environment, else the default; checked by its kind. */
-function readSetting(setting: Setting, given: string | boolean | undefined, env: NodeJS.ProcessEnv, known: { command: string; profile: string }): unknown {
+function readSetting(
+  setting: Setting,
+  given: string | boolean | undefined,
+  env: NodeJS.ProcessEnv,
+  known: { command: string; profile: string },
+): unknown {
   const fromEnv = setting.env === undefined ? undefined : env[setting.env];
   const fallback = typeof setting.default === "function" ? setting.default(known) : setting.default;
   // Booleans are named by their variable (the flag takes no value to get wrong); the rest by the flag.
@@ -164,7 +183,10 @@ function nonEmpty(v: string | undefined): string | undefined {
 }
 
 function list(v: string | undefined): string[] | undefined {
-  const items = nonEmpty(v)?.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = nonEmpty(v)
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return items?.length ? items : undefined;
 }
 

@@ -8,9 +8,11 @@
  * (revcent://guide) lists them from here.
  */
 export const ERROR_CODES = {
-  invalid_arguments: "Our validation refused the input before any request; the message names the field and what is allowed.",
+  invalid_arguments:
+    "Our validation refused the input before any request; the message names the field and what is allowed.",
   operation_not_allowed: "The session's policy does not offer this operation.",
-  bad_request: "RevCent answered 400 (body code 0): the request is wrong; the message says why, often naming the field.",
+  bad_request:
+    "RevCent answered 400 (body code 0): the request is wrong; the message says why, often naming the field.",
   unauthorized: "RevCent answered 401: the API key is missing, invalid or disabled.",
   payment_declined: "402 with body code 2: the gateway declined the payment.",
   gateway_error: "402 with body code 3: the gateway returned an error.",
@@ -20,14 +22,16 @@ export const ERROR_CODES = {
   method_not_allowed: "RevCent answered 405: the method is not allowed on that path.",
   rate_limited: "RevCent answered 429: wait (the error says how long) and try again.",
   upstream_error: "RevCent answered 5xx: an error on RevCent's side; reads are retried, writes are not.",
-  duplicate_request: "RevCent rejected a repeated idempotency key: an earlier attempt of this call was received; check before repeating it.",
+  duplicate_request:
+    "RevCent rejected a repeated idempotency key: an earlier attempt of this call was received; check before repeating it.",
   timeout: "The deadline passed before RevCent answered; a write may or may not have happened.",
   cancelled: "The MCP client cancelled the call.",
   network_error: "RevCent could not be reached (connection refused or reset, DNS).",
   malformed_response: "RevCent's answer was not usable JSON (HTML, truncated).",
   response_too_large: "RevCent's answer was over the size cap; narrow the request (limit, dates, fields).",
   redirect_refused: "RevCent redirected the request; redirects are never followed, so the key stays on its origin.",
-  verification_required: "The guard: the record's customer is not verified in this conversation (also the answer for an unknown id).",
+  verification_required:
+    "The guard: the record's customer is not verified in this conversation (also the answer for an unknown id).",
   verification_failed: "The guard: VerifyCustomer did not match, or verification is locked for a while.",
 } as const;
 

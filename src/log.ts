@@ -3,9 +3,25 @@ import { pino, type Logger } from "pino";
 
 /** Paths pino blanks wherever they appear in a log object. */
 const REDACT_PATHS = [
-  "apiKey", "*.apiKey", "api_key", "*.api_key", "headers['x-api-key']", "*.headers['x-api-key']",
-  "headers.authorization", "*.headers.authorization", "authorization", "password", "*.password",
-  "card_number", "*.card_number", "card_code", "*.card_code", "args", "*.args", "arguments", "*.arguments",
+  "apiKey",
+  "*.apiKey",
+  "api_key",
+  "*.api_key",
+  "headers['x-api-key']",
+  "*.headers['x-api-key']",
+  "headers.authorization",
+  "*.headers.authorization",
+  "authorization",
+  "password",
+  "*.password",
+  "card_number",
+  "*.card_number",
+  "card_code",
+  "*.card_code",
+  "args",
+  "*.args",
+  "arguments",
+  "*.arguments",
 ];
 
 export function createLogger(level: string, destination: NodeJS.WritableStream | number = 2): Logger {

@@ -71,7 +71,8 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   return {
     parts,
     serverKey,
-    serverFor: (caller, sessions) => buildServer(parts.forKey(caller.apiKey), { sessions, principal: caller.principal }),
+    serverFor: (caller, sessions) =>
+      buildServer(parts.forKey(caller.apiKey), { sessions, principal: caller.principal }),
     stdioServer: () => buildServer(parts.forKey(serverKey)),
     async close() {
       await parts.close();
@@ -85,16 +86,23 @@ function loadConfiguredOperations(config: Config, spec: () => unknown): Operatio
   // Card fields stay in schemas only for PCI-scoped deployments; the precomputed model strips them.
   const derive = config.openapiPath !== undefined || config.allowCardData;
   const options = { keepCardFields: config.allowCardData };
-  const { v2, v1 } = derive ? { v2: loadOperations(spec(), options), v1: bundledV1Operations(options) } : bundledOperations();
+  const { v2, v1 } = derive
+    ? { v2: loadOperations(spec(), options), v1: bundledV1Operations(options) }
+    : bundledOperations();
   const clash = v2.find((op) => v1.some((legacy) => legacy.id === op.id));
   if (clash) throw new SpecError(`the OpenAPI document's operation ${clash.id} has the name of a V1 operation`);
   return [...v2, ...v1];
 }
 
 /** Guard state several instances can share (Redis), and the key that signs verification handles. */
-async function sharedState(config: Config, options: RuntimeOptions): Promise<SharedState & { close: () => Promise<void> }> {
+async function sharedState(
+  config: Config,
+  options: RuntimeOptions,
+): Promise<SharedState & { close: () => Promise<void> }> {
   const now = options.now;
-  const handles = config.guardSecret ? new VerificationHandles(createHash("sha256").update(config.guardSecret).digest(), now) : undefined;
+  const handles = config.guardSecret
+    ? new VerificationHandles(createHash("sha256").update(config.guardSecret).digest(), now)
+    : undefined;
   if (!config.redisUrl) return { handles, now, close: async () => {} };
   const { connectRedisGuardStore } = await import("./guard/redis-store.js");
   try {
@@ -129,11 +137,15 @@ export async function httpOptionsFor(config: Config, serverKey: string): Promise
       ? { mode: "open", apiKey: serverKey }
       : { mode: "byok" };
   if (auth.mode === "open" && !isLoopback(config.host)) {
-    throw new ConfigError(`refusing to serve the sandbox without authentication on ${config.host}: use a loopback host, or set MCP_AUTH_TOKENS.`);
+    throw new ConfigError(
+      `refusing to serve the sandbox without authentication on ${config.host}: use a loopback host, or set MCP_AUTH_TOKENS.`,
+    );
   }
   const wildcard = config.host === "0.0.0.0" || config.host === "::";
   const ownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
-  const allowedHosts = [...new Set(["localhost", "127.0.0.1", "[::1]", ...(wildcard ? [] : [ownHost]), ...config.allowedHosts])];
+  const allowedHosts = [
+    ...new Set(["localhost", "127.0.0.1", "[::1]", ...(wildcard ? [] : [ownHost]), ...config.allowedHosts]),
+  ];
   return {
     ...HTTP_DEFAULTS,
     host: config.host,

@@ -19,7 +19,18 @@ import { ToolCatalog } from "./tools/catalog.js";
 import type { Operation } from "./operations/operation.js";
 import { Validators } from "./operations/validation.js";
 
-export type DepsConfig = Pick<Config, "profile" | "toolsets" | "tools" | "denyTools" | "readOnly" | "guard" | "allowCardData" | "requestTimeoutMs" | "toolsMode">;
+export type DepsConfig = Pick<
+  Config,
+  | "profile"
+  | "toolsets"
+  | "tools"
+  | "denyTools"
+  | "readOnly"
+  | "guard"
+  | "allowCardData"
+  | "requestTimeoutMs"
+  | "toolsMode"
+>;
 
 /** Where RevCent is: the V2 base, and the legacy V1 endpoint when there is one. */
 export interface Upstream {
@@ -65,7 +76,9 @@ export class SharedServerParts {
     this.policy = Policy.fromConfig(config, operations);
     const v1Listed = operations.find((op) => op.v1 && this.policy.allows(op.id));
     if (v1Listed && !upstream.v1Url) {
-      throw new ConfigError(`${v1Listed.id} is a V1 operation, and the V1 endpoint cannot be derived from ${upstream.apiUrl} (it does not end in /v2): set --api-v1-url.`);
+      throw new ConfigError(
+        `${v1Listed.id} is a V1 operation, and the V1 endpoint cannot be derived from ${upstream.apiUrl} (it does not end in /v2): set --api-v1-url.`,
+      );
     }
     this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode);
     this.hygiene = new ResultHygiene(operations);
@@ -73,7 +86,10 @@ export class SharedServerParts {
     const origin = new URL(upstream.apiUrl).origin;
     const v1Origin = upstream.v1Url ? new URL(upstream.v1Url).origin : origin;
     this.pool = new UpstreamPool(origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
-    this.v1Pool = v1Origin === origin ? undefined : new UpstreamPool(v1Origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
+    this.v1Pool =
+      v1Origin === origin
+        ? undefined
+        : new UpstreamPool(v1Origin, { connections: 16, timeoutMs: config.requestTimeoutMs });
     this.now = shared.now ?? Date.now;
     this.guardStore = shared.guardStore ?? new MemoryGuardStore(this.now);
     this.handles = shared.handles ?? new VerificationHandles(undefined, this.now);
@@ -92,8 +108,14 @@ export class SharedServerParts {
 
   private depsFor(apiKey: string, credential: string): ServerDeps {
     const client = new RevCentClient({
-      baseUrl: this.upstream.apiUrl, v1Url: this.upstream.v1Url, apiKey, policy: this.policy, logger: this.logger,
-      timeoutMs: this.config.requestTimeoutMs, pool: this.pool, v1Pool: this.v1Pool,
+      baseUrl: this.upstream.apiUrl,
+      v1Url: this.upstream.v1Url,
+      apiKey,
+      policy: this.policy,
+      logger: this.logger,
+      timeoutMs: this.config.requestTimeoutMs,
+      pool: this.pool,
+      v1Pool: this.v1Pool,
     });
     return {
       catalog: this.catalog,

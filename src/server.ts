@@ -48,7 +48,12 @@ async function main(): Promise<void> {
 
   await serveStdio(runtime.stdioServer(), shutdown);
   logger.info(
-    { tools: runtime.parts.catalog.tools.length, profile: config.profile, guard: config.guard, sandbox: config.sandbox },
+    {
+      tools: runtime.parts.catalog.tools.length,
+      profile: config.profile,
+      guard: config.guard,
+      sandbox: config.sandbox,
+    },
     "serving MCP over stdio",
   );
 }
@@ -66,12 +71,22 @@ async function serveOverHttp(config: Config, runtime: Runtime, shutdown: () => P
   const logger = runtime.parts.logger;
   const running = await serveHttp(runtime.serverFor, logger, options);
   const header =
-    auth.mode === "byok" ? ' --header "x-api-key: <your RevCent API key>"' : auth.mode === "tokens" ? ' --header "Authorization: Bearer <token>"' : "";
+    auth.mode === "byok"
+      ? ' --header "x-api-key: <your RevCent API key>"'
+      : auth.mode === "tokens"
+        ? ' --header "Authorization: Bearer <token>"'
+        : "";
   process.stderr.write(`revcent-mcp serving MCP at ${running.url}${config.sandbox ? " (sandbox)" : ""}
 Connect Claude Code: claude mcp add --transport http revcent ${running.url}${header}
 `);
   logger.info(
-    { url: running.url, auth: auth.mode, stateless: config.stateless, tools: runtime.parts.catalog.tools.length, profile: config.profile },
+    {
+      url: running.url,
+      auth: auth.mode,
+      stateless: config.stateless,
+      tools: runtime.parts.catalog.tools.length,
+      profile: config.profile,
+    },
     "serving MCP over streamable HTTP",
   );
   let stopping = false;

@@ -57,7 +57,10 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: "url" },
     arg: "URL",
     help: "legacy V1 endpoint, for the v1-legacy toolset (api-url's /v2 -> /v1)",
-    readme: { default: "`--api-url` with `/v2` → `/v1`", meaning: "RevCent's legacy V1 endpoint, for the `v1-legacy` toolset" },
+    readme: {
+      default: "`--api-url` with `/v2` → `/v1`",
+      meaning: "RevCent's legacy V1 endpoint, for the `v1-legacy` toolset",
+    },
   },
   {
     key: "openapiPath",
@@ -81,7 +84,8 @@ export const SETTINGS: readonly Setting[] = [
     help: "operator | readonly | support",
     readme: {
       default: "`operator`",
-      meaning: "`operator`: every operation the policy allows; `readonly`: reads only; `support`: public chatbots (see below)",
+      meaning:
+        "`operator`: every operation the policy allows; `readonly`: reads only; `support`: public chatbots (see below)",
     },
   },
   {
@@ -91,7 +95,10 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: "list" },
     arg: "a,b",
     help: "toolsets to expose, or default, or all (V2; add v1-legacy by name) (default)",
-    readme: { default: "`default`", meaning: "comma-separated toolsets, `default`, or `all` (every V2 toolset; `v1-legacy` only by name)" },
+    readme: {
+      default: "`default`",
+      meaning: "comma-separated toolsets, `default`, or `all` (every V2 toolset; `v1-legacy` only by name)",
+    },
   },
   {
     key: "tools",
@@ -127,7 +134,10 @@ export const SETTINGS: readonly Setting[] = [
     default: (config) => (config.profile === "support" ? "verification" : "off"),
     arg: "MODE",
     help: "verification | off (verification in support, else off)",
-    readme: { default: "`verification` in `support`, else `off`", meaning: "verification on search-then-get, on any profile" },
+    readme: {
+      default: "`verification` in `support`, else `off`",
+      meaning: "verification on search-then-get, on any profile",
+    },
   },
   {
     key: "allowCardData",
@@ -250,7 +260,10 @@ export const SETTINGS: readonly Setting[] = [
     env: "MCP_AUTH_TOKENS",
     kind: { type: "list" },
     help: "http bearer tokens; the server then uses REVCENT_API_KEY",
-    readme: { default: "—", meaning: "HTTP bearer tokens for bot backends; the server then calls RevCent with `REVCENT_API_KEY`" },
+    readme: {
+      default: "—",
+      meaning: "HTTP bearer tokens for bot backends; the server then calls RevCent with `REVCENT_API_KEY`",
+    },
   },
   {
     key: "redisUrl",
@@ -264,7 +277,10 @@ export const SETTINGS: readonly Setting[] = [
     env: "REVCENT_GUARD_SECRET",
     kind: { type: "string" },
     help: "the key that signs verification handles, shared by instances",
-    readme: { default: "a random key per process", meaning: "the key that signs verification handles, shared by instances" },
+    readme: {
+      default: "a random key per process",
+      meaning: "the key that signs verification handles, shared by instances",
+    },
   },
   {
     key: "logLevel",
@@ -278,7 +294,9 @@ export const SETTINGS: readonly Setting[] = [
 
 /** The flags node:util's parseArgs accepts, from the table. */
 export function parseArgsOptions(): Record<string, { type: "string" | "boolean"; short?: string }> {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
   for (const s of SETTINGS) if (s.flag) options[s.flag] = { type: s.kind.type === "boolean" ? "boolean" : "string" };
   return options;
 }
@@ -289,7 +307,10 @@ function defaultText(setting: Setting): string {
 
 /** --help's flag lines. */
 export function flagHelpLines(): string[] {
-  const rows = SETTINGS.filter((s) => s.flag).map((s) => [`--${s.flag}${s.arg ? ` ${s.arg}` : ""}`, `${s.help} [${s.env}]${defaultText(s)}`]);
+  const rows = SETTINGS.filter((s) => s.flag).map((s) => [
+    `--${s.flag}${s.arg ? ` ${s.arg}` : ""}`,
+    `${s.help} [${s.env}]${defaultText(s)}`,
+  ]);
   rows.push(["-h, --help", "this text"]);
   const width = Math.max(...rows.map(([left]) => left!.length)) + 2;
   return rows.map(([left, right]) => `  ${left!.padEnd(width)}${right}`);
@@ -303,6 +324,8 @@ export function environmentHelpLines(): string[] {
 /** The README's Configuration table. */
 export function configurationTable(): string {
   const cell = (text: string | undefined) => (text ? `\`${text}\`` : "");
-  const rows = SETTINGS.map((s) => `| ${s.flag ? cell(`--${s.flag}`) : ""} | ${cell(s.env)} | ${s.readme.default} | ${s.readme.meaning} |`);
+  const rows = SETTINGS.map(
+    (s) => `| ${s.flag ? cell(`--${s.flag}`) : ""} | ${cell(s.env)} | ${s.readme.default} | ${s.readme.meaning} |`,
+  );
   return ["| flag | environment | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }

@@ -73,7 +73,9 @@ export class RevCentClient {
   private readonly headers: { read: Record<string, string>; write: Record<string, string> };
   private readonly tooLarge: (declared?: number) => RevCentError;
   private readonly debug: boolean;
-  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool">> & { userAgent: string };
+  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool">> & {
+    userAgent: string;
+  };
 
   constructor(options: RevCentClientOptions) {
     this.opts = {
@@ -93,14 +95,26 @@ export class RevCentClient {
   }
 
   /** An API's endpoint: on the given shared pool, or its sibling API's when the origin is the same, or a pool of its own. */
-  private endpoint(baseUrl: string, given: UpstreamPool | undefined, sibling: Endpoint | undefined, v1: boolean): Endpoint {
+  private endpoint(
+    baseUrl: string,
+    given: UpstreamPool | undefined,
+    sibling: Endpoint | undefined,
+    v1: boolean,
+  ): Endpoint {
     const url = new URL(baseUrl);
-    if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error(`unsupported API URL scheme ${url.protocol}`);
+    if (url.protocol !== "https:" && url.protocol !== "http:")
+      throw new Error(`unsupported API URL scheme ${url.protocol}`);
     const basePath = url.pathname.replace(/\/$/, "");
-    if (given && given.origin !== url.origin) throw new Error(`the shared pool is for ${given.origin}, not ${url.origin}`);
+    if (given && given.origin !== url.origin)
+      throw new Error(`the shared pool is for ${given.origin}, not ${url.origin}`);
     if (given) return { pool: given, basePath, owned: false, v1 };
     if (sibling?.pool.origin === url.origin) return { pool: sibling.pool, basePath, owned: false, v1 };
-    return { pool: new UpstreamPool(url.origin, { connections: this.opts.connections, timeoutMs: this.opts.timeoutMs }), basePath, owned: true, v1 };
+    return {
+      pool: new UpstreamPool(url.origin, { connections: this.opts.connections, timeoutMs: this.opts.timeoutMs }),
+      basePath,
+      owned: true,
+      v1,
+    };
   }
 
   /**
@@ -113,7 +127,10 @@ export class RevCentClient {
     }
     const endpoint = op.v1 ? this.v1 : this.v2;
     if (!endpoint) {
-      throw new RevCentError("operation_not_allowed", `${op.id} is a V1 operation and this server has no V1 endpoint: set --api-v1-url.`);
+      throw new RevCentError(
+        "operation_not_allowed",
+        `${op.id} is a V1 operation and this server has no V1 endpoint: set --api-v1-url.`,
+      );
     }
     // One key per tool call, reused on retries, so RevCent can reject a repeat of a POST that did
     // reach it but whose answer was lost. V1 takes no such key.
@@ -133,18 +150,42 @@ export class RevCentClient {
   }
 
   private async attempt(
-    op: Operation, endpoint: Endpoint, request: ReturnType<typeof buildRequest>, repeatable: boolean, deadline: Deadline, callerSignal: AbortSignal | undefined, started: number,
+    op: Operation,
+    endpoint: Endpoint,
+    request: ReturnType<typeof buildRequest>,
+    repeatable: boolean,
+    deadline: Deadline,
+    callerSignal: AbortSignal | undefined,
+    started: number,
   ): Promise<RevCentResponse> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await this.send(endpoint, request.method, endpoint.basePath + request.path, request.body, deadline);
-        if (this.debug) this.opts.logger.debug({ operation: op.id, status: response.status, attempt, ms: elapsed(started) }, "revcent call");
+        const response = await this.send(
+          endpoint,
+          request.method,
+          endpoint.basePath + request.path,
+          request.body,
+          deadline,
+        );
+        if (this.debug)
+          this.opts.logger.debug(
+            { operation: op.id, status: response.status, attempt, ms: elapsed(started) },
+            "revcent call",
+          );
         return response;
       } catch (err) {
         const error = this.classify(err, callerSignal, deadline);
         const wait = this.backoffMs(attempt, error);
-        const retry = attempt < this.opts.maxRetries && isRetryable(error) && (repeatable || error.code === "rate_limited") && wait !== undefined;
-        if (this.debug) this.opts.logger.debug({ operation: op.id, code: error.code, status: error.details.status, attempt, retry }, "revcent call failed");
+        const retry =
+          attempt < this.opts.maxRetries &&
+          isRetryable(error) &&
+          (repeatable || error.code === "rate_limited") &&
+          wait !== undefined;
+        if (this.debug)
+          this.opts.logger.debug(
+            { operation: op.id, code: error.code, status: error.details.status, attempt, retry },
+            "revcent call failed",
+          );
         if (!retry) {
           if (error.code === "duplicate_request" && attempt > 0) throw duplicateAfterRetry(op);
           throw !op.readOnly && mayHaveTakenEffect(error) ? uncertainOutcome(op, error) : error;
@@ -159,18 +200,41 @@ export class RevCentClient {
     for (const endpoint of [this.v2, this.v1]) if (endpoint?.owned) await endpoint.pool.close();
   }
 
-  private async send(endpoint: Endpoint, method: "GET" | "POST", path: string, body: string | undefined, abort: Abortable): Promise<RevCentResponse> {
+  private async send(
+    endpoint: Endpoint,
+    method: "GET" | "POST",
+    path: string,
+    body: string | undefined,
+    abort: Abortable,
+  ): Promise<RevCentResponse> {
     const headers = body === undefined ? this.headers.read : this.headers.write;
     const cap = this.opts.maxResponseBytes;
-    const res = await exchange(await endpoint.pool.get(), { method, path, headers, body, abort, maxBytes: cap, tooLarge: this.tooLarge });
+    const res = await exchange(await endpoint.pool.get(), {
+      method,
+      path,
+      headers,
+      body,
+      abort,
+      maxBytes: cap,
+      tooLarge: this.tooLarge,
+    });
     if (res.status >= 300 && res.status < 400) {
-      throw new RevCentError("redirect_refused", `RevCent answered with a redirect (HTTP ${res.status}); redirects are not followed so the API key stays on the configured host.`, { status: res.status });
+      throw new RevCentError(
+        "redirect_refused",
+        `RevCent answered with a redirect (HTTP ${res.status}); redirects are not followed so the API key stays on the configured host.`,
+        { status: res.status },
+      );
     }
     const parsed = parseJson(res);
     const ok = res.status >= 200 && res.status < 300;
     if (endpoint.v1) {
       if (ok && isV1Success(parsed)) return { status: res.status, body: parsed };
-      if (ok && !hasCode(parsed)) throw new RevCentError("malformed_response", `RevCent's V1 answer (HTTP ${res.status}) carries no result code.`, { status: res.status });
+      if (ok && !hasCode(parsed))
+        throw new RevCentError(
+          "malformed_response",
+          `RevCent's V1 answer (HTTP ${res.status}) carries no result code.`,
+          { status: res.status },
+        );
       throw errorFromV1Response(res.status, parsed, retryAfter(res.headers["retry-after"]));
     }
     if (ok) return { status: res.status, body: parsed };
@@ -181,7 +245,8 @@ export class RevCentClient {
   private classify(err: unknown, callerSignal: AbortSignal | undefined, deadline: Deadline): RevCentError {
     if (err instanceof RevCentError) return err;
     if (callerSignal?.aborted) return new RevCentError("cancelled", "The call was cancelled before RevCent answered.");
-    if (deadline.expired) return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
+    if (deadline.expired)
+      return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
     const code = (err as { code?: unknown }).code;
     if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
       return new RevCentError("timeout", `RevCent did not answer within ${this.opts.timeoutMs} ms.`);
@@ -189,7 +254,8 @@ export class RevCentClient {
     const reason = typeof code === "string" ? NETWORK_FAILURES[code] : undefined;
     if (!reason) throw err;
     // Nothing listens there: retrying only delays the answer, and nothing was sent.
-    if (code === "ECONNREFUSED") return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`, { notSent: true });
+    if (code === "ECONNREFUSED")
+      return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`, { notSent: true });
     return new RevCentError("network_error", `Could not reach RevCent: ${reason}.`);
   }
 
@@ -211,14 +277,26 @@ export class RevCentClient {
  * POST because every attempt carries the call's one idempotency key: RevCent rejects a repeat of
  * a request it already received. A payment answer (402) or any other 4xx is final.
  */
-const TRANSIENT: ReadonlySet<string> = new Set(["rate_limited", "upstream_error", "network_error", "malformed_response"]);
+const TRANSIENT: ReadonlySet<string> = new Set([
+  "rate_limited",
+  "upstream_error",
+  "network_error",
+  "malformed_response",
+]);
 
 function isRetryable(error: RevCentError): boolean {
   return TRANSIENT.has(error.code) && !error.details.notSent;
 }
 
 /** Failures after which a POST may or may not have been carried out by RevCent. */
-const UNCERTAIN: ReadonlySet<string> = new Set(["upstream_error", "network_error", "malformed_response", "timeout", "cancelled", "response_too_large"]);
+const UNCERTAIN: ReadonlySet<string> = new Set([
+  "upstream_error",
+  "network_error",
+  "malformed_response",
+  "timeout",
+  "cancelled",
+  "response_too_large",
+]);
 
 function mayHaveTakenEffect(error: RevCentError): boolean {
   return UNCERTAIN.has(error.code) && !error.details.notSent;
@@ -226,7 +304,11 @@ function mayHaveTakenEffect(error: RevCentError): boolean {
 
 function uncertainOutcome(op: Operation, error: RevCentError): RevCentError {
   const check = op.verifyWith ? `check with ${op.verifyWith}` : "check the affected item";
-  return new RevCentError(error.code, `${error.message} The request may have reached RevCent and taken effect: ${check} before trying again.`, { ...error.details, outcomeUnknown: true });
+  return new RevCentError(
+    error.code,
+    `${error.message} The request may have reached RevCent and taken effect: ${check} before trying again.`,
+    { ...error.details, outcomeUnknown: true },
+  );
 }
 
 function duplicateAfterRetry(op: Operation): RevCentError {
@@ -262,14 +344,23 @@ function parseJson(res: ExchangeResponse): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    const what = /^\s*</.test(text) ? "an HTML page" : text.trim() === "" ? "an empty body" : "a body that is not valid JSON";
-    throw new RevCentError("malformed_response", `RevCent answered HTTP ${res.status} with ${what}.`, { status: res.status });
+    const what = /^\s*</.test(text)
+      ? "an HTML page"
+      : text.trim() === ""
+        ? "an empty body"
+        : "a body that is not valid JSON";
+    throw new RevCentError("malformed_response", `RevCent answered HTTP ${res.status} with ${what}.`, {
+      status: res.status,
+    });
   }
 }
 
 function tooLarge(cap: number, declared?: number): RevCentError {
   const size = declared === undefined ? "over" : `${declared} bytes, over`;
-  return new RevCentError("response_too_large", `RevCent's answer is ${size} the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`);
+  return new RevCentError(
+    "response_too_large",
+    `RevCent's answer is ${size} the ${cap}-byte cap; narrow the request (smaller limit, shorter date range).`,
+  );
 }
 
 /**
@@ -283,7 +374,10 @@ class Deadline implements Abortable {
   aborted = false;
   expired = false;
 
-  constructor(ms: number, private readonly caller: AbortSignal | undefined) {
+  constructor(
+    ms: number,
+    private readonly caller: AbortSignal | undefined,
+  ) {
     this.timer = setTimeout(() => {
       this.expired = true;
       this.abortNow();

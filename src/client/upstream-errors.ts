@@ -26,7 +26,8 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
   if (status === 402) {
     const code = (revcentCode !== undefined && PAYMENT_CODES[revcentCode]) || "payment_declined";
     const gateway = gatewayReason(b.gateway_raw_response);
-    const base = code === "fraud_detected" ? "Payment not processed: RevCent flagged it as fraud." : say("The payment failed.");
+    const base =
+      code === "fraud_detected" ? "Payment not processed: RevCent flagged it as fraud." : say("The payment failed.");
     return new RevCentError(code, gateway ? `${base} Gateway says: ${gateway}` : base, details);
   }
   if (status === 400) {
@@ -37,14 +38,21 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
     if (field) details.field = field;
     return new RevCentError("bad_request", say("RevCent rejected the request."), details);
   }
-  if (status === 401) return new RevCentError("unauthorized", "RevCent rejected the API key: it is missing, invalid or disabled.", details);
+  if (status === 401)
+    return new RevCentError(
+      "unauthorized",
+      "RevCent rejected the API key: it is missing, invalid or disabled.",
+      details,
+    );
   if (status === 404) return new RevCentError("not_found", say("The requested item does not exist."), details);
-  if (status === 405) return new RevCentError("method_not_allowed", "RevCent does not allow this method on this path.", details);
+  if (status === 405)
+    return new RevCentError("method_not_allowed", "RevCent does not allow this method on this path.", details);
   if (status === 429) {
     if (retryAfterSeconds !== undefined) details.retryAfterSeconds = retryAfterSeconds;
     return new RevCentError("rate_limited", "RevCent is rate limiting this API key; try again later.", details);
   }
-  if (status >= 500) return new RevCentError("upstream_error", `RevCent had an internal error (HTTP ${status}).`, details);
+  if (status >= 500)
+    return new RevCentError("upstream_error", `RevCent had an internal error (HTTP ${status}).`, details);
   return new RevCentError("bad_request", say(`RevCent answered HTTP ${status}.`), details);
 }
 
@@ -55,11 +63,16 @@ export function errorFromResponse(status: number, body: unknown, retryAfterSecon
  */
 export function errorFromV1Response(status: number, body: unknown, retryAfterSeconds?: number): RevCentError {
   const code = typeof body === "object" && body !== null ? (body as Record<string, unknown>).code : undefined;
-  if (status === 401 || status === 429 || status >= 500 || typeof code !== "number") return errorFromResponse(status, body, retryAfterSeconds);
+  if (status === 401 || status === 429 || status >= 500 || typeof code !== "number")
+    return errorFromResponse(status, body, retryAfterSeconds);
   // The V2 status that carries the same body code, so both APIs' errors read alike.
   const mapped = errorFromResponse(PAYMENT_CODES[code] ? 402 : 400, body);
   const { status: _v2Status, ...details } = mapped.details;
-  return new RevCentError(mapped.code, mapped.message, status >= 200 && status < 300 ? details : { ...details, status });
+  return new RevCentError(
+    mapped.code,
+    mapped.message,
+    status >= 200 && status < 300 ? details : { ...details, status },
+  );
 }
 
 function gatewayReason(raw: unknown): string | undefined {
@@ -76,7 +89,10 @@ function gatewayReason(raw: unknown): string | undefined {
  */
 function isDuplicateKey(message: string | undefined, errorCode: string | undefined): boolean {
   const text = `${message ?? ""} ${errorCode ?? ""}`;
-  return /idempoten/i.test(text) && /duplicate|already|reuse|repeat|match(es|ed)? (an? )?(existing|previous)|was (seen|found)/i.test(message ?? "");
+  return (
+    /idempoten/i.test(text) &&
+    /duplicate|already|reuse|repeat|match(es|ed)? (an? )?(existing|previous)|was (seen|found)/i.test(message ?? "")
+  );
 }
 
 /** RevCent messages often name the offending property; surface it for the model. */
@@ -84,4 +100,3 @@ function fieldNamed(message: string | undefined): string | undefined {
   const m = /\b([a-z]+(?:_[a-z0-9]+)+|limit|page|amount|email)\b/.exec(message ?? "");
   return m?.[1];
 }
-

@@ -8,12 +8,25 @@
  * these, a record that is missing or has no customer is refused too, rather than "not found".
  */
 export const FAMILY_READS: readonly string[] = [
-  "GetCustomer", "GetCustomerCard", "GetSale", "GetTransaction", "GetSubscription", "GetTrial", "GetShipment",
-  "GetPendingRefund", "GetPayPalTransaction", "GetFraudDetection",
+  "GetCustomer",
+  "GetCustomerCard",
+  "GetSale",
+  "GetTransaction",
+  "GetSubscription",
+  "GetTrial",
+  "GetShipment",
+  "GetPendingRefund",
+  "GetPayPalTransaction",
+  "GetFraudDetection",
 ];
 
 /** Searches over the merchant's own data, which belongs to no customer: no visitor shapes or budget. */
-export const NON_CUSTOMER_SEARCHES: ReadonlySet<string> = new Set(["SearchDocumentation", "SearchProducts", "SearchProjects", "SearchProjectNotes"]);
+export const NON_CUSTOMER_SEARCHES: ReadonlySet<string> = new Set([
+  "SearchDocumentation",
+  "SearchProducts",
+  "SearchProjects",
+  "SearchProjectNotes",
+]);
 
 /** The read that tells whose an item is, for items named by item_type + item_id (CreateNote). */
 export const READ_BY_ITEM_TYPE: Readonly<Record<string, string>> = {
@@ -53,4 +66,16 @@ export function nonIdentifying(item: unknown): Record<string, unknown> {
 
 // RevCent's own ids; internal and gateway references may be values a visitor knows.
 const REVCENT_ID = /^[A-Za-z0-9]{20}$/;
-const SAFE_KEYS = new Set(["status", "enabled", "iso_currency", "item_type", "void", "approved", "declined", "is_refund", "result", "score", "code"]);
+const SAFE_KEYS = new Set([
+  "status",
+  "enabled",
+  "iso_currency",
+  "item_type",
+  "void",
+  "approved",
+  "declined",
+  "is_refund",
+  "result",
+  "score",
+  "code",
+]);

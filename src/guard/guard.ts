@@ -67,7 +67,11 @@ const FACTORS = ["zip", "email", "phone", "last4"] as const;
 const verifyInput = z.strictObject({
   customer_id: z.string().length(20).describe("The customer's 20-character ID, from a search result."),
   factor: z.enum(FACTORS).describe("Which detail the visitor gave."),
-  value: z.string().min(1).max(200).describe("The detail exactly as the visitor gave it; never a value you found in a search result."),
+  value: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe("The detail exactly as the visitor gave it; never a value you found in a search result."),
 });
 
 /** The VerifyCustomer tool, listed whenever the guard is on. */
@@ -77,7 +81,13 @@ export const VERIFY_TOOL_DEFINITION: Tool = {
   description:
     "Verify that the visitor is the customer before showing or changing their records. Ask the visitor for their ZIP, email, phone or card last 4 and pass it as value; the server compares it with the record. A value searched for (or any 4 characters of it) does not count: search by the full email, then verify with another detail. Returns a verification handle that guarded tools accept as `verification`.",
   inputSchema: z.toJSONSchema(verifyInput) as Tool["inputSchema"],
-  annotations: { title: "Verify A Customer", readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  annotations: {
+    title: "Verify A Customer",
+    readOnlyHint: true,
+    destructiveHint: false,
+    idempotentHint: false,
+    openWorldHint: true,
+  },
 };
 
 export class Guard {
@@ -90,11 +100,16 @@ export class Guard {
     private readonly store: GuardStore,
     private readonly handles: VerificationHandles,
     private readonly now: () => number = Date.now,
-  ) {
-  }
+  ) {}
 
   /** Runs one call under the guard; `execute` performs the upstream call with cleaned arguments. */
-  async run(caller: CallerContext, op: Operation, args: Record<string, unknown>, signal: AbortSignal | undefined, execute: (args: Record<string, unknown>) => Promise<unknown>): Promise<unknown> {
+  async run(
+    caller: CallerContext,
+    op: Operation,
+    args: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    execute: (args: Record<string, unknown>) => Promise<unknown>,
+  ): Promise<unknown> {
     const { session, args: clean } = this.sessionOf(caller, args);
     const who = { credential: caller.credential, session };
 
@@ -120,12 +135,20 @@ export class Guard {
     return execute(clean);
   }
 
-  async verify(caller: CallerContext, rawArgs: unknown, signal: AbortSignal | undefined): Promise<{ customer_id: string; verification: string }> {
+  async verify(
+    caller: CallerContext,
+    rawArgs: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<{ customer_id: string; verification: string }> {
     const parsed = verifyInput.safeParse(rawArgs ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = fieldOf(issue);
-      throw new RevCentError("invalid_arguments", `Invalid arguments for VerifyCustomer: ${field}: ${issue.message}. Pass customer_id, factor (zip, email, phone or last4) and value.`, field ? { field } : {});
+      throw new RevCentError(
+        "invalid_arguments",
+        `Invalid arguments for VerifyCustomer: ${field}: ${issue.message}. Pass customer_id, factor (zip, email, phone or last4) and value.`,
+        field ? { field } : {},
+      );
     }
     const { customer_id, factor, value } = parsed.data;
     // Without transport sessions, each verification starts a conversation of its own, which its
@@ -134,15 +157,25 @@ export class Guard {
     const key: GrantKey = { credential: caller.credential, session, customer: customer_id };
 
     const given = normalizeFactor(factor, value);
-    if (!given) throw new RevCentError("verification_failed", "That value is empty once normalized; ask the visitor for the detail again.");
+    if (!given)
+      throw new RevCentError(
+        "verification_failed",
+        "That value is empty once normalized; ask the visitor for the detail again.",
+      );
     if (isLocked(await this.store.attempts(key), this.now())) throw new RevCentError("verification_failed", LOCKED);
     if (await this.store.searchedFor(this.searchMemoryOf(caller, session), piecesOf(given), SEARCH_RULES.memoryMs)) {
-      throw new RevCentError("verification_failed", "That value, or part of it, was searched for, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.");
+      throw new RevCentError(
+        "verification_failed",
+        "That value, or part of it, was searched for, so it cannot prove who the visitor is. Ask for a different detail that was not searched for.",
+      );
     }
 
     // The attempt counts before the comparison, so guesses sent in parallel cannot all get in.
     const attempts = await this.store.recordAttempt(key);
-    if (attempts.session > GUARD_LIMITS.failuresPerSession || recentFailures(attempts, this.now()) > GUARD_LIMITS.failuresPerCredential) {
+    if (
+      attempts.session > GUARD_LIMITS.failuresPerSession ||
+      recentFailures(attempts, this.now()) > GUARD_LIMITS.failuresPerCredential
+    ) {
       await this.store.forgetAttempt(key);
       throw new RevCentError("verification_failed", LOCKED);
     }
@@ -150,7 +183,8 @@ export class Guard {
       await this.store.forgetAttempt(key); // RevCent did not answer: nothing was compared
       throw err;
     });
-    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given)) throw new RevCentError("verification_failed", this.mismatch(caller, attempts));
+    if (!onFile.some((stored) => normalizeFactor(factor, stored) === given))
+      throw new RevCentError("verification_failed", this.mismatch(caller, attempts));
     await this.store.forgetAttempt(key);
     await this.store.grant(key, GUARD_LIMITS.idleMs);
     return { customer_id, verification: this.handles.mint(key, caller.principal) };
@@ -173,28 +207,50 @@ export class Guard {
    * visitor's shapes; then it counts against the search budgets and is remembered. Searches of
    * data that belongs to no customer (RevCent's documentation) are not a customer oracle.
    */
-  private async admitSearch(caller: CallerContext, session: string, op: Operation, args: Record<string, unknown>): Promise<void> {
+  private async admitSearch(
+    caller: CallerContext,
+    session: string,
+    op: Operation,
+    args: Record<string, unknown>,
+  ): Promise<void> {
     if (NON_CUSTOMER_SEARCHES.has(op.id)) return;
     const terms = searchTermsOf(args);
     if (!terms.length) return;
     for (const { field, text } of terms) {
       if (!searchShapeOf(text)) {
-        throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: ${field}: search by ${SEARCH_SHAPES}, exactly as the visitor gives it; parts of an email, phone number or other detail cannot be searched.`, { field });
+        throw new RevCentError(
+          "invalid_arguments",
+          `Invalid arguments for ${op.id}: ${field}: search by ${SEARCH_SHAPES}, exactly as the visitor gives it; parts of an email, phone number or other detail cannot be searched.`,
+          { field },
+        );
       }
     }
     const rules = caller.session === undefined ? SESSIONLESS_SEARCH_RULES : SEARCH_RULES;
-    const admission = await this.store.recordSearch(this.searchMemoryOf(caller, session), terms.flatMap((t) => searchTextForms(t.text)), rules);
+    const admission = await this.store.recordSearch(
+      this.searchMemoryOf(caller, session),
+      terms.flatMap((t) => searchTextForms(t.text)),
+      rules,
+    );
     if (admission.allowed) return;
     if (admission.limit === "session") {
-      throw new RevCentError("rate_limited", `This conversation has used its ${GUARD_LIMITS.searchesPerSession} searches. Ask the visitor for the customer id or a detail to verify with, or offer another way to reach support.`);
+      throw new RevCentError(
+        "rate_limited",
+        `This conversation has used its ${GUARD_LIMITS.searchesPerSession} searches. Ask the visitor for the customer id or a detail to verify with, or offer another way to reach support.`,
+      );
     }
     const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
-    throw new RevCentError("rate_limited", `Too many customer searches on this account in the last ${GUARD_LIMITS.searchWindowMs / 60_000} minutes; try again later.`, { retryAfterSeconds: seconds });
+    throw new RevCentError(
+      "rate_limited",
+      `Too many customer searches on this account in the last ${GUARD_LIMITS.searchWindowMs / 60_000} minutes; try again later.`,
+      { retryAfterSeconds: seconds },
+    );
   }
 
   /** The values a factor may match for this customer; none when the customer is unknown. */
   private async valuesOnFile(customerId: string, factor: Factor, signal: AbortSignal | undefined): Promise<string[]> {
-    const customer = (await this.read("GetCustomer", { customer_id: customerId }, signal)) as Record<string, unknown> | undefined;
+    const customer = (await this.read("GetCustomer", { customer_id: customerId }, signal)) as
+      | Record<string, unknown>
+      | undefined;
     if (!customer) return [];
     if (factor !== "last4") {
       const stored = customer[factor];
@@ -213,7 +269,17 @@ export class Guard {
     const end = Math.floor(this.now() / 1000);
     const values: string[] = [];
     for (let w = 0; w < 4; w++) {
-      const page = (await this.read("GetCustomerCards", { customer_id: customerId, date_end: end - w * windowSeconds, date_start: end - (w + 1) * windowSeconds, limit: 25, page: 1 }, signal)) as { results?: unknown[] } | undefined;
+      const page = (await this.read(
+        "GetCustomerCards",
+        {
+          customer_id: customerId,
+          date_end: end - w * windowSeconds,
+          date_start: end - (w + 1) * windowSeconds,
+          limit: 25,
+          page: 1,
+        },
+        signal,
+      )) as { results?: unknown[] } | undefined;
       for (const card of page?.results ?? []) {
         const record = card as Record<string, unknown>;
         if (record.customer_id === customerId && typeof record.last_4 === "string") values.push(record.last_4);
@@ -223,7 +289,11 @@ export class Guard {
   }
 
   /** Customers whose verification an operation needs before it runs (its entity, and any customer it names). */
-  private async ownersBeforeCall(op: Operation, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<string[]> {
+  private async ownersBeforeCall(
+    op: Operation,
+    args: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<string[]> {
     const owners: string[] = [];
     if (typeof args.customer_id === "string") owners.push(args.customer_id);
     // An action on a record: read the record first (its verifyWith read), and check its customer.
@@ -256,10 +326,17 @@ export class Guard {
    * The customer a record belongs to, read through the guard's own call. A record that must have
    * one (a named family's, or an item a note is for) and has none, or does not exist, is refused.
    */
-  private async ownerOfRecord(readId: string, args: Record<string, unknown>, signal: AbortSignal | undefined, mustHaveOwner: boolean): Promise<string | undefined> {
+  private async ownerOfRecord(
+    readId: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    mustHaveOwner: boolean,
+  ): Promise<string | undefined> {
     const readOp = this.operations.get(readId);
     if (!readOp) throw refusal();
-    const readArgs = Object.fromEntries(readOp.parameters.filter((p) => p.in === "path").map((p) => [p.name, args[p.name]]));
+    const readArgs = Object.fromEntries(
+      readOp.parameters.filter((p) => p.in === "path").map((p) => [p.name, args[p.name]]),
+    );
     const owner = ownerOf(await this.read(readId, readArgs, signal), isCustomerPath(readOp.path));
     if (!owner && mustHaveOwner) throw refusal();
     return owner;
@@ -281,8 +358,13 @@ export class Guard {
     if (!(await this.store.isGranted({ ...who, customer }, GUARD_LIMITS.idleMs))) throw refusal();
   }
 
-  private async redactResults(who: { credential: string; session: string }, body: unknown, isCustomer: boolean): Promise<unknown> {
-    if (typeof body !== "object" || body === null || !Array.isArray((body as Record<string, unknown>).results)) return body;
+  private async redactResults(
+    who: { credential: string; session: string },
+    body: unknown,
+    isCustomer: boolean,
+  ): Promise<unknown> {
+    if (typeof body !== "object" || body === null || !Array.isArray((body as Record<string, unknown>).results))
+      return body;
     const page = body as Record<string, unknown> & { results: unknown[] };
     let hidden = 0;
     const results = [];
@@ -290,14 +372,16 @@ export class Guard {
       const owner = ownerOf(item, isCustomer);
       // Items that belong to no customer (products, campaigns) are nobody's personal data.
       if (!owner && !isCustomer) results.push(item);
-      else if (owner && (await this.store.isGranted({ ...who, customer: owner }, GUARD_LIMITS.idleMs))) results.push(item);
+      else if (owner && (await this.store.isGranted({ ...who, customer: owner }, GUARD_LIMITS.idleMs)))
+        results.push(item);
       else {
         hidden += 1;
         results.push(nonIdentifying(item));
       }
     }
     const out: Record<string, unknown> = { ...page, results };
-    if (hidden) out.guard = `${hidden} ${hidden === 1 ? "result shows" : "results show"} only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`;
+    if (hidden)
+      out.guard = `${hidden} ${hidden === 1 ? "result shows" : "results show"} only ids and non-identifying fields until the visitor is verified with VerifyCustomer.`;
     return out;
   }
 
@@ -307,10 +391,16 @@ export class Guard {
    * without a transport session and without a usable handle, a call is a conversation of its own
    * that no verification can match.
    */
-  private sessionOf(caller: CallerContext, args: Record<string, unknown>): { session: string; args: Record<string, unknown> } {
+  private sessionOf(
+    caller: CallerContext,
+    args: Record<string, unknown>,
+  ): { session: string; args: Record<string, unknown> } {
     const { [VERIFICATION_ARGUMENT]: handle, ...clean } = args;
     const fromHandle = typeof handle === "string" ? this.handles.read(handle, caller.principal) : undefined;
-    const usable = fromHandle && fromHandle.credential === caller.credential && (caller.session === undefined || fromHandle.session === caller.session);
+    const usable =
+      fromHandle &&
+      fromHandle.credential === caller.credential &&
+      (caller.session === undefined || fromHandle.session === caller.session);
     const session = caller.session ?? (usable ? fromHandle.session : `stateless:${randomUUID()}`);
     return { session, args: clean };
   }
@@ -337,7 +427,8 @@ function searchTermsOf(args: Record<string, unknown>): { field: string; text: st
   const metadata = Array.isArray(args.metadata_filter) ? args.metadata_filter : [];
   metadata.forEach((filter: unknown, i) => {
     const value = (filter as { value?: unknown } | null)?.value;
-    if (typeof value === "string" && value !== METADATA_NAME_EXISTS) terms.push({ field: `metadata_filter[${i}].value`, text: value });
+    if (typeof value === "string" && value !== METADATA_NAME_EXISTS)
+      terms.push({ field: `metadata_filter[${i}].value`, text: value });
   });
   return terms;
 }
@@ -357,7 +448,8 @@ function isLocked(attempts: Attempts, now: number): boolean {
   const times = [...attempts.times].sort((a, b) => a - b);
   const n = GUARD_LIMITS.failuresPerCredential;
   for (let i = n - 1; i < times.length; i++) {
-    if (times[i]! - times[i - n + 1]! <= GUARD_LIMITS.lockoutWindowMs && now - times[i]! < GUARD_LIMITS.lockoutWindowMs) return true;
+    if (times[i]! - times[i - n + 1]! <= GUARD_LIMITS.lockoutWindowMs && now - times[i]! < GUARD_LIMITS.lockoutWindowMs)
+      return true;
   }
   return false;
 }
@@ -373,7 +465,8 @@ function isCustomerPath(path: string): boolean {
   return path === "/customers" || path === "/customers/search" || path === "/customers/{customer_id}";
 }
 
-const LOCKED = "Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
+const LOCKED =
+  "Too many attempts: this customer cannot be verified for now. Offer the visitor another way to reach support.";
 
 function refusal(): RevCentError {
   return new RevCentError("verification_required", REFUSAL);

@@ -23,7 +23,14 @@ export class VerificationHandles {
   ) {}
 
   mint(key: GrantKey, principal: string): string {
-    const claims = { c: key.credential, s: key.session, u: key.customer, p: principal, t: this.now(), n: randomBytes(6).toString("base64url") };
+    const claims = {
+      c: key.credential,
+      s: key.session,
+      u: key.customer,
+      p: principal,
+      t: this.now(),
+      n: randomBytes(6).toString("base64url"),
+    };
     const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
     return `${payload}.${this.sign(payload)}`;
   }
@@ -44,8 +51,16 @@ export class VerificationHandles {
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
     try {
-      const { c, s, u, p, t } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
-      const valid = typeof c === "string" && typeof s === "string" && typeof u === "string" && typeof p === "string" && typeof t === "number";
+      const { c, s, u, p, t } = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<
+        string,
+        unknown
+      >;
+      const valid =
+        typeof c === "string" &&
+        typeof s === "string" &&
+        typeof u === "string" &&
+        typeof p === "string" &&
+        typeof t === "number";
       return valid ? { key: { credential: c, session: s, customer: u }, principal: p, issuedAt: t } : undefined;
     } catch {
       return undefined;

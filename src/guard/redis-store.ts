@@ -19,7 +19,16 @@
 // Search texts are only ever values and members, never part of a key.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { DAY, HOUR, type Attempts, type GrantKey, type GuardStore, type SearchAdmission, type SearchRules, type SessionKey } from "./store.js";
+import {
+  DAY,
+  HOUR,
+  type Attempts,
+  type GrantKey,
+  type GuardStore,
+  type SearchAdmission,
+  type SearchRules,
+  type SessionKey,
+} from "./store.js";
 const DEFAULT_PREFIX = "revcent-mcp:guard:";
 
 /**
@@ -87,11 +96,29 @@ return {0}
 
 /** The scripts as ioredis commands (EVALSHA, falling back to EVAL when Redis lacks the script). */
 interface GuardCommands {
-  revcentGuardRecordAttempt(counter: string, times: string, now: number, since: number, member: string, counterTtl: number, timesTtl: number): Promise<Array<number | string>>;
+  revcentGuardRecordAttempt(
+    counter: string,
+    times: string,
+    now: number,
+    since: number,
+    member: string,
+    counterTtl: number,
+    timesTtl: number,
+  ): Promise<Array<number | string>>;
   revcentGuardForgetAttempt(counter: string, times: string, since: number): Promise<number>;
   revcentGuardRecordSearch(
-    sessionTexts: string, sessionCount: string, credentialTimes: string, credentialTexts: string,
-    now: number, perSession: number, perCredential: number, windowMs: number, memoryMs: number, member: string, sessionTtl: number, ...texts: string[]
+    sessionTexts: string,
+    sessionCount: string,
+    credentialTimes: string,
+    credentialTexts: string,
+    now: number,
+    perSession: number,
+    perCredential: number,
+    windowMs: number,
+    memoryMs: number,
+    member: string,
+    sessionTtl: number,
+    ...texts: string[]
   ): Promise<number[]>;
 }
 
@@ -140,7 +167,13 @@ export class RedisGuardStore implements GuardStore {
   async recordAttempt(key: GrantKey): Promise<Attempts> {
     const now = this.now();
     const reply = await this.redis.revcentGuardRecordAttempt(
-      this.counterKey(key), this.timesKey(key), now, now - HOUR, `${now}:${randomUUID()}`, DAY, HOUR,
+      this.counterKey(key),
+      this.timesKey(key),
+      now,
+      now - HOUR,
+      `${now}:${randomUUID()}`,
+      DAY,
+      HOUR,
     );
     const [session, ...times] = reply;
     return { session: Number(session), times: times.map(Number) };
@@ -162,9 +195,17 @@ export class RedisGuardStore implements GuardStore {
   async recordSearch(who: SessionKey, texts: string[], rules: SearchRules): Promise<SearchAdmission> {
     const now = this.now();
     const [verdict, wait] = await this.redis.revcentGuardRecordSearch(
-      this.key(who.credential, "search", who.session), this.key(who.credential, "searches", who.session),
-      this.key(who.credential, "searchtimes"), this.key(who.credential, "searchtexts"),
-      now, Number.isFinite(rules.perSession) ? rules.perSession : -1, rules.perCredential, ttl(rules.windowMs), ttl(rules.memoryMs), `${now}:${randomUUID()}`, DAY,
+      this.key(who.credential, "search", who.session),
+      this.key(who.credential, "searches", who.session),
+      this.key(who.credential, "searchtimes"),
+      this.key(who.credential, "searchtexts"),
+      now,
+      Number.isFinite(rules.perSession) ? rules.perSession : -1,
+      rules.perCredential,
+      ttl(rules.windowMs),
+      ttl(rules.memoryMs),
+      `${now}:${randomUUID()}`,
+      DAY,
       ...texts,
     );
     if (verdict === 1) return { allowed: false, limit: "session" };
@@ -243,7 +284,11 @@ export async function connectRedisGuardStore(
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`Redis at ${redactUrl(url)} unreachable within ${connectTimeoutMs / 1000} s${lastError ? `: ${lastError.message}` : ""}`));
+        reject(
+          new Error(
+            `Redis at ${redactUrl(url)} unreachable within ${connectTimeoutMs / 1000} s${lastError ? `: ${lastError.message}` : ""}`,
+          ),
+        );
       }, connectTimeoutMs);
       const onReady = () => {
         cleanup();
@@ -251,7 +296,11 @@ export async function connectRedisGuardStore(
       };
       const onEnd = () => {
         cleanup();
-        reject(new Error(`Redis at ${redactUrl(url)} closed the connection before it was ready${lastError ? `: ${lastError.message}` : ""}`));
+        reject(
+          new Error(
+            `Redis at ${redactUrl(url)} closed the connection before it was ready${lastError ? `: ${lastError.message}` : ""}`,
+          ),
+        );
       };
       const cleanup = () => {
         clearTimeout(timer);

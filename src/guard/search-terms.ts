@@ -6,9 +6,11 @@
 // search cannot verify, since it may have been learned through searches rather than known.
 import { hasHiddenCharacters } from "../secrets/hidden-text.js";
 
-export const SEARCH_SHAPES = "a whole email address, a whole phone number (7-15 digits), a person's name (letters, spaces, ' - .), or a 20-character RevCent id";
+export const SEARCH_SHAPES =
+  "a whole email address, a whole phone number (7-15 digits), a person's name (letters, spaces, ' - .), or a 20-character RevCent id";
 
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
 const PHONE = /^\+?[0-9 ().-]+$/;
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M} '’.-]*$/u;
 const REVCENT_ID = /^[A-Za-z0-9]{20}$/;

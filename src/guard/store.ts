@@ -105,7 +105,10 @@ export class MemoryGuardStore implements GuardStore {
 
   async forgetAttempt(key: GrantKey): Promise<void> {
     const id = grantId(key);
-    this.sessionFailures.set(id, { count: Math.max(0, (this.sessionFailures.get(id)?.count ?? 0) - 1), at: this.now() });
+    this.sessionFailures.set(id, {
+      count: Math.max(0, (this.sessionFailures.get(id)?.count ?? 0) - 1),
+      at: this.now(),
+    });
     this.credentialFailures.set(customerId(key), this.lastHour(customerId(key)).slice(0, -1));
   }
 
@@ -133,7 +136,9 @@ export class MemoryGuardStore implements GuardStore {
 
   async searchedFor(who: SessionKey, pieces: string[], memoryMs: number): Promise<boolean> {
     const now = this.now();
-    const recent = [...(this.credentialSearches.get(who.credential)?.texts ?? [])].filter(([, at]) => now - at < memoryMs).map(([text]) => text);
+    const recent = [...(this.credentialSearches.get(who.credential)?.texts ?? [])]
+      .filter(([, at]) => now - at < memoryMs)
+      .map(([text]) => text);
     const texts = [...(this.searches.get(sessionId(who))?.texts ?? []), ...recent];
     return texts.some((text) => pieces.some((piece) => text.includes(piece)));
   }
@@ -145,8 +150,11 @@ export class MemoryGuardStore implements GuardStore {
     for (const [id, at] of this.grants) if (now - at > Math.max(idleMs, HOUR)) this.grants.delete(id);
     for (const [id, entry] of this.sessionFailures) if (now - entry.at > DAY) this.sessionFailures.delete(id);
     for (const [id, entry] of this.searches) if (now - entry.at > DAY) this.searches.delete(id);
-    for (const [id, entry] of this.credentialSearches) if (entry.times.every((t) => now - t > DAY) && [...entry.texts.values()].every((t) => now - t > DAY)) this.credentialSearches.delete(id);
-    for (const id of this.credentialFailures.keys()) if (this.lastHour(id).length === 0) this.credentialFailures.delete(id);
+    for (const [id, entry] of this.credentialSearches)
+      if (entry.times.every((t) => now - t > DAY) && [...entry.texts.values()].every((t) => now - t > DAY))
+        this.credentialSearches.delete(id);
+    for (const id of this.credentialFailures.keys())
+      if (this.lastHour(id).length === 0) this.credentialFailures.delete(id);
   }
 
   private lastHour(id: string): number[] {

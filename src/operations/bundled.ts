@@ -6,7 +6,11 @@ import { loadOperations } from "./openapi.js";
 import { bundledV1Operations } from "./v1-catalog.js";
 
 /** The bundled spec: beside dist/ when built, two levels up from this file when run from source. */
-export const BUNDLED_SPEC = [new URL("../spec/revcent-v2.openapi.json", import.meta.url), new URL("../../spec/revcent-v2.openapi.json", import.meta.url)].find((url) => existsSync(url)) ?? new URL("../spec/revcent-v2.openapi.json", import.meta.url);
+export const BUNDLED_SPEC =
+  [
+    new URL("../spec/revcent-v2.openapi.json", import.meta.url),
+    new URL("../../spec/revcent-v2.openapi.json", import.meta.url),
+  ].find((url) => existsSync(url)) ?? new URL("../spec/revcent-v2.openapi.json", import.meta.url);
 const PRECOMPUTED = new URL("./operations.json", import.meta.url);
 
 export interface BundledOperations {
@@ -18,7 +22,10 @@ export interface BundledOperations {
 
 export function bundledOperations(): BundledOperations {
   try {
-    const { operations, v1Operations } = JSON.parse(readFileSync(PRECOMPUTED, "utf8")) as { operations: Operation[]; v1Operations: Operation[] };
+    const { operations, v1Operations } = JSON.parse(readFileSync(PRECOMPUTED, "utf8")) as {
+      operations: Operation[];
+      v1Operations: Operation[];
+    };
     return { v2: operations, v1: v1Operations };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;

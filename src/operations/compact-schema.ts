@@ -11,11 +11,34 @@ import { ID_LENGTH, isObject, type JsonSchema } from "./operation.js";
  * general filters, the search term). Their meaning is in the server instructions once instead of
  * in ~90 tools.
  */
-const LIST_PARAMETERS = new Set(["date_start", "date_end", "limit", "page", "campaign_filter", "metadata_filter", "customer_id", "search_term"]);
-
+const LIST_PARAMETERS = new Set([
+  "date_start",
+  "date_end",
+  "limit",
+  "page",
+  "campaign_filter",
+  "metadata_filter",
+  "customer_id",
+  "search_term",
+]);
 
 /** Words a description may add to a property's name and still say nothing new ("The sale ID."). */
-const FILLER = new Set(["the", "a", "an", "of", "this", "its", "your", "own", "id", "name", "number", "text", "value", "one"]);
+const FILLER = new Set([
+  "the",
+  "a",
+  "an",
+  "of",
+  "this",
+  "its",
+  "your",
+  "own",
+  "id",
+  "name",
+  "number",
+  "text",
+  "value",
+  "one",
+]);
 
 /** Objects with at least this many properties that repeat within a tool are defined once. */
 const SHARED_SHAPE_MIN_PROPERTIES = 4;
@@ -34,7 +57,8 @@ function compactNode(node: unknown, name: string | undefined, depth: number, isL
   for (const [key, value] of Object.entries(node)) {
     if (key === "additionalProperties" && value === false) continue;
     if (fixedIdLength && (key === "minLength" || key === "maxLength")) continue;
-    if (isList && depth === 1 && name && LIST_PARAMETERS.has(name) && (key === "minimum" || key === "maximum")) continue;
+    if (isList && depth === 1 && name && LIST_PARAMETERS.has(name) && (key === "minimum" || key === "maximum"))
+      continue;
     if (key === "format" && value === "unix-time") continue;
     if (key === "description" && typeof value === "string") {
       const text = withoutIdLength(value);
@@ -42,7 +66,9 @@ function compactNode(node: unknown, name: string | undefined, depth: number, isL
       if (!text || (name && restatesName(name, text))) continue;
       out.description = name?.endsWith("_filter") ? text.replace(/^To filter (items )?based on (the )?/, "") : text;
     } else if (key === "properties" && isObject(value)) {
-      out.properties = Object.fromEntries(Object.entries(value).map(([prop, sub]) => [prop, compactNode(sub, prop, depth + 1, isList)]));
+      out.properties = Object.fromEntries(
+        Object.entries(value).map(([prop, sub]) => [prop, compactNode(sub, prop, depth + 1, isList)]),
+      );
     } else if (key === "items" && isList && depth === 1 && name === "metadata_filter") {
       // Its {name, value} shape is in the server instructions; an array still says what it holds
       // (OpenAI's and VS Code's schema checks refuse an array without items).
@@ -59,7 +85,11 @@ function compactNode(node: unknown, name: string | undefined, depth: number, isL
 }
 
 function withoutIdLength(text: string): string {
-  return text.replace(/ ?\(20 characters\)/g, "").replace(/\(20 characters, /g, "(").replace(/\b20[- ]character /g, "").trim();
+  return text
+    .replace(/ ?\(20 characters\)/g, "")
+    .replace(/\(20 characters, /g, "(")
+    .replace(/\b20[- ]character /g, "")
+    .trim();
 }
 
 /** True when every word of the description is the property's own name or filler. */
@@ -69,7 +99,11 @@ function restatesName(name: string, description: string): boolean {
 }
 
 function words(text: string): string[] {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, " ").split(" ").filter(Boolean);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .split(" ")
+    .filter(Boolean);
 }
 
 /**
@@ -84,7 +118,10 @@ function shareRepeatedShapes(schema: JsonSchema): JsonSchema {
     return JSON.stringify(shape);
   };
   const isShareable = (node: unknown): node is JsonSchema =>
-    isObject(node) && node.type === "object" && isObject(node.properties) && Object.keys(node.properties).length >= SHARED_SHAPE_MIN_PROPERTIES;
+    isObject(node) &&
+    node.type === "object" &&
+    isObject(node.properties) &&
+    Object.keys(node.properties).length >= SHARED_SHAPE_MIN_PROPERTIES;
   const count = (node: unknown, name: string): void => {
     if (Array.isArray(node)) return node.forEach((n) => count(n, name));
     if (!isObject(node)) return;
@@ -110,7 +147,11 @@ function shareRepeatedShapes(schema: JsonSchema): JsonSchema {
     if (Array.isArray(node)) return node.map(replace);
     if (!isObject(node)) return node;
     const shared = isShareable(node) ? names.get(keyOf(node)) : undefined;
-    if (shared) return { ...(typeof node.description === "string" ? { description: node.description } : {}), $ref: `#/$defs/${shared}` };
+    if (shared)
+      return {
+        ...(typeof node.description === "string" ? { description: node.description } : {}),
+        $ref: `#/$defs/${shared}`,
+      };
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, replace(v)]));
   };
   return { ...schema, properties: replace(schema.properties), $defs: defs };

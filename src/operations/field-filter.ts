@@ -27,7 +27,9 @@ export function parseFieldFilter(text: string): FieldFilter | string {
 }
 
 export function applyFieldFilters(doc: Record<string, unknown>, filters: FieldFilter[]): Record<string, unknown> {
-  const whitelist = filters.some((f) => !f.neg && !f.field) ? new Set(filters.filter((f) => !f.neg).map((f) => f.section)) : undefined;
+  const whitelist = filters.some((f) => !f.neg && !f.field)
+    ? new Set(filters.filter((f) => !f.neg).map((f) => f.section))
+    : undefined;
   const out: Record<string, unknown> = {};
   for (const [section, content] of Object.entries(doc)) {
     const mine = filters.filter((f) => f.section === section);
@@ -36,16 +38,19 @@ export function applyFieldFilters(doc: Record<string, unknown>, filters: FieldFi
     const keep = mine.filter((f) => !f.neg && f.field && f.value === undefined).map((f) => f.field);
     const drop = mine.filter((f) => f.neg && f.field && f.value === undefined).map((f) => f.field);
     const wanted = new Map<string, string[]>();
-    for (const f of mine.filter((x) => !x.neg && x.value !== undefined)) wanted.set(f.field, [...(wanted.get(f.field) ?? []), f.value!]);
+    for (const f of mine.filter((x) => !x.neg && x.value !== undefined))
+      wanted.set(f.field, [...(wanted.get(f.field) ?? []), f.value!]);
     const unwanted = mine.filter((f) => f.neg && f.value !== undefined);
     const keepItem = (item: unknown) =>
-      [...wanted].every(([field, values]) => matches(item, field, values)) && !unwanted.some((f) => matches(item, f.field, [f.value!]));
+      [...wanted].every(([field, values]) => matches(item, field, values)) &&
+      !unwanted.some((f) => matches(item, f.field, [f.value!]));
     if (Array.isArray(content)) out[section] = content.filter(keepItem).map((item) => shape(item, keep, drop));
-    else out[section] = content === null || content === undefined ? content : keepItem(content) ? shape(content, keep, drop) : null;
+    else
+      out[section] =
+        content === null || content === undefined ? content : keepItem(content) ? shape(content, keep, drop) : null;
   }
   return out;
 }
-
 
 function getPath(obj: unknown, path: string): unknown {
   let node = obj;

@@ -10,7 +10,10 @@ const MAX_HOPS = 32;
  * keywords next to a `$ref` (allowed in OpenAPI 3.1) refine its target. `fail` makes the error a
  * bad reference throws, so each reader reports it in its own terms.
  */
-export function makeDereferencer(doc: unknown, fail: (message: string) => Error = (message) => new Error(message)): (node: unknown) => unknown {
+export function makeDereferencer(
+  doc: unknown,
+  fail: (message: string) => Error = (message) => new Error(message),
+): (node: unknown) => unknown {
   const resolvePointer = (ref: string): unknown => {
     if (!ref.startsWith("#")) throw fail(`only local references are supported, got ${ref}`);
     let target: unknown = doc;

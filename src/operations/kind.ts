@@ -26,7 +26,9 @@ export function kindOf({ id, method, path, readOnly, v1 }: KindFacts): Operation
 
 /** A list or search that takes `page`: the ones that accept all_pages and max_items. */
 export function isPaged(op: { kind: OperationKind; parameters: readonly ParameterSpec[] }): boolean {
-  return (op.kind === "list" || op.kind === "search") && op.parameters.some((p) => p.name === "page" && p.in === "query");
+  return (
+    (op.kind === "list" || op.kind === "search") && op.parameters.some((p) => p.name === "page" && p.in === "query")
+  );
 }
 
 /** A read of records by id: what the guard checks the owner of. */

@@ -47,8 +47,18 @@ export class SpecError extends Error {
 const DESTRUCTIVE_WORDS = new Set(["delete", "void", "refund", "cancel", "expire", "disable", "suspend"]);
 // Actions whose repetition with the same arguments changes nothing more (MCP idempotentHint).
 const IDEMPOTENT_ACTIONS = new Set([
-  "enable", "disable", "delete", "set_default", "mark_as_read", "add_to_group", "remove_from_group",
-  "associate_entity", "disassociate_entity", "add_user_gateway", "remove_user_gateway", "add_fraud_alert",
+  "enable",
+  "disable",
+  "delete",
+  "set_default",
+  "mark_as_read",
+  "add_to_group",
+  "remove_from_group",
+  "associate_entity",
+  "disassociate_entity",
+  "add_user_gateway",
+  "remove_user_gateway",
+  "add_fraud_alert",
   "remove_fraud_alert",
 ]);
 /** Managed by RevCentClient (one key per tool call), so never part of a tool's input. */
@@ -117,7 +127,8 @@ function buildOperation(
   const parameters: ParameterSpec[] = [];
 
   const byName = new Map<string, RawParameter>();
-  for (const p of [...shared, ...(raw.parameters ?? [])].map((p) => deref(p) as RawParameter)) byName.set(`${p.in}:${p.name}`, p);
+  for (const p of [...shared, ...(raw.parameters ?? [])].map((p) => deref(p) as RawParameter))
+    byName.set(`${p.in}:${p.name}`, p);
   for (const p of byName.values()) {
     if (p.in !== "path" && p.in !== "query") continue; // headers and cookies are the client's business
     if (isSecretName(p.name)) {
@@ -169,7 +180,9 @@ function buildOperation(
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
   if (typeof raw["x-revcent-usage"] === "string") op.usage = raw["x-revcent-usage"];
   if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
-  const aliases = (raw["x-revcent-aliases"] ?? []).filter((alias): alias is string => typeof alias === "string" && alias !== id);
+  const aliases = (raw["x-revcent-aliases"] ?? []).filter(
+    (alias): alias is string => typeof alias === "string" && alias !== id,
+  );
   if (aliases.length) op.aliases = aliases;
   const output = deref(raw.responses?.["200"]?.content?.["application/json"]?.schema) as JsonSchema | undefined;
   if (output && output["x-revcent-provenance"] !== "inferred" && output.type === "object") {
@@ -189,12 +202,21 @@ export interface InputParts {
 }
 
 /** Whether a field is a secret: marked in the spec or named like one (card fields kept in PCI scope). */
-export function secretPredicate(deref: (v: unknown) => unknown, options: LoadOptions): (name: string, schema: unknown) => boolean {
+export function secretPredicate(
+  deref: (v: unknown) => unknown,
+  options: LoadOptions,
+): (name: string, schema: unknown) => boolean {
   return (name, schema) => secretField(name, schema, deref) && !(options.keepCardFields && isCardFieldName(name));
 }
 
 /** Adds a JSON body's top-level properties to the input: secrets left out (at any depth), the rest cleaned. */
-export function addBodyFields(id: string, bodySchema: JsonSchema, deref: (v: unknown) => unknown, isSecret: (name: string, schema: unknown) => boolean, input: InputParts): void {
+export function addBodyFields(
+  id: string,
+  bodySchema: JsonSchema,
+  deref: (v: unknown) => unknown,
+  isSecret: (name: string, schema: unknown) => boolean,
+  input: InputParts,
+): void {
   const cleaned = cleanSchema(bodySchema, deref);
   const bodyProps = (cleaned.properties ?? {}) as Record<string, JsonSchema>;
   const bodyRequired = new Set((cleaned.required as string[] | undefined) ?? []);
@@ -205,7 +227,12 @@ export function addBodyFields(id: string, bodySchema: JsonSchema, deref: (v: unk
       input.secretFields.push(name);
       continue;
     }
-    addProperty(id, input.properties, name, stripSecrets(schema, originals[name], deref, name, input.secretFields, isSecret));
+    addProperty(
+      id,
+      input.properties,
+      name,
+      stripSecrets(schema, originals[name], deref, name, input.secretFields, isSecret),
+    );
     input.bodyFields.push(name);
     if (bodyRequired.has(name)) input.required.push(name);
   }
@@ -231,7 +258,8 @@ export function hints(
 ): Pick<Operation, "readOnly" | "destructive" | "idempotent"> {
   const verbs = camelWords(id).concat(action);
   const destructive = !readOnly && (marks["x-revcent-destructive"] ?? verbs.some((w) => DESTRUCTIVE_WORDS.has(w)));
-  const idempotent = readOnly || (marks["x-revcent-idempotent"] ?? (action === "edit" || IDEMPOTENT_ACTIONS.has(action)));
+  const idempotent =
+    readOnly || (marks["x-revcent-idempotent"] ?? (action === "edit" || IDEMPOTENT_ACTIONS.has(action)));
   return { readOnly, destructive, idempotent };
 }
 
@@ -256,7 +284,10 @@ function stripSecrets(
 ): JsonSchema {
   const orig = deref(original) as JsonSchema | undefined;
   if (cleaned.type === "array" && isObject(cleaned.items)) {
-    return { ...cleaned, items: stripSecrets(cleaned.items as JsonSchema, orig?.items, deref, `${at}[]`, out, isSecret) };
+    return {
+      ...cleaned,
+      items: stripSecrets(cleaned.items as JsonSchema, orig?.items, deref, `${at}[]`, out, isSecret),
+    };
   }
   if (!isObject(cleaned.properties)) return cleaned;
   const props: Record<string, JsonSchema> = {};
@@ -332,14 +363,16 @@ function tolerant(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-
 function rangeFromText(text: string): number | undefined {
   const m = /cannot exceed an? (?:(\d+)|\w+ \((\d+)\)) day period/.exec(text);
   return m ? Number(m[1] ?? m[2]) : undefined;
 }
 
 function fallbackId(method: HttpMethod, path: string): string {
-  const words = path.split("/").filter((s) => s && !s.startsWith("{")).flatMap((s) => s.split("_"));
+  const words = path
+    .split("/")
+    .filter((s) => s && !s.startsWith("{"))
+    .flatMap((s) => s.split("_"));
   return [method.toLowerCase(), ...words].map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
 }
 
@@ -348,5 +381,8 @@ function camelWords(id: string): string[] {
 }
 
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

@@ -5,17 +5,41 @@ import type { Operation } from "./operation.js";
 
 /** The curated daily set an operator gets without flags (≤ 128 tools). */
 export const DEFAULT_TOOLSETS = [
-  "customers", "sales", "transactions", "refunds", "subscriptions", "trials", "shipping", "products",
-  "chargebacks", "fraud", "notes", "metadata", "documents", "analytics",
+  "customers",
+  "sales",
+  "transactions",
+  "refunds",
+  "subscriptions",
+  "trials",
+  "shipping",
+  "products",
+  "chargebacks",
+  "fraud",
+  "notes",
+  "metadata",
+  "documents",
+  "analytics",
   // Where the guard sends every secret (a card, a gateway login): its route must be callable.
   "secure-forms",
 ] as const;
 
 /** What a public support chatbot may offer a visitor; VerifyCustomer is added by the guard. */
 export const SUPPORT_OPERATIONS = [
-  "SearchCustomers", "GetCustomer", "SearchSales", "GetSale", "SearchTransactions", "GetTransaction",
-  "SearchSubscriptions", "GetSubscription", "SearchTrials", "GetTrial", "SearchShipping", "GetShipment",
-  "CancelSubscription", "CancelTrial", "CreateNote",
+  "SearchCustomers",
+  "GetCustomer",
+  "SearchSales",
+  "GetSale",
+  "SearchTransactions",
+  "GetTransaction",
+  "SearchSubscriptions",
+  "GetSubscription",
+  "SearchTrials",
+  "GetTrial",
+  "SearchShipping",
+  "GetShipment",
+  "CancelSubscription",
+  "CancelTrial",
+  "CreateNote",
 ] as const;
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
 const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
@@ -67,8 +91,7 @@ export class Policy {
         // and every toolset is the honest default.
         const curated = DEFAULT_TOOLSETS.filter((t) => known.has(t));
         (curated.length ? curated : [...v2Toolsets]).forEach((t) => toolsets.add(t));
-      }
-      else if (known.has(name)) toolsets.add(name);
+      } else if (known.has(name)) toolsets.add(name);
       else {
         throw new ConfigError(
           `--toolsets: no toolset named "${name}"; use all, default, or some of: ${[...known].sort().join(", ")}.`,
@@ -81,7 +104,11 @@ export class Policy {
     const support = config.profile === "support" ? new Set<string>(SUPPORT_OPERATIONS) : undefined;
     const listed = new Set(
       operations
-        .filter((o) => (support ? support.has(o.id) && (config.toolsets === null || toolsets.has(o.toolset)) : toolsets.has(o.toolset)))
+        .filter((o) =>
+          support
+            ? support.has(o.id) && (config.toolsets === null || toolsets.has(o.toolset))
+            : toolsets.has(o.toolset),
+        )
         .filter((o) => only.size === 0 || only.has(o.id))
         .filter((o) => !deny.has(o.id))
         .filter((o) => !onlyReads || o.readOnly)

@@ -8,7 +8,14 @@ import { makeDereferencer } from "./json-ref.js";
 import { kindOf } from "./kind.js";
 import type { JsonSchema, Operation } from "./operation.js";
 import {
-  SpecError, addBodyFields, hints, secretPredicate, slug, strictInput, type InputParts, type LoadOptions,
+  SpecError,
+  addBodyFields,
+  hints,
+  secretPredicate,
+  slug,
+  strictInput,
+  type InputParts,
+  type LoadOptions,
 } from "./openapi.js";
 
 type V1Catalog = {
@@ -59,7 +66,8 @@ export function loadV1Operations(doc: unknown, options: LoadOptions = {}): Opera
     if (clash) throw new SpecError(`${id}: the request field ${clash} is part of V1's envelope`);
     const readOnly = raw["x-revcent-read-only"] ?? raw.method === "retrieve";
     const verify = raw["x-revcent-verify-with"];
-    if (verify && !input.bodyFields.includes(verify.argument)) throw new SpecError(`${id}: x-revcent-verify-with names ${verify.argument}, which is not a request field`);
+    if (verify && !input.bodyFields.includes(verify.argument))
+      throw new SpecError(`${id}: x-revcent-verify-with names ${verify.argument}, which is not a request field`);
     const inputSchema = strictInput(input);
     const op: Operation = {
       id,

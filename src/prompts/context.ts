@@ -26,7 +26,9 @@ export class PromptContext {
   /** How to reach the operations a prompt names, in dynamic mode. */
   get howToCall(): string[] {
     return this.catalog.mode === "dynamic"
-      ? [`In this session the operations named here are run through ${CALL_OPERATION} {operation, arguments}; ${DESCRIBE_OPERATION} shows an operation's arguments.`]
+      ? [
+          `In this session the operations named here are run through ${CALL_OPERATION} {operation, arguments}; ${DESCRIBE_OPERATION} shows an operation's arguments.`,
+        ]
       : [];
   }
 }

@@ -9,14 +9,38 @@ import { numbered, userText, type PromptContext } from "./context.js";
 
 const REVENUE_REPORT = "revenue_report";
 const REQUIRES = ["GetBigQueryTables", "BigQueryRunQuery"] as const;
-const PERIODS = ["last 7 days", "last 30 days", "this month", "last month", "this quarter", "last quarter", "year to date", "last 12 months"];
+const PERIODS = [
+  "last 7 days",
+  "last 30 days",
+  "this month",
+  "last month",
+  "this quarter",
+  "last quarter",
+  "year to date",
+  "last 12 months",
+];
 const GROUPINGS = ["day", "week", "month", "campaign", "product", "gateway"];
 
-const matching = (options: readonly string[]) => (value: string | undefined) => options.filter((o) => o.startsWith((value ?? "").toLowerCase()));
+const matching = (options: readonly string[]) => (value: string | undefined) =>
+  options.filter((o) => o.startsWith((value ?? "").toLowerCase()));
 // Immutable schemas, built once; only `table` completes from the session's own tables.
-const PERIOD = completable(z.string().min(1).max(100).describe("The period: e.g. last 30 days, last month, 2026-01-01 to 2026-03-31."), matching(PERIODS));
-const GROUP_BY = completable(z.string().max(40).optional().describe("How to break the figures down: day, week, month, campaign, product or gateway."), matching(GROUPINGS));
-const TABLE = z.string().max(200).optional().describe("The table to start from, if you know it (default: the transactions table).");
+const PERIOD = completable(
+  z.string().min(1).max(100).describe("The period: e.g. last 30 days, last month, 2026-01-01 to 2026-03-31."),
+  matching(PERIODS),
+);
+const GROUP_BY = completable(
+  z
+    .string()
+    .max(40)
+    .optional()
+    .describe("How to break the figures down: day, week, month, campaign, product or gateway."),
+  matching(GROUPINGS),
+);
+const TABLE = z
+  .string()
+  .max(200)
+  .optional()
+  .describe("The table to start from, if you know it (default: the transactions table).");
 
 export function registerRevenueReport(server: McpServer, context: PromptContext, tables: TableSchemas): void {
   if (!context.offersAll(REQUIRES)) return;
@@ -24,7 +48,8 @@ export function registerRevenueReport(server: McpServer, context: PromptContext,
     REVENUE_REPORT,
     {
       title: "Revenue report",
-      description: "Revenue, refunds and net for a period, grouped as you choose, computed with BigQuery SQL over the account's tables.",
+      description:
+        "Revenue, refunds and net for a period, grouped as you choose, computed with BigQuery SQL over the account's tables.",
       argsSchema: {
         period: PERIOD,
         group_by: GROUP_BY,
@@ -44,9 +69,17 @@ export function registerRevenueReport(server: McpServer, context: PromptContext,
         "If the query fails, read the error, fix the SQL and try again, at most twice.",
         "Report a table of the figures, the totals, and anything notable; state the exact dates, tables and columns used so the numbers can be checked.",
       ];
-      const messages: GetPromptResult["messages"] = [userText([`Write a revenue report for ${period}.`, "", numbered(steps), ...context.howToCall].join("\n"))];
+      const messages: GetPromptResult["messages"] = [
+        userText([`Write a revenue report for ${period}.`, "", numbered(steps), ...context.howToCall].join("\n")),
+      ];
       if (schemas) {
-        messages.push({ role: "user", content: { type: "resource", resource: { uri: BIGQUERY_TABLES_URI, mimeType: "application/json", text: JSON.stringify(schemas) } } });
+        messages.push({
+          role: "user",
+          content: {
+            type: "resource",
+            resource: { uri: BIGQUERY_TABLES_URI, mimeType: "application/json", text: JSON.stringify(schemas) },
+          },
+        });
       }
       return { description: `Revenue report for ${period}`, messages };
     },

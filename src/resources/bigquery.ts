@@ -43,11 +43,15 @@ export class TableSchemas {
   }
 
   all(extra: RequestExtra | undefined, via: "resource" | "prompt" = "resource"): Promise<Record<string, unknown>> {
-    return this.shared(`${this.credential}\n${LIST_TABLES}`, extra, (load) => this.operations.read(via, LIST_TABLES, {}, load));
+    return this.shared(`${this.credential}\n${LIST_TABLES}`, extra, (load) =>
+      this.operations.read(via, LIST_TABLES, {}, load),
+    );
   }
 
   one(name: string, extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
-    return this.shared(`${this.credential}\n${GET_TABLE}\n${name}`, extra, (load) => this.operations.read("resource", GET_TABLE, { table_name: name }, load));
+    return this.shared(`${this.credential}\n${GET_TABLE}\n${name}`, extra, (load) =>
+      this.operations.read("resource", GET_TABLE, { table_name: name }, load),
+    );
   }
 
   /**
@@ -55,7 +59,11 @@ export class TableSchemas {
    * request that happened to start it: it runs without that request's abort signal, and each
    * caller stops waiting when its own request is cancelled.
    */
-  private shared(key: string, extra: RequestExtra | undefined, read: (load: RequestExtra | undefined) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  private shared(
+    key: string,
+    extra: RequestExtra | undefined,
+    read: (load: RequestExtra | undefined) => Promise<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
     const load = extra && { ...extra, signal: new AbortController().signal };
     const value = this.cache.get(key, () => read(load));
     const signal = extra?.signal;

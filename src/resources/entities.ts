@@ -12,7 +12,11 @@ const ENTITY_READS = ["GetCustomer", "GetSale", "GetTransaction", "GetSubscripti
 /** `/customers/{customer_id}` -> `revcent://customers/{customer_id}` */
 const entityUriTemplate = (path: string) => `revcent:/${path}`;
 
-export function registerEntityTemplates(server: McpServer, catalog: ToolCatalog, operations: SessionOperations): string[] {
+export function registerEntityTemplates(
+  server: McpServer,
+  catalog: ToolCatalog,
+  operations: SessionOperations,
+): string[] {
   const registered: string[] = [];
   for (const id of ENTITY_READS) {
     const op = catalog.get(id);
@@ -23,8 +27,13 @@ export function registerEntityTemplates(server: McpServer, catalog: ToolCatalog,
     server.registerResource(
       op.id,
       new ResourceTemplate(uriTemplate, { list: undefined }),
-      { title: op.title, description: `The record ${op.id} returns, read with the same checks as the tool.`, mimeType: "application/json" },
-      async (uri, variables, extra) => jsonContents(uri, await operations.read("resource", op.id, { [param]: variableOf(variables, param) }, extra)),
+      {
+        title: op.title,
+        description: `The record ${op.id} returns, read with the same checks as the tool.`,
+        mimeType: "application/json",
+      },
+      async (uri, variables, extra) =>
+        jsonContents(uri, await operations.read("resource", op.id, { [param]: variableOf(variables, param) }, extra)),
     );
     registered.push(uriTemplate);
   }

@@ -77,26 +77,52 @@ const SECRETS = `## Secrets and card data
 
 Credential fields (gateway, shop, SMTP, integration passwords and keys) and card numbers are not
 tool arguments, and results show card numbers as first 6 + last 4 at most.`;
-const SECURE_FORMS = "Create a secure form with `CreateSecureForm`, give its `form_url` to the human, and pass the `secure_form_id` instead.";
+const SECURE_FORMS =
+  "Create a secure form with `CreateSecureForm`, give its `form_url` to the human, and pass the `secure_form_id` instead.";
 
 export function apiGuide(context: GuideContext): string {
   const codes = Object.entries(ERROR_CODES).map(([code, meaning]) => `| \`${code}\` | ${meaning} |`);
-  const shortRanges = [...new Set(context.operations.map((op) => op.maxRangeDays).filter((d): d is number => d !== undefined && d < 90))]
+  const shortRanges = [
+    ...new Set(context.operations.map((op) => op.maxRangeDays).filter((d): d is number => d !== undefined && d < 90)),
+  ]
     .sort((a, b) => a - b)
-    .map((days) => `- ${days} days: ${context.operations.filter((op) => op.maxRangeDays === days).map((op) => `\`${op.id}\``).join(", ")}`);
+    .map(
+      (days) =>
+        `- ${days} days: ${context.operations
+          .filter((op) => op.maxRangeDays === days)
+          .map((op) => `\`${op.id}\``)
+          .join(", ")}`,
+    );
   const toolsets = [...new Set(context.operations.map((op) => op.toolset))].sort();
-  return [
-    "# RevCent V2 API: a guide for agents",
-    "",
-    "Every tool is one RevCent operation, named by its operationId (`GetCustomer`, `SearchSales`, `BigQueryRunQuery`); descriptions refer to other operations by those names.",
-    "",
-    AUTH, "", STATUSES, "", "| code | meaning |", "|---|---|", ...codes, "", LISTS,
-    ...(shortRanges.length ? ["", ...shortRanges] : []),
-    "", FILTERS, "", IDEMPOTENCY, "", SECRETS,
-    ...(context.operations.some((op) => op.id === "CreateSecureForm") ? [SECURE_FORMS] : []),
-    "", "## This session", "",
-    `Toolsets: ${toolsets.map((t) => `[${t}](${toolsetUri(t)})`).join(", ")}.`,
-    "",
-    ...context.resources.map((r) => `- \`${r.uri}\`: ${r.about}`),
-  ].join("\n") + "\n";
+  return (
+    [
+      "# RevCent V2 API: a guide for agents",
+      "",
+      "Every tool is one RevCent operation, named by its operationId (`GetCustomer`, `SearchSales`, `BigQueryRunQuery`); descriptions refer to other operations by those names.",
+      "",
+      AUTH,
+      "",
+      STATUSES,
+      "",
+      "| code | meaning |",
+      "|---|---|",
+      ...codes,
+      "",
+      LISTS,
+      ...(shortRanges.length ? ["", ...shortRanges] : []),
+      "",
+      FILTERS,
+      "",
+      IDEMPOTENCY,
+      "",
+      SECRETS,
+      ...(context.operations.some((op) => op.id === "CreateSecureForm") ? [SECURE_FORMS] : []),
+      "",
+      "## This session",
+      "",
+      `Toolsets: ${toolsets.map((t) => `[${t}](${toolsetUri(t)})`).join(", ")}.`,
+      "",
+      ...context.resources.map((r) => `- \`${r.uri}\`: ${r.about}`),
+    ].join("\n") + "\n"
+  );
 }

@@ -25,7 +25,6 @@ export interface ActionOutcome {
   extra?: Record<string, unknown>;
 }
 
-
 /** Statuses for verbs whose past tense is not the RevCent status. */
 const STATUS: Record<string, string> = {
   activate: "Active",
@@ -96,7 +95,8 @@ export function applyAction(action: string, input: ActionInput): ActionOutcome {
     const owner = item.customer_id ?? (isRecord(item.customer) ? item.customer.id : undefined);
     for (const other of collection.all()) {
       const otherOwner = other.customer_id ?? (isRecord(other.customer) ? other.customer.id : undefined);
-      if (other.id !== item.id && other.is_default === true && otherOwner === owner) collection.update(other.id, { is_default: false });
+      if (other.id !== item.id && other.is_default === true && otherOwner === owner)
+        collection.update(other.id, { is_default: false });
     }
     patch.is_default = true;
     return save();
@@ -109,7 +109,11 @@ export function applyAction(action: string, input: ActionInput): ActionOutcome {
     const list = Array.isArray(item[field]) ? [...(item[field] as unknown[])] : [];
     const ref = referencedId(body);
     if (adding) {
-      const entry = ref ?? { id: input.newId(collection.name), ...without(body, "idempotency_key"), created_date_unix: now };
+      const entry = ref ?? {
+        id: input.newId(collection.name),
+        ...without(body, "idempotency_key"),
+        created_date_unix: now,
+      };
       if (!list.some((x) => x === ref && ref !== undefined)) list.push(entry);
     } else {
       if (ref === undefined) list.length = 0;
@@ -122,7 +126,8 @@ export function applyAction(action: string, input: ActionInput): ActionOutcome {
     return save();
   }
   if (action === "refund") {
-    const total = typeof item.amount_total === "number" ? item.amount_total : typeof item.amount === "number" ? item.amount : 0;
+    const total =
+      typeof item.amount_total === "number" ? item.amount_total : typeof item.amount === "number" ? item.amount : 0;
     const refunded = typeof item.amount_refunded === "number" ? item.amount_refunded : 0;
     const amount = round2(Math.min(firstNumber(body, ["amount", "refund_amount"]) ?? total, total));
     patch.amount_refunded = round2(refunded + amount);

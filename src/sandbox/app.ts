@@ -33,7 +33,10 @@ export interface AppOptions {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -47,7 +50,11 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > MAX_BODY_BYTES) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on("end", () => (tooLarge ? reject(badRequest("The request body is too large", "E_INVALID_JSON")) : resolve(Buffer.concat(chunks).toString("utf8"))));
+    req.on("end", () =>
+      tooLarge
+        ? reject(badRequest("The request body is too large", "E_INVALID_JSON"))
+        : resolve(Buffer.concat(chunks).toString("utf8")),
+    );
     req.on("error", reject);
   });
 }
@@ -93,7 +100,9 @@ async function injectBefore(fault: Fault, res: ServerResponse, onAbandoned: () =
       return true;
     case "html":
       res.writeHead(fault.status ?? 502, { "content-type": "text/html" });
-      res.end("<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream-lb-7.internal</p></body></html>");
+      res.end(
+        "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>upstream-lb-7.internal</p></body></html>",
+      );
       return true;
     case "malformed":
       res.writeHead(fault.status ?? 200, { "content-type": "application/json" });
@@ -115,7 +124,8 @@ async function injectBefore(fault: Fault, res: ServerResponse, onAbandoned: () =
   }
 }
 
-const unknownEndpoint = (method: string, path: string) => new ApiError(404, `Unknown endpoint: ${method} ${path}`, "Not Found");
+const unknownEndpoint = (method: string, path: string) =>
+  new ApiError(404, `Unknown endpoint: ${method} ${path}`, "Not Found");
 
 /** A request matched to what answers it: the fault target, and the handler that runs after any fault. */
 interface Routed {
@@ -159,7 +169,12 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
 
   /** A V1 request: POST only; named by its body's type and method (faults match the catalog's operationId). */
   const routeV1 = (method: string, raw: string, call: ApiCall): Routed => {
-    if (method !== "POST") throw new ApiError(405, `Method ${method} is not allowed for ${V1_PATH}: the V1 API accepts POST only.`, "Method Not Allowed");
+    if (method !== "POST")
+      throw new ApiError(
+        405,
+        `Method ${method} is not allowed for ${V1_PATH}: the V1 API accepts POST only.`,
+        "Method Not Allowed",
+      );
     const request = parseV1Request(raw, v1Operations);
     const operationId = request?.op?.id ?? `${request?.type ?? "?"}/${request?.method ?? "?"}`;
     return {
@@ -173,7 +188,8 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const method = (req.method ?? "GET").toUpperCase();
     const raw = await readBody(req);
     const isV1 = url.pathname === V1_PATH;
-    if (!isV1 && url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`)) throw unknownEndpoint(method, url.pathname);
+    if (!isV1 && url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`))
+      throw unknownEndpoint(method, url.pathname);
     if (req.headers["x-api-key"] !== apiKey) throw unauthorized();
     const routed = isV1 ? routeV1(method, raw, call) : routeV2(url, method, raw, call);
 

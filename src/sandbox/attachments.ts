@@ -11,7 +11,11 @@ import type { Item, Store } from "./store.js";
  * The item an {item_type, item_id} body points at (item_type "sale" -> the collection keyed
  * sale_id); undefined when the body names no target, 404 when the target does not exist.
  */
-function targetOf(api: CompiledApi, store: Store, body: Record<string, unknown>): { collection: string; item: Item } | undefined {
+function targetOf(
+  api: CompiledApi,
+  store: Store,
+  body: Record<string, unknown>,
+): { collection: string; item: Item } | undefined {
   if (body.item_type === undefined && body.item_id === undefined) return undefined;
   const type = typeof body.item_type === "string" ? body.item_type : "";
   const info = [...api.collections.values()].find((c) => c.idKey === `${type}_id`);
@@ -31,7 +35,9 @@ export const insertMetadata: CreateHook = ({ api, store, body, now, newId }) => 
   }
   if (target) store.collection(target.collection).update(target.item.id, { metadata, updated_date_unix: now });
   const id = newId("metadata");
-  const record = store.collection("metadata").insert({ id, created_date_unix: now, updated_date_unix: now, ...body, metadata });
+  const record = store
+    .collection("metadata")
+    .insert({ id, created_date_unix: now, updated_date_unix: now, ...body, metadata });
   return { ...record, metadata_id: id };
 };
 
@@ -40,7 +46,15 @@ export const createNote: CreateHook = ({ api, store, body, now, newId }) => {
   const target = targetOf(api, store, body);
   const id = newId("notes");
   const customerId = target?.collection === "customers" ? target.item.id : customerIdOf(target?.item);
-  const note = store.collection("notes").insert({ id, created_date_unix: now, updated_date_unix: now, ...body, ...(customerId ? { customer_id: customerId } : {}) });
+  const note = store
+    .collection("notes")
+    .insert({
+      id,
+      created_date_unix: now,
+      updated_date_unix: now,
+      ...body,
+      ...(customerId ? { customer_id: customerId } : {}),
+    });
   if (target) link(store, target.collection, target.item.id, "notes", id);
   if (target && customerId && target.collection !== "customers") link(store, "customers", customerId, "notes", id);
   if (target) store.collection(target.collection).update(target.item.id, { updated_date_unix: now });

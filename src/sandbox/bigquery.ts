@@ -58,7 +58,12 @@ function fieldOf(name: string, values: unknown[]): BigQueryField {
 
 function fieldsOf(rows: Record<string, unknown>[]): BigQueryField[] {
   const names = [...new Set(rows.flatMap((row) => Object.keys(row)))].sort();
-  return names.map((name) => fieldOf(name, rows.map((row) => row[name])));
+  return names.map((name) =>
+    fieldOf(
+      name,
+      rows.map((row) => row[name]),
+    ),
+  );
 }
 
 /** Stores one table item per exported collection that has rows; call after everything else is seeded. */
@@ -72,7 +77,10 @@ export function seedBigQueryTables(store: Store, now: number): void {
       { name: "created_date", type: "TIMESTAMP", mode: "NULLABLE", description: "created_date_unix as a TIMESTAMP." },
     ];
     tables.insert({
-      id: name, table_name: name, created_date_unix: now, updated_date_unix: now,
+      id: name,
+      table_name: name,
+      created_date_unix: now,
+      updated_date_unix: now,
       table_id: `${PROJECT}.${DATASET}.${name}`,
       description: `One row per ${row}. Query it as \`${PROJECT}.${DATASET}.${name}\`.`,
       num_rows: rows.length,
@@ -82,5 +90,8 @@ export function seedBigQueryTables(store: Store, now: number): void {
 }
 
 export const runBigQuery: CreateHook = ({ body, newId }) => ({
-  job_id: newId("bigquery"), bigquery_sql: typeof body.bigquery_sql === "string" ? body.bigquery_sql : "", total_rows: 0, results: [],
+  job_id: newId("bigquery"),
+  bigquery_sql: typeof body.bigquery_sql === "string" ? body.bigquery_sql : "",
+  total_rows: 0,
+  results: [],
 });

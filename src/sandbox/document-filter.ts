@@ -8,7 +8,10 @@ import { badRequest } from "./responses.js";
 function parse(text: string, sections: Set<string>): FieldFilter {
   const filter = parseFieldFilter(text);
   if (typeof filter === "string") throw badRequest(`filters.document_field_filter: ${filter}`);
-  if (!sections.has(filter.section)) throw badRequest(`filters.document_field_filter: "${text}" names no document section (sections: ${[...sections].join(", ")})`);
+  if (!sections.has(filter.section))
+    throw badRequest(
+      `filters.document_field_filter: "${text}" names no document section (sections: ${[...sections].join(", ")})`,
+    );
   return filter;
 }
 

@@ -5,7 +5,16 @@ import type { Item } from "./store.js";
 
 const METADATA_NAME_EXISTS = "METADATA_NAME_EXISTS";
 
-const HANDLED = new Set(["date_start", "date_end", "limit", "page", "customer_id", "campaign_filter", "metadata_filter", "search_term"]);
+const HANDLED = new Set([
+  "date_start",
+  "date_end",
+  "limit",
+  "page",
+  "customer_id",
+  "campaign_filter",
+  "metadata_filter",
+  "search_term",
+]);
 
 /** Values an item exposes for a `<name>_filter`, beyond the generic field lookups. */
 type Derived = (item: Item) => unknown[];
@@ -18,7 +27,9 @@ const DERIVED: Record<string, Derived> = {
     t.held ? "held" : undefined,
     Array.isArray(t.chargebacks) && t.chargebacks.length ? "chargeback" : undefined,
   ],
-  "transactions:result": (t) => [typeof t.result === "string" ? (t.result === "Merchant Error" ? "error" : t.result) : undefined],
+  "transactions:result": (t) => [
+    typeof t.result === "string" ? (t.result === "Merchant Error" ? "error" : t.result) : undefined,
+  ],
   "transactions:method": (t) => [t.request_method],
   "transactions:shop": (t) => [isRecord(t.third_party_shop) ? t.third_party_shop.id : undefined],
 };
@@ -32,7 +43,9 @@ function fieldValues(collection: string, item: Item, field: string): unknown[] {
     item[`iso_${field}`],
     ...(DERIVED[`${collection}:${field}`]?.(item) ?? []),
   ];
-  return values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => v !== undefined && v !== null && !isRecord(v));
+  return values
+    .flatMap((v) => (Array.isArray(v) ? v : [v]))
+    .filter((v) => v !== undefined && v !== null && !isRecord(v));
 }
 
 const norm = (v: unknown) => String(v).toLowerCase();
@@ -53,12 +66,19 @@ function metadataMatches(item: Item, filters: unknown): boolean {
 
 export function filterItems(collection: string, items: Item[], query: Record<string, unknown>): Item[] {
   const { date_start: start, date_end: end, customer_id: customer, campaign_filter: campaigns } = query;
-  const extra = Object.entries(query).filter(([k, v]) => k.endsWith("_filter") && !HANDLED.has(k) && Array.isArray(v) && v.length);
+  const extra = Object.entries(query).filter(
+    ([k, v]) => k.endsWith("_filter") && !HANDLED.has(k) && Array.isArray(v) && v.length,
+  );
   return items.filter((item) => {
     if (typeof start === "number" && item.created_date_unix < start) return false;
     if (typeof end === "number" && item.created_date_unix > end) return false;
     if (typeof customer === "string" && customerIdOf(item) !== customer) return false;
-    if (Array.isArray(campaigns) && campaigns.length && !campaigns.some((c) => fieldValues(collection, item, "campaign").includes(c))) return false;
+    if (
+      Array.isArray(campaigns) &&
+      campaigns.length &&
+      !campaigns.some((c) => fieldValues(collection, item, "campaign").includes(c))
+    )
+      return false;
     if (!metadataMatches(item, query.metadata_filter)) return false;
     for (const [name, wanted] of extra) {
       const have = fieldValues(collection, item, name.slice(0, -"_filter".length)).map(norm);
@@ -69,7 +89,9 @@ export function filterItems(collection: string, items: Item[], query: Record<str
 }
 
 export function newestFirst(items: Item[]): Item[] {
-  return [...items].sort((a, b) => b.created_date_unix - a.created_date_unix || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...items].sort(
+    (a, b) => b.created_date_unix - a.created_date_unix || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /**
@@ -92,7 +114,11 @@ function matchesWhole(item: Item, term: string): boolean {
     if (typeof value === "number") return String(value) === needle;
     if (Array.isArray(value)) return value.some((v) => visit(v, depth + 1));
     if (isRecord(value)) {
-      if (typeof value.first_name === "string" && typeof value.last_name === "string" && `${value.first_name} ${value.last_name}`.toLowerCase().includes(needle)) {
+      if (
+        typeof value.first_name === "string" &&
+        typeof value.last_name === "string" &&
+        `${value.first_name} ${value.last_name}`.toLowerCase().includes(needle)
+      ) {
         return true;
       }
       return Object.values(value).some((v) => visit(v, depth + 1));

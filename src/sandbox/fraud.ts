@@ -24,16 +24,41 @@ export interface FraudInput {
 export function recordFraudDetection(f: FraudInput): Item {
   const sentinel = f.sourceId === "sentinel";
   const item = f.store.collection("fraud_detections").insert({
-    id: f.id, created_date_unix: f.now, updated_date_unix: f.now,
-    customer: { id: f.customer.id, first_name: f.customer.first_name, last_name: f.customer.last_name, email: f.customer.email },
+    id: f.id,
+    created_date_unix: f.now,
+    updated_date_unix: f.now,
+    customer: {
+      id: f.customer.id,
+      first_name: f.customer.first_name,
+      last_name: f.customer.last_name,
+      email: f.customer.email,
+    },
     customer_id: f.customer.id,
-    ...(typeof f.customer.campaign_id === "string" ? { campaign_id: f.customer.campaign_id, campaign_name: f.customer.campaign_name } : {}),
-    source_id: f.sourceId, is_sentinel: sentinel, false_positive: false,
+    ...(typeof f.customer.campaign_id === "string"
+      ? { campaign_id: f.customer.campaign_id, campaign_name: f.customer.campaign_name }
+      : {}),
+    source_id: f.sourceId,
+    is_sentinel: sentinel,
+    false_positive: false,
     ...(f.sale ? { sale_id: f.sale.id, sales: [f.sale.id] } : { sales: [] }),
-    ...(f.transaction ? { transaction_id: f.transaction.id, transactions: [f.transaction.id], gateway_transaction_id: f.transaction.gateway_transaction_id } : { transactions: [] }),
+    ...(f.transaction
+      ? {
+          transaction_id: f.transaction.id,
+          transactions: [f.transaction.id],
+          gateway_transaction_id: f.transaction.gateway_transaction_id,
+        }
+      : { transactions: [] }),
     amount: num(f.transaction?.amount, num(f.sale?.amount_captured)),
-    arn: "", case_number: "", event_date: "", fraud_detection_date: "", third_party_integration_id: "", third_party_fraud_detection_id: "",
-    third_party_order_id: "", void_sale: false, flag_similar_sale: false, metadata: [],
+    arn: "",
+    case_number: "",
+    event_date: "",
+    fraud_detection_date: "",
+    third_party_integration_id: "",
+    third_party_fraud_detection_id: "",
+    third_party_order_id: "",
+    void_sale: false,
+    flag_similar_sale: false,
+    metadata: [],
     ...(f.fields ?? {}),
   });
   link(f.store, "customers", f.customer.id, "fraud_detections", f.id);
@@ -45,12 +70,20 @@ export function recordFraudDetection(f: FraudInput): Item {
 /** The 402 code 5 body; `created` is empty when a blocked customer tries again. */
 export function fraudFailure(created: string[], customerId: string): ApiError {
   const response = {
-    code: 5, message: "Fraud detected. Payment not processed.", fraud_detected: true, fraud_detection_created: created,
+    code: 5,
+    message: "Fraud detected. Payment not processed.",
+    fraud_detected: true,
+    fraud_detection_created: created,
     fraud_detection_request: { third_party: { name: "Sentinel" }, is_sentinel: true },
   };
   return paymentFailed({
-    code: 5, message: "Payment not processed.", fraud_detected: true, fraud_detection_created: created,
-    fraud_detection_response: response, customer_id: customerId, result: "Payment request failed.",
+    code: 5,
+    message: "Payment not processed.",
+    fraud_detected: true,
+    fraud_detection_created: created,
+    fraud_detection_response: response,
+    customer_id: customerId,
+    result: "Payment request failed.",
   });
 }
 
@@ -66,24 +99,40 @@ function resolveSource(store: Store, sourceId: string): { sale?: Item; transacti
 }
 
 export const createFraudDetection: CreateHook = ({ store, body, now, newId }) => {
-  if (typeof body.source_id !== "string" || !body.source_id) throw badRequest("Missing required parameter: source_id", "E_MISSING_PARAMETER");
+  if (typeof body.source_id !== "string" || !body.source_id)
+    throw badRequest("Missing required parameter: source_id", "E_MISSING_PARAMETER");
   const { sale, transaction } = resolveSource(store, body.source_id);
   const customerId = customerIdOf(sale) ?? customerIdOf(transaction);
   const customer = store.collection("customers").get(customerId ?? "");
   if (!customer) throw notFound();
   const { idempotency_key: _k, ...fields } = body;
   const id = newId("fraud_detections");
-  const detection = recordFraudDetection({ store, id, now, customer, sourceId: body.source_id, fields, ...(sale ? { sale } : {}), ...(transaction ? { transaction } : {}) });
+  const detection = recordFraudDetection({
+    store,
+    id,
+    now,
+    customer,
+    sourceId: body.source_id,
+    fields,
+    ...(sale ? { sale } : {}),
+    ...(transaction ? { transaction } : {}),
+  });
   let voided: Record<string, unknown> = {};
   if (body.void_sale === true) {
     if (sale && sale.void !== true) voided = voidSale({ store, now, newId }, sale).extra;
     store.collection("customers").update(customer.id, { blocked: true, updated_date_unix: now });
     const cardId = isRecord(transaction?.customer_card) ? transaction.customer_card.id : undefined;
-    if (typeof cardId === "string") store.collection("customer_cards").update(cardId, { enabled: false, blocked: true, updated_date_unix: now });
+    if (typeof cardId === "string")
+      store.collection("customer_cards").update(cardId, { enabled: false, blocked: true, updated_date_unix: now });
   }
   return {
-    ...detection, fraud_detection_id: id, amount: detection.amount, customer_id: customer.id,
-    ...(sale ? { sale_id: sale.id } : {}), ...(transaction ? { transaction_id: transaction.id } : {}),
-    customer_blocked: body.void_sale === true, ...voided,
+    ...detection,
+    fraud_detection_id: id,
+    amount: detection.amount,
+    customer_id: customer.id,
+    ...(sale ? { sale_id: sale.id } : {}),
+    ...(transaction ? { transaction_id: transaction.id } : {}),
+    customer_blocked: body.void_sale === true,
+    ...voided,
   };
 };

@@ -36,9 +36,25 @@ function fields(ctx: HandlerContext, op: OperationDef, body: Record<string, unkn
 }
 
 /** Stored fields for a create or edit: the collection's normalizer over the safe body. */
-function storedFields(ctx: HandlerContext, op: OperationDef, args: RequestArgs, id: string, creating: boolean): Record<string, unknown> {
+function storedFields(
+  ctx: HandlerContext,
+  op: OperationDef,
+  args: RequestArgs,
+  id: string,
+  creating: boolean,
+): Record<string, unknown> {
   const normalize = NORMALIZERS[op.collection] ?? DEFAULT_NORMALIZER;
-  const out = normalize({ api: ctx.api, store: ctx.store, body: fields(ctx, op, args.body), raw: args.body, now: ctx.now, newId: ctx.newId, op, id, creating });
+  const out = normalize({
+    api: ctx.api,
+    store: ctx.store,
+    body: fields(ctx, op, args.body),
+    raw: args.body,
+    now: ctx.now,
+    newId: ctx.newId,
+    op,
+    id,
+    creating,
+  });
   for (const k of PROTECTED) delete out[k];
   return out;
 }
@@ -89,14 +105,20 @@ export function handle(ctx: HandlerContext, op: OperationDef, args: RequestArgs)
     case "lookup": {
       const field = op.lookupField ?? "";
       const wanted = String(args.query[field] ?? "").toLowerCase();
-      const item = collection.find((i) => typeof i[field] === "string" && (i[field] as string).toLowerCase() === wanted && i.enabled !== false);
+      const item = collection.find(
+        (i) => typeof i[field] === "string" && (i[field] as string).toLowerCase() === wanted && i.enabled !== false,
+      );
       if (!item) throw badRequest(`The ${field} "${String(args.query[field])}" is not valid.`, "E_NOT_VALID");
       return itemBody(call, item);
     }
     case "singleton":
       return itemBody(call, store.getSettings(op.collection));
     case "singleton-edit": {
-      const next = store.setSettings(op.collection, { ...store.getSettings(op.collection), ...fields(ctx, op, args.body), updated_date_unix: now });
+      const next = store.setSettings(op.collection, {
+        ...store.getSettings(op.collection),
+        ...fields(ctx, op, args.body),
+        updated_date_unix: now,
+      });
       return itemBody(call, next);
     }
     case "get":
@@ -105,16 +127,38 @@ export function handle(ctx: HandlerContext, op: OperationDef, args: RequestArgs)
       const item = requireItem(ctx, op, args);
       const editHook = EDIT_HOOKS[op.collection];
       if (editHook) {
-        const outcome = editHook({ collection, item, body: fields(ctx, op, args.body), raw: args.body, now, newId: ctx.newId, store, op });
+        const outcome = editHook({
+          collection,
+          item,
+          body: fields(ctx, op, args.body),
+          raw: args.body,
+          now,
+          newId: ctx.newId,
+          store,
+          op,
+        });
         return { ...savedBody(call, idKeyOf(ctx, op), item.id, outcome.item), ...(outcome.extra ?? {}) };
       }
-      const updated = collection.update(item.id, { ...storedFields(ctx, op, args, item.id, false), updated_date_unix: now })!;
+      const updated = collection.update(item.id, {
+        ...storedFields(ctx, op, args, item.id, false),
+        updated_date_unix: now,
+      })!;
       return savedBody(call, idKeyOf(ctx, op), item.id, updated);
     }
     case "create": {
       const hook = CREATE_HOOKS[op.collection];
       if (hook) {
-        const input = { api: ctx.api, store, body: fields(ctx, op, args.body), raw: args.body, op, call, origin: ctx.origin ?? DEFAULT_ORIGIN, now, newId: ctx.newId };
+        const input = {
+          api: ctx.api,
+          store,
+          body: fields(ctx, op, args.body),
+          raw: args.body,
+          op,
+          call,
+          origin: ctx.origin ?? DEFAULT_ORIGIN,
+          now,
+          newId: ctx.newId,
+        };
         return { ...call, code: 1, result: "Success", ...hook(input) };
       }
       const info = ctx.api.collections.get(op.collection);
@@ -123,7 +167,10 @@ export function handle(ctx: HandlerContext, op: OperationDef, args: RequestArgs)
       const id = typeof given === "string" && given ? given : ctx.newId(op.collection);
       if (collection.has(id)) throw badRequest(`An item with ${idKey} "${id}" already exists.`, "E_DUPLICATE");
       const item = collection.insert({
-        id, created_date_unix: now, updated_date_unix: now, ...(idKey !== "id" && given ? { [idKey]: id } : {}),
+        id,
+        created_date_unix: now,
+        updated_date_unix: now,
+        ...(idKey !== "id" && given ? { [idKey]: id } : {}),
         ...storedFields(ctx, op, args, id, true),
       });
       return savedBody(call, idKey, id, item);

@@ -12,7 +12,12 @@ export class IdempotencyKeys {
     const id = `${apiKey}\u0000${key}`;
     const at = this.seen.get(id);
     if (at !== undefined && nowSeconds - at < WINDOW_SECONDS) {
-      throw new ApiError(400, "Duplicate idempotency_key: this request was already received.", "Error", "E_IDEMPOTENCY");
+      throw new ApiError(
+        400,
+        "Duplicate idempotency_key: this request was already received.",
+        "Error",
+        "E_IDEMPOTENCY",
+      );
     }
     this.seen.set(id, nowSeconds);
     if (this.seen.size > 10_000) this.prune(nowSeconds);

@@ -33,7 +33,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const api = compileApi(options.spec);
   const clock = new SandboxClock(options.now);
@@ -43,7 +42,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   seedV1(store, clock.now());
   const host = options.host ?? "127.0.0.1";
   let origin = "";
-  const server = createServer(createApp({ api, v1Operations: options.v1Operations ?? bundledV1Operations(), store, apiKey: options.apiKey ?? "sandbox-key", clock: () => clock.now(), faults, origin: () => origin }));
+  const server = createServer(
+    createApp({
+      api,
+      v1Operations: options.v1Operations ?? bundledV1Operations(),
+      store,
+      apiKey: options.apiKey ?? "sandbox-key",
+      clock: () => clock.now(),
+      faults,
+      origin: () => origin,
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -43,6 +43,7 @@ export function saleIdOf(item: Item | undefined): string | undefined {
 /** The campaign and customer fields every commerce item carries. */
 export function commonOf(item: Item): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of ["customer", "customer_id", "campaign_id", "campaign_name", "iso_currency"]) if (item[f] !== undefined) out[f] = item[f];
+  for (const f of ["customer", "customer_id", "campaign_id", "campaign_name", "iso_currency"])
+    if (item[f] !== undefined) out[f] = item[f];
   return out;
 }

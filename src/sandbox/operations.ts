@@ -137,7 +137,12 @@ export function compileApi(doc: unknown): CompiledApi {
 function classify(doc: unknown, raw: RawOp[]): CompiledApi {
   const paths = new Set(raw.map((r) => r.path));
   const itemParamUnder = (prefix: string[]): string | undefined => {
-    const hit = raw.find((r) => r.segments.length === prefix.length + 1 && prefix.every((s, i) => r.segments[i] === s) && isParam(r.segments[prefix.length]!));
+    const hit = raw.find(
+      (r) =>
+        r.segments.length === prefix.length + 1 &&
+        prefix.every((s, i) => r.segments[i] === s) &&
+        isParam(r.segments[prefix.length]!),
+    );
     return hit ? paramName(hit.segments[prefix.length]!) : undefined;
   };
   /** /sales/pending/{sale_id} shares the "sales" collection because /sales/{sale_id} exists. */
@@ -148,11 +153,19 @@ function classify(doc: unknown, raw: RawOp[]): CompiledApi {
   const getOp = (path: string) => raw.find((r) => r.path === path && r.method === "GET");
   const hasPaging = (r: RawOp | undefined) => !!r && r.params.some((p) => p.in === "query" && p.name === "limit");
   const isSingletonGet = (r: RawOp | undefined) =>
-    !!r && !r.segments.some(isParam) && !hasPaging(r) && !r.params.some((p) => p.required) && !itemParamUnder(r.segments);
+    !!r &&
+    !r.segments.some(isParam) &&
+    !hasPaging(r) &&
+    !r.params.some((p) => p.required) &&
+    !itemParamUnder(r.segments);
 
   const operations: OperationDef[] = raw.map((r) => {
     const base = {
-      operationId: r.operationId, method: r.method, path: r.path, segments: r.segments, params: r.params,
+      operationId: r.operationId,
+      method: r.method,
+      path: r.path,
+      segments: r.segments,
+      params: r.params,
       bodyRequired: r.body.required,
       ...(r.body.schema ? { bodySchema: r.body.schema } : {}),
       ...(r.maxRangeDays ? { maxRangeDays: r.maxRangeDays } : {}),
@@ -168,7 +181,8 @@ function classify(doc: unknown, raw: RawOp[]): CompiledApi {
     const segs = r.segments;
     const last = segs[segs.length - 1] ?? "";
     if (r.method === "GET") {
-      if (last === "search" && segs.length > 1) return { ...base, kind: "search", collection: collectionOf(segs.slice(0, -1)) };
+      if (last === "search" && segs.length > 1)
+        return { ...base, kind: "search", collection: collectionOf(segs.slice(0, -1)) };
       if (hasPaging(r)) return { ...base, kind: "list", collection: collectionOf(segs) };
       const required = r.params.find((p) => p.in === "query" && p.required);
       if (required && segs.length > 1) {

@@ -42,7 +42,9 @@ export function deepObjectValue(entries: QueryEntries, name: string, asArray: bo
       try {
         parsed = JSON.parse(value);
       } catch {
-        throw badRequest(`${name} must be a JSON object such as {"name":"...","value":"..."} or use ${name}[0][name]=...&${name}[0][value]=...`);
+        throw badRequest(
+          `${name} must be a JSON object such as {"name":"...","value":"..."} or use ${name}[0][name]=...&${name}[0][value]=...`,
+        );
       }
       if (Array.isArray(parsed)) json.push(...parsed);
       else json.push(parsed);
@@ -58,11 +60,9 @@ export function deepObjectValue(entries: QueryEntries, name: string, asArray: bo
     target[field] = value;
     indexed.set(group, target);
   }
-  const ordered = [...indexed.entries()]
-    .sort(([a], [b]) => (Number(a) || 0) - (Number(b) || 0))
-    .map(([, v]) => v);
+  const ordered = [...indexed.entries()].sort(([a], [b]) => (Number(a) || 0) - (Number(b) || 0)).map(([, v]) => v);
   const all = [...ordered, ...json];
   if (asArray) return all;
   const first = all[0];
-  return isRecord(first) ? first : first ?? {};
+  return isRecord(first) ? first : (first ?? {});
 }

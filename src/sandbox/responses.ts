@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, errorCode = "E_INVALID_PARAMETER") => new ApiError(400, message, "Error", errorCode);
+export const badRequest = (message: string, errorCode = "E_INVALID_PARAMETER") =>
+  new ApiError(400, message, "Error", errorCode);
 export const notFound = (message = NOT_FOUND_MESSAGE) => new ApiError(404, message, "Not Found");
 export const unauthorized = () => new ApiError(401, "The API key is missing, invalid or disabled.", "Unauthorized");
 /** A 400 for an action the item's current state does not allow, naming that state. */
@@ -30,12 +31,22 @@ export const invalidState = (message: string) => new ApiError(400, message, "Err
 export const paymentFailed = (body: Record<string, unknown> & { message: string; result: string }) =>
   new ApiError(402, body.message, body.result, undefined, body);
 export const methodNotAllowed = (method: string, path: string) =>
-  new ApiError(405, `Method ${method} is not allowed for ${path}. Only GET and POST requests are accepted.`, "Method Not Allowed");
+  new ApiError(
+    405,
+    `Method ${method} is not allowed for ${path}. Only GET and POST requests are accepted.`,
+    "Method Not Allowed",
+  );
 
 export function errorBody(err: ApiError, call: ApiCall): Record<string, unknown> {
   if (err.payload) return { ...call, ...err.payload };
   if (err.status === 400) {
-    return { ...call, code: 0, error_code: err.errorCode ?? "E_INVALID_PARAMETER", message: err.message, result: err.result };
+    return {
+      ...call,
+      code: 0,
+      error_code: err.errorCode ?? "E_INVALID_PARAMETER",
+      message: err.message,
+      result: err.result,
+    };
   }
   return { code: 0, message: err.message, result: err.result };
 }
@@ -55,8 +66,21 @@ export function itemBody(call: ApiCall, item: Record<string, unknown>): Record<s
 }
 
 /** `{api_call_id, api_call_unix, code: 1, result: "Success", id, <idKey>: id, ...item}` */
-export function savedBody(call: ApiCall, idKey: string, id: string, item?: Record<string, unknown>): Record<string, unknown> {
-  return { ...call, code: 1, result: "Success", id, [idKey]: id, ...(item ? withoutEnvelopeKeys(item) : {}), ...(idKey === "id" ? {} : { [idKey]: id }) };
+export function savedBody(
+  call: ApiCall,
+  idKey: string,
+  id: string,
+  item?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    ...call,
+    code: 1,
+    result: "Success",
+    id,
+    [idKey]: id,
+    ...(item ? withoutEnvelopeKeys(item) : {}),
+    ...(idKey === "id" ? {} : { [idKey]: id }),
+  };
 }
 
 export interface Page<T> {

@@ -40,7 +40,10 @@ export class Router {
       for (let i = 0; i < segments.length; i++) {
         const s = t.segments[i]!;
         if (isParam(s)) {
-          if (!segments[i]) { ok = false; break; }
+          if (!segments[i]) {
+            ok = false;
+            break;
+          }
           score += "1";
         } else if (s === segments[i]) {
           score += "0";

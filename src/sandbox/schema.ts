@@ -28,7 +28,11 @@ export function derefSchema(doc: unknown, node: unknown): Schema {
 /** The schema's declared types (3.1 allows an array; `nullable: true` adds "null"). */
 export function schemaTypes(schema: Schema): string[] {
   const t = schema.type;
-  const types = Array.isArray(t) ? t.filter((x): x is string => typeof x === "string") : typeof t === "string" ? [t] : [];
+  const types = Array.isArray(t)
+    ? t.filter((x): x is string => typeof x === "string")
+    : typeof t === "string"
+      ? [t]
+      : [];
   if (schema.nullable === true && types.length) types.push("null");
   return types;
 }
@@ -64,7 +68,10 @@ function describe(path: string): string {
 }
 
 /** Properties, required names and closedness of an object schema, folding in its allOf parts. */
-function objectShape(doc: unknown, schema: Schema): { properties: Record<string, unknown>; required: string[]; closed: boolean; extra: unknown } {
+function objectShape(
+  doc: unknown,
+  schema: Schema,
+): { properties: Record<string, unknown>; required: string[]; closed: boolean; extra: unknown } {
   const properties: Record<string, unknown> = {};
   const required: string[] = [];
   let closed = false;
@@ -100,8 +107,10 @@ export function checkValue(doc: unknown, rawSchema: unknown, value: unknown, pat
   if ("const" in schema && schema.const !== value) return `${name} must equal ${String(schema.const)}`;
 
   if (typeof value === "string") {
-    if (typeof schema.pattern === "string" && !safeRegExp(schema.pattern)?.test(value)) return `${name} must match the pattern ${schema.pattern}`;
-    if (schema.format === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) return `${name} must be an email address`;
+    if (typeof schema.pattern === "string" && !safeRegExp(schema.pattern)?.test(value))
+      return `${name} must match the pattern ${schema.pattern}`;
+    if (schema.format === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value))
+      return `${name} must be an email address`;
     const length = [...value].length;
     if (typeof schema.minLength === "number" && length < schema.minLength) {
       return schema.minLength === schema.maxLength
@@ -115,14 +124,20 @@ export function checkValue(doc: unknown, rawSchema: unknown, value: unknown, pat
     }
   }
   if (typeof value === "number") {
-    if (typeof schema.minimum === "number" && value < schema.minimum) return `${name} must be at least ${schema.minimum}`;
-    if (typeof schema.maximum === "number" && value > schema.maximum) return `${name} must be at most ${schema.maximum}`;
-    if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum) return `${name} must be greater than ${schema.exclusiveMinimum}`;
-    if (typeof schema.exclusiveMaximum === "number" && value >= schema.exclusiveMaximum) return `${name} must be less than ${schema.exclusiveMaximum}`;
+    if (typeof schema.minimum === "number" && value < schema.minimum)
+      return `${name} must be at least ${schema.minimum}`;
+    if (typeof schema.maximum === "number" && value > schema.maximum)
+      return `${name} must be at most ${schema.maximum}`;
+    if (typeof schema.exclusiveMinimum === "number" && value <= schema.exclusiveMinimum)
+      return `${name} must be greater than ${schema.exclusiveMinimum}`;
+    if (typeof schema.exclusiveMaximum === "number" && value >= schema.exclusiveMaximum)
+      return `${name} must be less than ${schema.exclusiveMaximum}`;
   }
   if (Array.isArray(value)) {
-    if (typeof schema.minItems === "number" && value.length < schema.minItems) return `${name} must contain at least ${schema.minItems} items`;
-    if (typeof schema.maxItems === "number" && value.length > schema.maxItems) return `${name} must contain at most ${schema.maxItems} items`;
+    if (typeof schema.minItems === "number" && value.length < schema.minItems)
+      return `${name} must contain at least ${schema.minItems} items`;
+    if (typeof schema.maxItems === "number" && value.length > schema.maxItems)
+      return `${name} must contain at most ${schema.maxItems} items`;
     if (schema.items !== undefined) {
       for (let i = 0; i < value.length; i++) {
         const err = checkValue(doc, schema.items, value[i], `${path}[${i}]`, depth + 1);
@@ -164,7 +179,10 @@ export function checkValue(doc: unknown, rawSchema: unknown, value: unknown, pat
       let first: string | null = null;
       for (const option of options) {
         const err = checkValue(doc, option, value, path, depth + 1);
-        if (!err) { first = null; break; }
+        if (!err) {
+          first = null;
+          break;
+        }
         first ??= err;
       }
       if (first) return first;

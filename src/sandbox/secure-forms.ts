@@ -9,17 +9,26 @@ import { digitsOf } from "./test-cards.js";
 
 export const SECURE_FORM_LIFETIME_SECONDS = 3600;
 
-const expiresOf = (form: Item) => (typeof form.expires_date_unix === "number" ? form.expires_date_unix : form.created_date_unix + SECURE_FORM_LIFETIME_SECONDS);
+const expiresOf = (form: Item) =>
+  typeof form.expires_date_unix === "number"
+    ? form.expires_date_unix
+    : form.created_date_unix + SECURE_FORM_LIFETIME_SECONDS;
 
 export const createSecureForm: CreateHook = ({ store, body, now, newId, origin }) => {
   const id = newId("secure_forms");
   // The URL carries an unguessable token beside the id: only who was given it can fill the form.
   const token = randomUUID();
   const form = store.collection("secure_forms").insert({
-    id, created_date_unix: now, updated_date_unix: now,
-    form_source: body.form_source ?? null, form_source_id: body.form_source_id ?? null,
-    status: "pending", form_url: `${origin}/secure_forms/${id}/${token}`, expires_date_unix: now + SECURE_FORM_LIFETIME_SECONDS,
-    fields_completed: [], completed_date_unix: null,
+    id,
+    created_date_unix: now,
+    updated_date_unix: now,
+    form_source: body.form_source ?? null,
+    form_source_id: body.form_source_id ?? null,
+    status: "pending",
+    form_url: `${origin}/secure_forms/${id}/${token}`,
+    expires_date_unix: now + SECURE_FORM_LIFETIME_SECONDS,
+    fields_completed: [],
+    completed_date_unix: null,
   });
   return { ...form, secure_form_id: id };
 };
@@ -36,7 +45,12 @@ export const viewSecureForm: ViewHook = (form, now) => {
  * `nowSeconds` is the sandbox clock at submission (default: the form's creation time); a form
  * past its hour, already completed, or unknown is refused with an Error.
  */
-export function submitSecureForm(store: Store, formUrl: string, values: Record<string, unknown>, nowSeconds?: number): Item {
+export function submitSecureForm(
+  store: Store,
+  formUrl: string,
+  values: Record<string, unknown>,
+  nowSeconds?: number,
+): Item {
   const id = /\/secure_forms\/([^/]+)\/[^/]+$/.exec(formUrl)?.[1];
   const form = id ? store.collection("secure_forms").get(id) : undefined;
   if (!form || form.form_url !== formUrl) throw new Error(`no secure form at ${formUrl}`);
@@ -45,7 +59,10 @@ export function submitSecureForm(store: Store, formUrl: string, values: Record<s
   if (form.status !== "pending") throw new Error(`secure form ${form.id} is already ${String(form.status)}`);
   const number = typeof values.card_number === "string" ? digitsOf(values.card_number) : undefined;
   return store.collection("secure_forms").update(form.id, {
-    status: "completed", completed_date_unix: now, updated_date_unix: now, fields_completed: Object.keys(values),
+    status: "completed",
+    completed_date_unix: now,
+    updated_date_unix: now,
+    fields_completed: Object.keys(values),
     ...(number ? { card: { first_6: number.slice(0, 6), last_4: number.slice(-4) } } : {}),
   })!;
 }

@@ -59,7 +59,10 @@ export function seedIdFor(idKey: string, index = 0): string {
   if (index === 0 && FIRST_IDS[idKey]) return FIRST_IDS[idKey];
   const named = NAMED_IDS[idKey]?.[index];
   if (named) return named;
-  const stem = idKey.replace(/_id$/, "").replace(/[^A-Za-z0-9]/g, "").slice(0, 14);
+  const stem = idKey
+    .replace(/_id$/, "")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, 14);
   const n = String(index + 1);
   return stem + "0".repeat(20 - stem.length - n.length) + n;
 }

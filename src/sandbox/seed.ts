@@ -29,7 +29,7 @@ const SETTINGS: Record<string, Record<string, unknown>> = {
 const title = (s: string) => s.replace(/_/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
 
 function singularTitle(info: CollectionInfo): string {
-  const base = info.idKey.endsWith("_id") ? info.idKey.slice(0, -3) : info.name.split("/").pop() ?? info.name;
+  const base = info.idKey.endsWith("_id") ? info.idKey.slice(0, -3) : (info.name.split("/").pop() ?? info.name);
   return title(base);
 }
 
@@ -46,9 +46,12 @@ function seedGeneric(ctx: SeedContext, info: CollectionInfo): void {
     const customer = params.has("customer_id") && customers.length ? rng.pick(customers) : undefined;
     const campaign = params.has("campaign_filter") && campaigns.length ? rng.pick(campaigns) : undefined;
     collection.insert({
-      id, created_date_unix: at, updated_date_unix: at,
+      id,
+      created_date_unix: at,
+      updated_date_unix: at,
       ...(info.fixedLengthIds ? {} : { [info.idKey]: id }),
-      name: info.fixedLengthIds ? `${singularTitle(info)} ${i + 1}` : id, enabled: true,
+      name: info.fixedLengthIds ? `${singularTitle(info)} ${i + 1}` : id,
+      enabled: true,
       ...(customer ? { customer_id: customer.id, customer: nestedCustomer(customer) } : {}),
       ...(campaign ? { campaign_id: campaign.id, campaign_name: campaign.name } : {}),
       metadata: [{ name: "source", value: rng.pick(SOURCES) }],
@@ -68,6 +71,9 @@ export function seedStore(store: Store, api: CompiledApi, nowMs: number): void {
   seedBigQueryTables(store, ctx.now);
   for (const op of api.operations) {
     if (op.kind !== "singleton" && op.kind !== "singleton-edit") continue;
-    store.setSettings(op.collection, { ...(SETTINGS[op.collection] ?? {}), updated_date_unix: ctx.now - 30 * DAY_SECONDS });
+    store.setSettings(op.collection, {
+      ...(SETTINGS[op.collection] ?? {}),
+      updated_date_unix: ctx.now - 30 * DAY_SECONDS,
+    });
   }
 }

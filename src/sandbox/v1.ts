@@ -55,10 +55,17 @@ export function parseV1Request(raw: string, operations: readonly Operation[]): V
 
 /** The V1 answer to a request: a success body (code 1) or an error body (code 0), always JSON. */
 export function answerV1(ctx: V1Context, request: V1Request | undefined): Record<string, unknown> {
-  const head = { api_call_id: ctx.call.api_call_id, api_call_unix: ctx.call.api_call_unix, request_type: request?.type, request_method: request?.method };
+  const head = {
+    api_call_id: ctx.call.api_call_id,
+    api_call_unix: ctx.call.api_call_unix,
+    request_type: request?.type,
+    request_method: request?.method,
+  };
   try {
-    if (!request) throw new V1Error('The body must be JSON of the form {"request": {"type": ..., "method": ..., ...}}.');
-    if (!request.op) throw new V1Error(`The request type "${request.type}" with method "${request.method}" is not supported.`);
+    if (!request)
+      throw new V1Error('The body must be JSON of the form {"request": {"type": ..., "method": ..., ...}}.');
+    if (!request.op)
+      throw new V1Error(`The request type "${request.type}" with method "${request.method}" is not supported.`);
     checkFields(request.op, request.fields);
     return { ...head, api_call_processed: true, code: 1, ...perform(ctx, request.op, request.fields) };
   } catch (err) {
@@ -75,8 +82,12 @@ function checkFields(op: Operation, fields: Record<string, unknown>): void {
   }
   for (const [name, value] of Object.entries(fields)) {
     const schema = properties[name];
-    if (!schema) throw new V1Error(`The ${name} property is not valid for ${op.v1!.type} ${op.v1!.method}; allowed: ${Object.keys(properties).join(", ")}.`);
-    if (schema.type === "string" && typeof value !== "string") throw new V1Error(`The ${name} property must be a string.`);
+    if (!schema)
+      throw new V1Error(
+        `The ${name} property is not valid for ${op.v1!.type} ${op.v1!.method}; allowed: ${Object.keys(properties).join(", ")}.`,
+      );
+    if (schema.type === "string" && typeof value !== "string")
+      throw new V1Error(`The ${name} property must be a string.`);
   }
 }
 
@@ -101,7 +112,13 @@ function cancelSale(ctx: V1Context, key: string): Record<string, unknown> {
   if (!sale) throw new V1Error(`No sale has the unique_request_id or sale ID "${key}".`);
   const { refund_amount: _total, ...lists } = voidSale(ctx, sale).extra;
   return {
-    ...lists, amount: sale.amount ?? 0, campaign_id: sale.campaign_id, campaign_name: sale.campaign_name, customer_id: sale.customer_id,
-    sale_id: sale.id, unique_request_id: sale.unique_request_id ?? sale.id, result: "Sale successfully void.",
+    ...lists,
+    amount: sale.amount ?? 0,
+    campaign_id: sale.campaign_id,
+    campaign_name: sale.campaign_name,
+    customer_id: sale.customer_id,
+    sale_id: sale.id,
+    unique_request_id: sale.unique_request_id ?? sale.id,
+    result: "Sale successfully void.",
   };
 }

@@ -12,7 +12,6 @@ export interface RequestArgs {
   body: Record<string, unknown>;
 }
 
-
 function coerceScalar(schema: Schema, raw: string, name: string): unknown {
   const types = schemaTypes(schema);
   if (types.includes("integer")) {
@@ -56,7 +55,12 @@ function readQueryParam(doc: unknown, p: ParamDef, entries: QueryEntries): unkno
   return coerceScalar(p.schema, values[0]!, p.name);
 }
 
-export function validateParams(doc: unknown, op: OperationDef, pathValues: Record<string, string>, entries: QueryEntries): Omit<RequestArgs, "body"> {
+export function validateParams(
+  doc: unknown,
+  op: OperationDef,
+  pathValues: Record<string, string>,
+  entries: QueryEntries,
+): Omit<RequestArgs, "body"> {
   const path: Record<string, string> = {};
   const query: Record<string, unknown> = {};
   for (const p of op.params) {
@@ -86,7 +90,10 @@ function checkDateRange(op: OperationDef, query: Record<string, unknown>): void 
   if (typeof start !== "number" || typeof end !== "number") return;
   if (end < start) throw badRequest("date_end must not be earlier than date_start", "E_DATE_RANGE");
   if (op.maxRangeDays && end - start > op.maxRangeDays * DAY_SECONDS) {
-    throw badRequest(`The difference between date_start and date_end cannot exceed ${op.maxRangeDays} days`, "E_DATE_RANGE");
+    throw badRequest(
+      `The difference between date_start and date_end cannot exceed ${op.maxRangeDays} days`,
+      "E_DATE_RANGE",
+    );
   }
 }
 

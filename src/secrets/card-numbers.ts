@@ -179,7 +179,8 @@ function cardSpans(run: Run): [number, number][] {
     for (const length of lengths) {
       const to = from + length;
       // The lengths already come from this window's brand prefix.
-      if (to > digits.length || !passesChecks(digits.slice(from, to)) || !cardGrouping(groupSizes(run, from, to))) continue;
+      if (to > digits.length || !passesChecks(digits.slice(from, to)) || !cardGrouping(groupSizes(run, from, to)))
+        continue;
       const previous = spans[spans.length - 1];
       if (previous && from <= previous[1]) previous[1] = Math.max(previous[1], to);
       else spans.push([from, to]);

@@ -17,7 +17,11 @@ const ZERO_WIDTH_JOINER = "\u200d";
 const BLACK_FLAG = "\u{1f3f4}";
 const CANCEL_TAG = "\u{e007f}";
 /** The subdivision flags Unicode recommends (RGI): gbeng, gbsct, gbwls, spelled in tag characters. */
-const FLAG_TAGS = new Set(["gbeng", "gbsct", "gbwls"].map((name) => [...name].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("") + CANCEL_TAG));
+const FLAG_TAGS = new Set(
+  ["gbeng", "gbsct", "gbwls"].map(
+    (name) => [...name].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("") + CANCEL_TAG,
+  ),
+);
 
 /** Whether the text holds any character stripHidden would look at. */
 export function hasHiddenCharacters(text: string): boolean {

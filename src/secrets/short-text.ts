@@ -8,6 +8,9 @@ import { stripHidden } from "./hidden-text.js";
  */
 export function shortText(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex
-  const clean = maskCardNumbers(stripHidden(text)).replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").replace(/\s+/g, " ").trim();
+  const clean = maskCardNumbers(stripHidden(text))
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }

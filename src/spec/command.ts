@@ -8,7 +8,8 @@ import { BUNDLED_SPEC } from "../operations/bundled.js";
 import { SpecError } from "../operations/openapi.js";
 import { diffShapes, shapeOfDocument, shapeOfOperationFile, summarize, type ApiShape } from "./diff.js";
 
-const SPEC_USAGE = "usage: revcent-mcp spec diff FILE|DIR  (RevCent's openapi.json, or a folder of its per-operation .json files)";
+const SPEC_USAGE =
+  "usage: revcent-mcp spec diff FILE|DIR  (RevCent's openapi.json, or a folder of its per-operation .json files)";
 
 export interface CommandIo {
   out(line: string): void;
@@ -43,12 +44,18 @@ function readTheirs(target: string): ApiShape {
   } catch {
     throw new SpecError(`${target}: no such file or folder`);
   }
-  const files = isFolder ? readdirSync(target).filter((f) => f.endsWith(".json")).sort().map((f) => join(target, f)) : [target];
+  const files = isFolder
+    ? readdirSync(target)
+        .filter((f) => f.endsWith(".json"))
+        .sort()
+        .map((f) => join(target, f))
+    : [target];
   if (!files.length) throw new SpecError(`${target}: the folder holds no .json files`);
   const shape: ApiShape = new Map();
   for (const file of files) {
     const json = readJson(file, file);
-    if (typeof json === "object" && json !== null && "paths" in json) for (const [key, op] of shapeOfDocument(json)) shape.set(key, op);
+    if (typeof json === "object" && json !== null && "paths" in json)
+      for (const [key, op] of shapeOfDocument(json)) shape.set(key, op);
     else shape.set(...shapeOfOperationFile(json, file));
   }
   return shape;

@@ -31,7 +31,13 @@ export function shapeOfDocument(doc: unknown): ApiShape {
     for (const method of METHODS) {
       const op = item[method];
       if (!isObject(op)) continue;
-      shape.set(`${method.toUpperCase()} ${path}`, shapeOfOperation({ ...op, parameters: [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])] }, deref));
+      shape.set(
+        `${method.toUpperCase()} ${path}`,
+        shapeOfOperation(
+          { ...op, parameters: [...shared, ...(Array.isArray(op.parameters) ? op.parameters : [])] },
+          deref,
+        ),
+      );
     }
   }
   return shape;
@@ -46,7 +52,13 @@ export function shapeOfOperationFile(file: unknown, name: string): [string, Oper
     throw new SpecError(`${name}: not an operation file (it needs "method" and "path")`);
   }
   const path = file.path.replace(/^https?:\/\/[^/]+/, "").replace(/^\/v2(?=\/)/, "");
-  return [`${file.method.toUpperCase()} ${path}`, shapeOfOperation(file, makeDereferencer(file, (message) => new SpecError(message)))];
+  return [
+    `${file.method.toUpperCase()} ${path}`,
+    shapeOfOperation(
+      file,
+      makeDereferencer(file, (message) => new SpecError(message)),
+    ),
+  ];
 }
 
 function shapeOfOperation(op: Record<string, unknown>, deref: (v: unknown) => unknown): OperationShape {
@@ -58,13 +70,20 @@ function shapeOfOperation(op: Record<string, unknown>, deref: (v: unknown) => un
   }
   const body = new Map<string, string>();
   const content = isObject(op.requestBody) ? (deref(op.requestBody) as Record<string, unknown>).content : undefined;
-  const schema = isObject(content) && isObject(content["application/json"]) ? deref(content["application/json"].schema) : undefined;
+  const schema =
+    isObject(content) && isObject(content["application/json"]) ? deref(content["application/json"].schema) : undefined;
   if (isObject(schema)) addFields(schema, "", body, deref, 0);
   body.delete(IDEMPOTENCY_FIELD); // documented once for every POST; a file may or may not list it
   return { operationId: typeof op.operationId === "string" ? op.operationId : "", parameters, body };
 }
 
-function addFields(schema: JsonSchema, prefix: string, out: Map<string, string>, deref: (v: unknown) => unknown, depth: number): void {
+function addFields(
+  schema: JsonSchema,
+  prefix: string,
+  out: Map<string, string>,
+  deref: (v: unknown) => unknown,
+  depth: number,
+): void {
   if (depth > 8) return;
   const properties = isObject(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
@@ -83,10 +102,24 @@ function addFields(schema: JsonSchema, prefix: string, out: Map<string, string>,
 function facts(raw: unknown, required: boolean, deref: (v: unknown) => unknown): string {
   const schema = isObject(raw) ? raw : {};
   const items = deref(schema.items);
-  const type = Array.isArray(schema.type) ? schema.type.join("|") : typeof schema.type === "string" ? schema.type : "any";
+  const type = Array.isArray(schema.type)
+    ? schema.type.join("|")
+    : typeof schema.type === "string"
+      ? schema.type
+      : "any";
   const itemType = isObject(items) && typeof items.type === "string" ? `<${items.type}>` : "";
-  const values = Array.isArray(schema.enum) ? schema.enum : isObject(items) && Array.isArray(items.enum) ? items.enum : undefined;
-  return [required ? "required" : "optional", type + itemType, values ? `enum[${values.map(String).sort().join("|")}]` : ""].filter(Boolean).join(" ");
+  const values = Array.isArray(schema.enum)
+    ? schema.enum
+    : isObject(items) && Array.isArray(items.enum)
+      ? items.enum
+      : undefined;
+  return [
+    required ? "required" : "optional",
+    type + itemType,
+    values ? `enum[${values.map(String).sort().join("|")}]` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 /** The differences, one line each, in a stable order; empty when the two agree. */
@@ -105,8 +138,12 @@ export function diffShapes(ours: ApiShape, theirs: ApiShape): string[] {
       continue;
     }
     const at = `~ ${key} ${a.operationId}`;
-    if (b.operationId && a.operationId !== b.operationId) lines.push(`${at}: operationId ${a.operationId} -> ${b.operationId}`);
-    lines.push(...compareFacts(at, "parameter", a.parameters, b.parameters), ...compareFacts(at, "body field", a.body, b.body));
+    if (b.operationId && a.operationId !== b.operationId)
+      lines.push(`${at}: operationId ${a.operationId} -> ${b.operationId}`);
+    lines.push(
+      ...compareFacts(at, "parameter", a.parameters, b.parameters),
+      ...compareFacts(at, "body field", a.body, b.body),
+    );
   }
   return lines;
 }

@@ -20,14 +20,23 @@ export interface ArgumentPolicy {
   allowCardData: boolean;
 }
 
-export function checkArguments(deps: ArgumentPolicy, op: Operation, raw: Record<string, unknown>): Record<string, unknown> {
+export function checkArguments(
+  deps: ArgumentPolicy,
+  op: Operation,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
   if (!deps.allowCardData) {
     const card = findCardNumberArgument(raw);
-    if (card) throw new RevCentError("invalid_arguments", `${card} contains a card number. ${CARD_ROUTE}`, { field: card });
+    if (card)
+      throw new RevCentError("invalid_arguments", `${card} contains a card number. ${CARD_ROUTE}`, { field: card });
   }
   const secret = findSecretArgument(raw, op, deps.allowCardData);
   if (secret && isCardFieldName(secret.split(/[.[]/).pop()!)) {
-    throw new RevCentError("invalid_arguments", `${secret} is card data and cannot be passed as a tool argument. ${CARD_ROUTE}`, { field: secret });
+    throw new RevCentError(
+      "invalid_arguments",
+      `${secret} is card data and cannot be passed as a tool argument. ${CARD_ROUTE}`,
+      { field: secret },
+    );
   }
   if (secret) {
     throw new RevCentError(
@@ -38,7 +47,11 @@ export function checkArguments(deps: ArgumentPolicy, op: Operation, raw: Record<
   }
   const validation = deps.validators.validate(op, raw);
   if (!validation.ok) {
-    throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: ${validation.message}.`, validation.field ? { field: validation.field } : {});
+    throw new RevCentError(
+      "invalid_arguments",
+      `Invalid arguments for ${op.id}: ${validation.message}.`,
+      validation.field ? { field: validation.field } : {},
+    );
   }
   checkDateRange(op, validation.args);
   return validation.args;
@@ -49,7 +62,11 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
   const end = args.date_end;
   if (typeof start !== "number" || typeof end !== "number") return;
   if (end < start) {
-    throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: date_end (${end}) is before date_start (${start}).`, { field: "date_end" });
+    throw new RevCentError(
+      "invalid_arguments",
+      `Invalid arguments for ${op.id}: date_end (${end}) is before date_start (${start}).`,
+      { field: "date_end" },
+    );
   }
   // Lists split longer ranges into windows they allow (paging.ts); only other operations refuse.
   if (op.maxRangeDays && !isPaged(op) && end - start > op.maxRangeDays * DAY_SECONDS) {
@@ -67,7 +84,8 @@ function checkDateRange(op: Operation, args: Record<string, unknown>): void {
  */
 function findSecretArgument(args: Record<string, unknown>, op: Operation, allowCardData: boolean): string | undefined {
   const secretLeaves = new Set(op.secretFields.map((path) => path.split(".").pop()!.replace(/\[\]$/, "")));
-  const isSecret = (key: string) => (secretLeaves.has(key) || isSecretName(key)) && !(allowCardData && isCardFieldName(key));
+  const isSecret = (key: string) =>
+    (secretLeaves.has(key) || isSecretName(key)) && !(allowCardData && isCardFieldName(key));
   return findArgument(args, (key) => isSecret(key));
 }
 
@@ -76,13 +94,17 @@ function findSecretArgument(args: Record<string, unknown>, op: Operation, allowC
  * in a key. The path is masked, since a key may be the card itself.
  */
 export function findCardNumberArgument(args: Record<string, unknown>): string | undefined {
-  const holdsCard = (value: unknown) => (typeof value === "string" || typeof value === "number") && findCardNumbers(String(value)).length > 0;
+  const holdsCard = (value: unknown) =>
+    (typeof value === "string" || typeof value === "number") && findCardNumbers(String(value)).length > 0;
   const path = findArgument(args, (key, value) => holdsCard(key) || holdsCard(value));
   return path === undefined ? undefined : maskCardNumbers(path);
 }
 
 /** Depth-first path of the first argument the predicate picks, e.g. `payment.credit_card.card_number`. */
-function findArgument(args: Record<string, unknown>, pick: (key: string, value: unknown) => boolean): string | undefined {
+function findArgument(
+  args: Record<string, unknown>,
+  pick: (key: string, value: unknown) => boolean,
+): string | undefined {
   const search = (value: unknown, at: string): string | undefined => {
     if (typeof value !== "object" || value === null) return undefined;
     for (const [key, child] of Object.entries(value)) {
@@ -96,22 +118,26 @@ function findArgument(args: Record<string, unknown>, pick: (key: string, value: 
   return search(args, "");
 }
 
-
 /** The `fields` expressions of a read, parsed; a bad one is refused by its index before any call. */
 export function fieldFilters(op: Operation, fields: unknown): FieldFilter[] {
   if (fields === undefined) return [];
   return (fields as string[]).map((text, i) => {
     const filter = parseFieldFilter(text);
-    if (typeof filter === "string") throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: fields[${i}]: ${filter}.`, { field: `fields[${i}]` });
+    if (typeof filter === "string")
+      throw new RevCentError("invalid_arguments", `Invalid arguments for ${op.id}: fields[${i}]: ${filter}.`, {
+        field: `fields[${i}]`,
+      });
     return filter;
   });
 }
-
 
 /** A discovery tool's zod refusal as our error, naming the field. */
 export function invalidArguments(tool: string, error: z.ZodError): RevCentError {
   const issue = error.issues[0]!;
   const field = fieldOf(issue);
-  return new RevCentError("invalid_arguments", `Invalid arguments for ${tool}: ${field || "arguments"}: ${issue.message}.`, field ? { field } : {});
+  return new RevCentError(
+    "invalid_arguments",
+    `Invalid arguments for ${tool}: ${field || "arguments"}: ${issue.message}.`,
+    field ? { field } : {},
+  );
 }
-

@@ -11,7 +11,16 @@ import { isObject } from "../operations/operation.js";
 import type { Validators } from "../operations/validation.js";
 import { CARD_ROUTE, checkArguments, fieldFilters, findCardNumberArgument, invalidArguments } from "./arguments.js";
 import { RESULT_FILTER_ARGUMENT, toolFor, type ToolCatalog } from "./catalog.js";
-import { CALL_OPERATION, DESCRIBE_OPERATION, SEARCH_OPERATIONS, callInput, describeInput, searchInput, searchLine, searchOperations } from "./dynamic.js";
+import {
+  CALL_OPERATION,
+  DESCRIBE_OPERATION,
+  SEARCH_OPERATIONS,
+  callInput,
+  describeInput,
+  searchInput,
+  searchLine,
+  searchOperations,
+} from "./dynamic.js";
 import { fetchList, type Progress } from "./paging.js";
 import type { ResultHygiene } from "./result-hygiene.js";
 import { failed, filtered, succeeded, successResult, type CallOutcome } from "./results.js";
@@ -44,7 +53,12 @@ export async function callTool(
       const { operation } = parsed.data;
       // Operations only: the discovery tools are not operations, so CallOperation cannot recurse.
       if (operation === SEARCH_OPERATIONS || operation === DESCRIBE_OPERATION || operation === CALL_OPERATION) {
-        return failed(new RevCentError("operation_not_allowed", `${operation} is not an operation; use SearchOperations to find one.`));
+        return failed(
+          new RevCentError(
+            "operation_not_allowed",
+            `${operation} is not an operation; use SearchOperations to find one.`,
+          ),
+        );
       }
       // The same path a static tool takes: validation, guard, policy, client, hygiene.
       return callTool(deps, caller, operation, parsed.data.arguments, signal, progress);
@@ -77,23 +91,42 @@ function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, un
     const parsed = searchInput.safeParse(rawArgs ?? {});
     if (!parsed.success) return failed(invalidArguments(name, parsed.error));
     const hits = searchOperations(catalog.searchIndex(), parsed.data.query, parsed.data.toolset);
-    const text = hits.length ? hits.map(searchLine).join("\n") : "No operation matches; try other words, or no toolset filter.";
+    const text = hits.length
+      ? hits.map(searchLine).join("\n")
+      : "No operation matches; try other words, or no toolset filter.";
     return succeeded({ content: [{ type: "text", text }] });
   }
   const parsed = describeInput.safeParse(rawArgs ?? {});
   if (!parsed.success) return failed(invalidArguments(name, parsed.error));
   const op = catalog.get(parsed.data.operation);
-  if (!op) return failed(new RevCentError("operation_not_allowed", `No operation named ${parsed.data.operation} is available in this session; use SearchOperations.`));
+  if (!op)
+    return failed(
+      new RevCentError(
+        "operation_not_allowed",
+        `No operation named ${parsed.data.operation} is available in this session; use SearchOperations.`,
+      ),
+    );
   const { name: operation, description, inputSchema, annotations } = toolFor(op);
   const described = { operation, description, ...(op.usage ? { usage: op.usage } : {}), annotations, inputSchema };
   return succeeded({ content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described });
 }
 
-async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerContext, rawArgs: Record<string, unknown> | undefined, signal: AbortSignal | undefined): Promise<CallOutcome> {
+async function verifyCustomer(
+  deps: ToolCallDeps,
+  guard: Guard,
+  caller: CallerContext,
+  rawArgs: Record<string, unknown> | undefined,
+  signal: AbortSignal | undefined,
+): Promise<CallOutcome> {
   try {
     // A card number is never a verification value, PCI scope or not.
     const card = findCardNumberArgument(rawArgs ?? {});
-    if (card) throw new RevCentError("invalid_arguments", `${card} contains a card number. Ask for the last 4 digits only (factor last4). ${CARD_ROUTE}`, { field: card });
+    if (card)
+      throw new RevCentError(
+        "invalid_arguments",
+        `${card} contains a card number. Ask for the last 4 digits only (factor last4). ${CARD_ROUTE}`,
+        { field: card },
+      );
     const { customer_id, verification } = await guard.verify(caller, rawArgs, signal);
     const minutes = GUARD_LIMITS.idleMs / 60_000;
     const structured = { verified: true, customer_id, verification, expires_after_idle_minutes: minutes };
@@ -110,4 +143,3 @@ async function verifyCustomer(deps: ToolCallDeps, guard: Guard, caller: CallerCo
     return failed(err);
   }
 }
-

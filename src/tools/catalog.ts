@@ -28,7 +28,12 @@ export class ToolCatalog {
    * dynamic mode the listed operations are reached through SearchOperations, DescribeOperation and
    * CallOperation instead of one tool each.
    */
-  constructor(operations: readonly Operation[], policy: Policy, guarded: boolean, mode: "static" | "dynamic" = "static") {
+  constructor(
+    operations: readonly Operation[],
+    policy: Policy,
+    guarded: boolean,
+    mode: "static" | "dynamic" = "static",
+  ) {
     const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
     this.mode = mode;
     this.instructions = serverInstructions(operations);
@@ -79,11 +84,18 @@ function withServerArguments(op: Operation, guarded: boolean): Operation {
     extra[ALL_PAGES_ARGUMENT] = { type: "boolean" };
     extra[MAX_ITEMS_ARGUMENT] = { type: "integer", minimum: 1, maximum: MAX_ITEMS_LIMIT };
   }
-  if (guarded) extra[VERIFICATION_ARGUMENT] = { type: "string", description: "The verification handle from VerifyCustomer, if your client has no session." };
+  if (guarded)
+    extra[VERIFICATION_ARGUMENT] = {
+      type: "string",
+      description: "The verification handle from VerifyCustomer, if your client has no session.",
+    };
   if (!Object.keys(extra).length) return op;
   // tools/list leaves out max_items' bounds: the instructions give them once.
   const listed = MAX_ITEMS_ARGUMENT in extra ? { ...extra, [MAX_ITEMS_ARGUMENT]: { type: "integer" } } : extra;
-  const withExtra = (schema: JsonSchema, add: Record<string, JsonSchema>): JsonSchema => ({ ...schema, properties: { ...(schema.properties as Record<string, JsonSchema>), ...add } });
+  const withExtra = (schema: JsonSchema, add: Record<string, JsonSchema>): JsonSchema => ({
+    ...schema,
+    properties: { ...(schema.properties as Record<string, JsonSchema>), ...add },
+  });
   const toolInputSchema = withExtra(op.toolInputSchema, listed);
   // Validation refuses unknown arguments everywhere; a guarded list also says so up front, where a
   // visitor may talk the model into adding `verified: true` (its ~16 tools make that cheap).

@@ -3,9 +3,16 @@
 // A client that never sets a level gets nothing: the server's own logs go to stderr (pino), and
 // an unasked-for stream of notifications would only cost the client context.
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { LoggingLevelSchema, SetLevelRequestSchema, type LoggingLevel, type ServerNotification } from "@modelcontextprotocol/sdk/types.js";
+import {
+  LoggingLevelSchema,
+  SetLevelRequestSchema,
+  type LoggingLevel,
+  type ServerNotification,
+} from "@modelcontextprotocol/sdk/types.js";
 
-const SEVERITY: ReadonlyMap<LoggingLevel, number> = new Map(LoggingLevelSchema.options.map((level, rank) => [level, rank]));
+const SEVERITY: ReadonlyMap<LoggingLevel, number> = new Map(
+  LoggingLevelSchema.options.map((level, rank) => [level, rank]),
+);
 const CLIENT_LOGGER = "revcent-mcp";
 
 /** The event each way of reaching an operation reports. */
@@ -49,8 +56,15 @@ export class ClientLog {
   async operation(notify: Notify | undefined, event: OperationEvent): Promise<void> {
     const level: LoggingLevel = event.outcome === "ok" ? "info" : "warning";
     if (!notify || !this.wants(level)) return;
-    const data = { event: EVENTS[event.via], name: event.name, outcome: event.outcome, duration_ms: Math.round(event.durationMs) };
+    const data = {
+      event: EVENTS[event.via],
+      name: event.name,
+      outcome: event.outcome,
+      duration_ms: Math.round(event.durationMs),
+    };
     // A client that went away cannot be told; the call's own answer is what matters.
-    await notify({ method: "notifications/message", params: { level, logger: CLIENT_LOGGER, data } }).catch(() => undefined);
+    await notify({ method: "notifications/message", params: { level, logger: CLIENT_LOGGER, data } }).catch(
+      () => undefined,
+    );
   }
 }

@@ -12,7 +12,10 @@ function listLimit(operations: readonly Operation[]): { min: number; max: number
     if (!isPaged(op) || !isObject(op.inputSchema.properties)) continue;
     const limit = op.inputSchema.properties.limit;
     if (!isObject(limit) || typeof limit.minimum !== "number" || typeof limit.maximum !== "number") continue;
-    bounds = { min: Math.min(bounds?.min ?? limit.minimum, limit.minimum), max: Math.max(bounds?.max ?? limit.maximum, limit.maximum) };
+    bounds = {
+      min: Math.min(bounds?.min ?? limit.minimum, limit.minimum),
+      max: Math.max(bounds?.max ?? limit.maximum, limit.maximum),
+    };
   }
   return bounds;
 }

@@ -37,7 +37,10 @@ export async function fetchList(
   const start = query.date_start;
   const end = query.date_end;
   const windows =
-    op.maxRangeDays && typeof start === "number" && typeof end === "number" && end - start > op.maxRangeDays * DAY_SECONDS
+    op.maxRangeDays &&
+    typeof start === "number" &&
+    typeof end === "number" &&
+    end - start > op.maxRangeDays * DAY_SECONDS
       ? dateWindows(start, end, op.maxRangeDays)
       : undefined;
   if (!allPages && !windows) return execute(query);
@@ -52,7 +55,9 @@ export async function fetchList(
   const lastWindow = (windows?.length ?? 1) - 1;
   windowLoop: for (const [w, window] of (windows ?? [undefined]).entries()) {
     for (let page = firstPage; ; page += 1) {
-      const body = (await execute(window ? { ...query, date_start: window.start, date_end: window.end, page } : { ...query, page })) as Page;
+      const body = (await execute(
+        window ? { ...query, date_start: window.start, date_end: window.end, page } : { ...query, page },
+      )) as Page;
       last = body;
       pagesFetched += 1;
       if (page === firstPage) totalCount += body.total_count ?? 0;
@@ -62,7 +67,11 @@ export async function fetchList(
         truncated ||= items.length > maxItems || morePages || w < lastWindow;
         break windowLoop;
       }
-      await progress?.(items.length, undefined, `${items.length} items, ${pagesFetched} page(s)${windows ? `, window ${w + 1} of ${lastWindow + 1}` : ""}`);
+      await progress?.(
+        items.length,
+        undefined,
+        `${items.length} items, ${pagesFetched} page(s)${windows ? `, window ${w + 1} of ${lastWindow + 1}` : ""}`,
+      );
       if (!morePages) break;
       if (!allPages) {
         truncated = true;

@@ -20,12 +20,21 @@ export interface CallOutcome {
 export function filtered(op: Operation, doc: Record<string, unknown>, filters: FieldFilter[]): Record<string, unknown> {
   const kept = applyFieldFilters(doc, filters);
   if (Object.keys(kept).length || !Object.keys(doc).length) return kept;
-  const list = Array.isArray(doc.results) ? "; a list's items are under results, so name their fields as results.<field> (e.g. results.id)" : "";
-  throw new RevCentError("invalid_arguments", `fields kept nothing of the ${op.id} answer: its top-level fields are ${Object.keys(doc).join(", ")}${list}.`, { field: "fields" });
+  const list = Array.isArray(doc.results)
+    ? "; a list's items are under results, so name their fields as results.<field> (e.g. results.id)"
+    : "";
+  throw new RevCentError(
+    "invalid_arguments",
+    `fields kept nothing of the ${op.id} answer: its top-level fields are ${Object.keys(doc).join(", ")}${list}.`,
+    { field: "fields" },
+  );
 }
 
 export function successResult(body: unknown): CallToolResult {
-  const structured = typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { result: body };
+  const structured =
+    typeof body === "object" && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : { result: body };
   return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
 }
 

@@ -32,21 +32,33 @@ export class SessionOperations {
     /** Who authenticated this server's calls (a token's or key's hash); handles are bound to it. */
     private readonly principal: string,
     private readonly clientLog: ClientLog,
-  ) {
-  }
+  ) {}
 
   caller(extra: RequestExtra | undefined): CallerContext {
-    return { credential: this.deps.credential, principal: this.principal, session: this.sessionless ? undefined : (extra?.sessionId ?? this.fallbackSession) };
+    return {
+      credential: this.deps.credential,
+      principal: this.principal,
+      session: this.sessionless ? undefined : (extra?.sessionId ?? this.fallbackSession),
+    };
   }
 
   /** One call: its tool result, and its outcome; `extra` is absent where the SDK gives none (completions). */
-  async run(via: OperationEvent["via"], name: string, args: Record<string, unknown> | undefined, extra: RequestExtra | undefined, progress?: Progress): Promise<CallOutcome> {
+  async run(
+    via: OperationEvent["via"],
+    name: string,
+    args: Record<string, unknown> | undefined,
+    extra: RequestExtra | undefined,
+    progress?: Progress,
+  ): Promise<CallOutcome> {
     const started = performance.now();
     const called = await callTool(this.deps, this.caller(extra), name, args, extra?.signal, progress);
     // Only names the session knows are reported; anything else could be text the client made up.
     const known = this.deps.catalog.listsTool(name) || this.deps.catalog.get(name) !== undefined;
     await this.clientLog.operation(extra && ((n) => extra.sendNotification(n)), {
-      via, name: known ? name : "(unknown)", outcome: called.outcome, durationMs: performance.now() - started,
+      via,
+      name: known ? name : "(unknown)",
+      outcome: called.outcome,
+      durationMs: performance.now() - started,
     });
     return called;
   }
@@ -55,7 +67,12 @@ export class SessionOperations {
    * A read for a resource or prompt: the cleaned body, or an McpError carrying the very text a
    * tool call would have answered (the guard's refusal included).
    */
-  async read(via: "resource" | "prompt", name: string, args: Record<string, unknown>, extra: RequestExtra | undefined): Promise<Record<string, unknown>> {
+  async read(
+    via: "resource" | "prompt",
+    name: string,
+    args: Record<string, unknown>,
+    extra: RequestExtra | undefined,
+  ): Promise<Record<string, unknown>> {
     const { result, outcome } = await this.run(via, name, args, extra);
     if (outcome !== "ok") {
       const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");

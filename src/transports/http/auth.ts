@@ -30,9 +30,15 @@ export function authenticator(auth: HttpAuth): (req: Request, res: Response) => 
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
       const hash = token ? sha256(token) : undefined;
       if (!hash || !tokenHashes.some((known) => timingSafeEqual(known, hash))) {
-        sendError(res, 401, -32001, "Unauthorized: send Authorization: Bearer <token> with one of this server's MCP tokens.", {
-          "www-authenticate": 'Bearer realm="revcent-mcp"',
-        });
+        sendError(
+          res,
+          401,
+          -32001,
+          "Unauthorized: send Authorization: Bearer <token> with one of this server's MCP tokens.",
+          {
+            "www-authenticate": 'Bearer realm="revcent-mcp"',
+          },
+        );
         return undefined;
       }
       return { principal: `t:${hash.toString("hex").slice(0, 16)}`, apiKey: auth.apiKey };

@@ -18,8 +18,10 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<unkno
   return new Promise((resolve, reject) => {
     const type = (req.headers["content-type"] ?? "").toLowerCase();
     const charset = /charset=([^;\s]+)/.exec(type)?.[1]?.replace(/"/g, "");
-    if (!type.startsWith("application/json")) return reject(new BodyError(415, "Unsupported Media Type: send the JSON-RPC message as application/json."));
-    if (charset && charset !== "utf-8" && charset !== "utf8") return reject(new BodyError(415, `Unsupported charset ${charset}: send UTF-8.`));
+    if (!type.startsWith("application/json"))
+      return reject(new BodyError(415, "Unsupported Media Type: send the JSON-RPC message as application/json."));
+    if (charset && charset !== "utf-8" && charset !== "utf8")
+      return reject(new BodyError(415, `Unsupported charset ${charset}: send UTF-8.`));
     const tooLarge = () => new BodyError(413, `The request body is larger than ${limit} bytes.`);
     if (Number(req.headers["content-length"]) > limit) return reject(tooLarge());
     const chunks: Buffer[] = [];

@@ -34,12 +34,15 @@ export class CallerRateLimit {
       return true;
     }
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
-    sendError(res, 429, -32000, `Too many requests from this caller; retry after ${retryAfter} s.`, { "retry-after": String(retryAfter) });
+    sendError(res, 429, -32000, `Too many requests from this caller; retry after ${retryAfter} s.`, {
+      "retry-after": String(retryAfter),
+    });
     return false;
   }
 
   forgetIdle(): void {
     const now = this.now();
-    for (const [principal, bucket] of this.buckets) if (now - bucket.at > FORGET_AFTER_MS) this.buckets.delete(principal);
+    for (const [principal, bucket] of this.buckets)
+      if (now - bucket.at > FORGET_AFTER_MS) this.buckets.delete(principal);
   }
 }

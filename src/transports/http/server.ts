@@ -63,7 +63,11 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export async function serveHttp(serverFor: ServerForCaller, logger: Logger, options: HttpOptions): Promise<RunningHttpServer> {
+export async function serveHttp(
+  serverFor: ServerForCaller,
+  logger: Logger,
+  options: HttpOptions,
+): Promise<RunningHttpServer> {
   const sessions = new SessionTable(options.idleMs, options.now);
   const rateLimit = new CallerRateLimit(options.rate, options.now);
   const authenticate = authenticator(options.auth);
@@ -81,7 +85,8 @@ export async function serveHttp(serverFor: ServerForCaller, logger: Logger, opti
   // Route-level handlers, not app.use("/mcp", …): a mounted middleware makes the router rewrite
   // req.url on every request, measurable at hundreds of calls per second.
   const gate = (req: Request, res: Response, next: NextFunction) => {
-    if (closing) return sendError(res, 503, -32000, "The server is shutting down; reconnect shortly.", { "retry-after": "5" });
+    if (closing)
+      return sendError(res, 503, -32000, "The server is shutting down; reconnect shortly.", { "retry-after": "5" });
     const caller = authenticate(req, res);
     if (!caller) return;
     if (!rateLimit.take(caller.principal, res)) return;
@@ -126,8 +131,10 @@ export async function serveHttp(serverFor: ServerForCaller, logger: Logger, opti
   async function handlePost(req: Request, res: Response): Promise<void> {
     const caller = res.locals.caller as Caller;
     const body: unknown = req.body;
-    if (Array.isArray(body)) return sendError(res, 400, -32600, "Batch requests are not supported: send one JSON-RPC message per POST.");
-    if (typeof body !== "object" || body === null) return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
+    if (Array.isArray(body))
+      return sendError(res, 400, -32600, "Batch requests are not supported: send one JSON-RPC message per POST.");
+    if (typeof body !== "object" || body === null)
+      return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
 
     if (options.stateless) {
       const server = serverFor(caller, "none");
@@ -146,7 +153,13 @@ export async function serveHttp(serverFor: ServerForCaller, logger: Logger, opti
       if (session) await sessions.use(session, () => session.transport.handleRequest(req, res, body));
       return;
     }
-    if (!isInitializeRequest(body)) return sendError(res, 400, -32000, "Bad Request: no mcp-session-id header; send initialize first to open a session.");
+    if (!isInitializeRequest(body))
+      return sendError(
+        res,
+        400,
+        -32000,
+        "Bad Request: no mcp-session-id header; send initialize first to open a session.",
+      );
     if (sessions.size >= options.maxSessions) {
       return sendError(res, 503, -32000, "Too many open sessions; try again later.", { "retry-after": "30" });
     }
@@ -163,7 +176,8 @@ export async function serveHttp(serverFor: ServerForCaller, logger: Logger, opti
   }
 
   async function handleSessionRequest(req: Request, res: Response): Promise<void> {
-    if (options.stateless) return sendError(res, 405, -32000, "This server is stateless: only POST is supported.", { allow: "POST" });
+    if (options.stateless)
+      return sendError(res, 405, -32000, "This server is stateless: only POST is supported.", { allow: "POST" });
     const sessionId = req.header("mcp-session-id");
     if (!sessionId) return sendError(res, 400, -32000, "Bad Request: no mcp-session-id header.");
     const session = sessionOf(sessionId, res.locals.caller as Caller, res);
@@ -172,7 +186,13 @@ export async function serveHttp(serverFor: ServerForCaller, logger: Logger, opti
 
   function sessionOf(id: string, caller: Caller, res: Response) {
     const session = sessions.find(id, caller.principal);
-    if (!session) sendError(res, 404, -32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.");
+    if (!session)
+      sendError(
+        res,
+        404,
+        -32001,
+        "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.",
+      );
     return session;
   }
 
