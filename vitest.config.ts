@@ -6,6 +6,11 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // Most files run the server in-process and wait on events, not on spawned processes: every
+    // core can run a file (vitest's default leaves one idle, which on 2 cores is half the machine),
+    // and worker threads start faster than forked processes. Nothing here uses chdir or signals.
+    pool: "threads",
+    maxWorkers: "100%",
     // `npm run coverage`: lines of src/ run by the test process (in-process tests; a spawned
     // server's lines are not counted).
     coverage: {

@@ -1,10 +1,11 @@
-// MCP logging to the client: a real client over stdio that sets a level receives one
+// MCP logging to the client: a real client (server in-process) that sets a level receives one
 // notifications/message per call (name, outcome code, duration) and nothing of its arguments; one
-// that never sets a level receives none. The built server, the sandbox over loopback HTTP.
+// that never sets a level receives none. The server in-process, the sandbox over loopback HTTP.
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS, newSandbox, type Sandbox } from "./guard/harness.js";
-import { startOnSandbox, type StartedClient } from "./helpers/stdio-client.js";
+import type { StartedClient } from "./helpers/stdio-client.js";
+import { startInProcessOnSandbox } from "./helpers/in-process.js";
 
 let sandbox: Sandbox;
 let s: StartedClient;
@@ -15,7 +16,7 @@ afterAll(() => sandbox?.close());
 afterEach(() => s?.close());
 
 async function startLogged(args: string[] = []): Promise<LoggingMessageNotification["params"][]> {
-  s = await startOnSandbox(sandbox.url, args);
+  s = await startInProcessOnSandbox(sandbox.url, args);
   const messages: LoggingMessageNotification["params"][] = [];
   s.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void messages.push(n.params));
   return messages;

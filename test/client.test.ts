@@ -59,7 +59,13 @@ describe("RevCentClient over loopback", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2`;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections(); // the client's idle keep-alive sockets would hold close() ~4 s
+      }),
+  );
 
   const client = (opts: Partial<ConstructorParameters<typeof RevCentClient>[0]> = {}) =>
     new RevCentClient({

@@ -45,6 +45,8 @@ describe("RedisGuardStore", () => {
   it("a verification lapses after its idle time, and each use restarts the idle time", async () => {
     const store = new RedisGuardStore(client());
     const idleMs = 500;
+    // The sleeps below are kept: the grant's idle time is a TTL that redis-server itself counts in
+    // real time, and this test is about that expiry.
     await store.grant(key, idleMs);
     const grantKey = `revcent-mcp:guard:{c1}:grant:s1:${key.customer}`;
     expect(await client().pttl(grantKey)).toBeGreaterThan(idleMs - 100);

@@ -1,36 +1,28 @@
-// The official MCP conformance suite against our streamable HTTP server on the sandbox. It needs
-// Node 22, so it runs through npx (node@22 + @modelcontextprotocol/conformance from the npm
-// registry), never as a dependency. Scenarios that do not apply are listed in README.md.
-import { spawn, type ChildProcess } from "node:child_process";
+// The official MCP conformance suite against our streamable HTTP server on the sandbox (started
+// in-process from `--sandbox --transport http`, on a loopback port). The suite needs Node 22, so it
+// runs through npx (node@22 + @modelcontextprotocol/conformance from the npm registry), never as a
+// dependency. Scenarios that do not apply are listed in README.md. The scenarios are separate
+// processes that share nothing: they all start at once, and each test awaits its own.
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVER_ENTRY } from "../helpers/stdio-client.js";
+import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 
 const SCENARIOS = ["server-initialize", "ping", "tools-list", "tools-call-error", "dns-rebinding-protection"];
 const CONFORMANCE_VERSION = "0.1.16";
 
-let server: ChildProcess;
-let url = "";
+let server: InProcessHttpServer;
+const runs = new Map<string, Promise<{ code: number | null; output: string }>>();
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [SERVER_ENTRY, "--sandbox", "--transport", "http", "--port", "0"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
-  url = await new Promise<string>((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15_000);
-    server.stderr!.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-      const m = /serving MCP at (http:\/\/\S+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
+  server = await startHttpInProcess(["--sandbox"], { LOG_LEVEL: "warn" });
+  for (const scenario of SCENARIOS) runs.set(scenario, runScenario(server.url, scenario));
 }, 30_000);
-afterAll(() => {
-  server?.kill("SIGTERM");
+afterAll(async () => {
+  await Promise.allSettled(runs.values());
+  await server?.close();
 });
 
-function runScenario(scenario: string): Promise<{ code: number | null; output: string }> {
+function runScenario(url: string, scenario: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn("npx", ["-y", "-p", "node@22", "-p", `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`, "conformance", "server", "--url", url, "--scenario", scenario], {
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
@@ -46,7 +38,7 @@ function runScenario(scenario: string): Promise<{ code: number | null; output: s
 describe("official MCP conformance suite (server mode)", () => {
   for (const scenario of SCENARIOS) {
     it(`passes ${scenario}`, async () => {
-      const { code, output } = await runScenario(scenario);
+      const { code, output } = await runs.get(scenario)!;
       const summary = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);
       expect(summary, output.slice(-2000)).not.toBeNull();
       expect(Number(summary![3]), output.slice(-2000)).toBe(0);

@@ -3,12 +3,12 @@
 import { Tiktoken } from "js-tiktoken/lite";
 import o200k_base from "js-tiktoken/ranks/o200k_base";
 import { describe, expect, it } from "vitest";
-import { startStdioClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 const encoder = new Tiktoken(o200k_base);
 
 async function listed(args: string[]) {
-  const s = await startStdioClient(["--sandbox", ...args]);
+  const s = await startInProcess(["--sandbox", ...args]);
   try {
     const { tools } = await s.client.listTools();
     return { count: tools.length, tokens: encoder.encode(JSON.stringify({ tools })).length, instructions: s.client.getInstructions() ?? "" };

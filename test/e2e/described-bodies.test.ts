@@ -1,14 +1,15 @@
 // Entities whose request bodies the spec now describes field by field (from RevCent's official
-// operation files and MCP guides): a real MCP client over stdio creates one of each kind on the
+// operation files and MCP guides): a real MCP client (in-process, as the CLI starts the server) creates one of each kind on the
 // sandbox (which validates the bodies, being driven by the same spec), edits it, and reads the
 // change back.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 let s: StartedClient;
 beforeAll(async () => {
-  s = await startStdioClient(["--sandbox", "--toolsets", "all"]);
+  s = await startInProcess(["--sandbox", "--toolsets", "all"]);
 });
 afterAll(() => s?.close());
 

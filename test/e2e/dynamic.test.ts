@@ -1,4 +1,4 @@
-// --tools-mode dynamic through a real MCP client over stdio: three discovery tools that reach the
+// --tools-mode dynamic through a real MCP client (the server in-process, started from the same flags as the CLI): three discovery tools that reach the
 // same operations through the same validation, policy and guard path as static tools.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { Tiktoken } from "js-tiktoken/lite";
@@ -6,14 +6,18 @@ import o200k_base from "js-tiktoken/ranks/o200k_base";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
+/** One o200k encoder for the file: building one takes about a second. */
+let tiktoken: Tiktoken | undefined;
+const tokens = () => (tiktoken ??= new Tiktoken(o200k_base));
 
 describe("--tools-mode dynamic (operator, all toolsets)", () => {
   let s: StartedClient;
   beforeAll(async () => {
-    s = await startStdioClient(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic"]);
+    s = await startInProcess(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic"]);
   });
   afterAll(() => s?.close());
   const search = async (query: string, toolset?: string) =>
@@ -22,12 +26,12 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
   it("lists three tools, well under 1K tokens", async () => {
     const { tools } = await s.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(["SearchOperations", "DescribeOperation", "CallOperation"]);
-    expect(new Tiktoken(o200k_base).encode(JSON.stringify({ tools })).length).toBeLessThan(1000);
+    expect(tokens().encode(JSON.stringify({ tools })).length).toBeLessThan(1000);
   });
 
   /** Tasks whose operation is not among the first three answers; the largest answer in tokens. */
   const top3Misses = async (tasks: [string, string][]) => {
-    const encoder = new Tiktoken(o200k_base);
+    const encoder = tokens();
     const misses: string[] = [];
     let largest = 0;
     for (const [task, expected] of tasks) {
@@ -49,14 +53,14 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
 
   it("finds merchants' own phrasings: 170 tasks written blind to the ranker, 85 held out while tuning, plus 190 more for tuning", async () => {
     // Run with the legacy V1 toolset too: two tasks cancel an unpaid order by the merchant's own id.
-    const all = await startStdioClient(["--sandbox", "--toolsets", "all,v1-legacy", "--tools-mode", "dynamic"]);
+    const all = await startInProcess(["--sandbox", "--toolsets", "all,v1-legacy", "--tools-mode", "dynamic"]);
     try {
       type Task = { task: string; expect: string[] };
       const load = (file: string) => JSON.parse(readFileSync(new URL(`../fixtures/${file}`, import.meta.url), "utf8"));
       const { tuning, held_out } = load("search-tasks-merchant.json") as { tuning: Task[]; held_out: Task[] };
       const { tasks: tuning2 } = load("search-tasks-merchant-2.json") as { tasks: Task[] };
       const { tasks: tuning3 } = load("search-tasks-merchant-3.json") as { tasks: Task[] };
-      const encoder = new Tiktoken(o200k_base);
+      const encoder = tokens();
       let largest = 0;
       const top3 = async (tasks: Task[]) => {
         const misses: string[] = [];
@@ -120,7 +124,7 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
 
 describe("--tools-mode dynamic keeps the policy and the guard", () => {
   it("read-only: a write is not reachable; support: reads are guarded", async () => {
-    const ro = await startStdioClient(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic", "--read-only"]);
+    const ro = await startInProcess(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic", "--read-only"]);
     try {
       const r = (await ro.client.callTool({ name: "CallOperation", arguments: { operation: "VoidSale", arguments: { sale_id: SEED_IDS.sale } } })) as CallToolResult;
       expect(text(r)).toMatch(/^\[operation_not_allowed\] No tool named VoidSale/);
@@ -128,7 +132,7 @@ describe("--tools-mode dynamic keeps the policy and the guard", () => {
     } finally {
       await ro.close();
     }
-    const support = await startStdioClient(["--sandbox", "--profile", "support", "--tools-mode", "dynamic"]);
+    const support = await startInProcess(["--sandbox", "--profile", "support", "--tools-mode", "dynamic"]);
     try {
       expect((await support.client.listTools()).tools.map((t) => t.name)).toEqual(["SearchOperations", "DescribeOperation", "CallOperation", "VerifyCustomer"]);
       const r = (await support.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } } })) as CallToolResult;

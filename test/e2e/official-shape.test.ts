@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 const official = (file: string) => JSON.parse(readFileSync(new URL(`../../spec/official/${file}.json`, import.meta.url), "utf8"));
 const id20 = { type: "string", minLength: 20, maxLength: 20 };
@@ -61,7 +62,7 @@ describe("driven by a document in the official files' shape", () => {
     sandbox = await startSandbox({ spec: revcent });
     const file = join(mkdtempSync(join(tmpdir(), "official-shape-")), "openapi.json");
     writeFileSync(file, JSON.stringify(doc));
-    s = await startStdioClient(["--api-url", sandbox.url], { REVCENT_API_KEY: "sandbox-key", REVCENT_OPENAPI: file });
+    s = await startInProcess(["--api-url", sandbox.url], { REVCENT_API_KEY: "sandbox-key", REVCENT_OPENAPI: file });
   });
   afterAll(async () => {
     await s?.close();

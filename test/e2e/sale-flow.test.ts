@@ -1,4 +1,4 @@
-// A sale's life through a real MCP client over stdio: charge, partial refund of one product sale,
+// A sale's life through a real MCP client (server in-process): charge, partial refund of one product sale,
 // the pending refund it leaves, and the sale's amounts; then a lost answer to a refund, retried
 // with the same idempotency key, refunds exactly once; and a real decline is never retried.
 import { readFileSync } from "node:fs";
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { TEST_CARDS } from "../../src/sandbox/test-cards.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 type Json = Record<string, any>;
@@ -28,7 +29,7 @@ const newSale = (customerId: string, quantity = 2) =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
-  s = await startStdioClient(["--api-url", sandbox.url, "--toolsets", "all"], { REVCENT_API_KEY: "sandbox-key" });
+  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "all"], { REVCENT_API_KEY: "sandbox-key" });
 });
 afterAll(async () => {
   await s?.close();

@@ -1,15 +1,16 @@
 // Upstream faults, end to end: the test process holds the sandbox (and its fault rules), the server
-// runs as users run it (dist/server.js over stdio, pointed at the sandbox with --api-url), and a
+// is started from the same flags as the CLI (in-process, pointed at the sandbox with --api-url), and a
 // real MCP client calls tools. Each case is one row of issue 3's fault table; D7's exactly-once
 // refund and D9's real decline are in sale-flow.test.ts.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
@@ -22,7 +23,7 @@ const call = async (name: string, args: Record<string, unknown>, options?: { sig
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
-  s = await startStdioClient(["--api-url", sandbox.url, "--toolsets", "all"], {
+  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "all"], {
     REVCENT_API_KEY: "sandbox-key",
     REVCENT_TIMEOUT_MS: String(TIMEOUT_MS),
     LOG_LEVEL: "debug",
@@ -162,16 +163,14 @@ describe("upstream faults through a real MCP client", () => {
 
 describe("D13: connection refused", () => {
   it("fails fast: one attempt, no retries, and says nothing can have happened", async () => {
-    const dead = await startStdioClient(["--api-url", "http://127.0.0.1:1/v2", "--toolsets", "all"], { REVCENT_API_KEY: "k", LOG_LEVEL: "debug" });
+    const dead = await startInProcess(["--api-url", "http://127.0.0.1:1/v2", "--toolsets", "all"], { REVCENT_API_KEY: "k", LOG_LEVEL: "debug" });
     try {
       const r = (await dead.client.callTool({ name: "RefundTransaction", arguments: { transaction_id: SEED_IDS.transaction } })) as CallToolResult;
       expect(r.isError).toBe(true);
       expect(text(r)).toBe("[network_error] Could not reach RevCent: connection refused.");
-      // Logs are written asynchronously: wait for the attempt's line, then long enough for a retry's.
-      const failedAttempts = () => dead.stderr().split("\n").filter((l) => l.includes('"msg":"revcent call failed"'));
-      await waitFor(() => failedAttempts().length >= 1);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const attempts = failedAttempts();
+      // In-process, each log line is kept as it is written, and every attempt (and any retry) is
+      // logged inside the call: all of them are in the log once the result is back.
+      const attempts = dead.stderr().split("\n").filter((l) => l.includes('"msg":"revcent call failed"'));
       expect(attempts).toHaveLength(1);
       expect(attempts[0]).toContain('"retry":false');
     } finally {
@@ -180,10 +179,5 @@ describe("D13: connection refused", () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits for a state of the sandbox (polled by vitest), failing after 5 s. */
+const waitFor = (condition: () => boolean) => vi.waitFor(() => expect(condition()).toBe(true), { timeout: 5000, interval: 20 });

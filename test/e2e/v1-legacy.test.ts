@@ -1,6 +1,6 @@
 // The v1-legacy toolset end to end: the test process holds the sandbox (V2 at /v2, V1 at /v1, and
-// the fault rules), the built server runs as users run it (dist/server.js over stdio, --api-url at
-// the sandbox, V1's endpoint derived from it), and a real MCP client lists and calls every V1 tool.
+// the fault rules), the server starts from the CLI's flags (in-process, --api-url at
+// the sandbox, V1's endpoint derived from it; the start-up refusal runs dist/server.js), and a real MCP client lists and calls every V1 tool.
 import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,8 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { loadV1Operations } from "../../src/operations/v1-catalog.js";
 import { upstream as upstreamCall } from "../guard/harness.js";
-import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcess } from "../helpers/in-process.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const catalog = loadV1Operations(JSON.parse(readFileSync(new URL("../../spec/v1-operations.json", import.meta.url), "utf8")));
@@ -29,7 +30,7 @@ const pendingSale = (uniqueRequestId: string) =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
-  s = await startStdioClient(["--api-url", sandbox.url, "--toolsets", "v1-legacy"], { REVCENT_API_KEY: "sandbox-key", REVCENT_TIMEOUT_MS: "3000" });
+  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "v1-legacy"], { REVCENT_API_KEY: "sandbox-key", REVCENT_TIMEOUT_MS: "3000" });
 });
 afterAll(async () => {
   await s?.close();
@@ -133,7 +134,7 @@ describe("v1-legacy toolset over stdio against the sandbox", () => {
 describe("v1-legacy is opt-in", () => {
   it("the default toolsets and `all` list no V1 tool; naming the toolset or a tool brings them in", async () => {
     const listed = async (args: string[]) => {
-      const c = await startStdioClient(["--api-url", sandbox.url, ...args], { REVCENT_API_KEY: "sandbox-key" });
+      const c = await startInProcess(["--api-url", sandbox.url, ...args], { REVCENT_API_KEY: "sandbox-key" });
       try {
         return (await c.client.listTools()).tools.map((t) => t.name);
       } finally {

@@ -1,6 +1,7 @@
 // A visitor who is not the customer, and a model that can be talked into anything: reads and
 // actions before verification, probing with ids, pivoting from one verified customer to another's
-// records, and records whose text tries to speak for the guard.
+// records, and records whose text tries to speak for the guard. In-process conversations, but for
+// one through the built server over stdio (see [G-PIVOT]).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   JANE,
@@ -18,6 +19,7 @@ import {
   shapeOf,
   upstream,
   type Bot,
+  type ConnectOptions,
   type Reply,
   type Sandbox,
   type SeededCustomer,
@@ -33,8 +35,8 @@ const JANES = {
 
 let sandbox: Sandbox;
 const bots: Bot[] = [];
-const session = async () => {
-  const bot = await connect(sandbox);
+const session = async (options: ConnectOptions = {}) => {
+  const bot = await connect(sandbox, options);
   bots.push(bot);
   return bot;
 };
@@ -245,7 +247,9 @@ describe("search results before verification", () => {
 
 describe("pivoting from a verified customer", () => {
   it("[G-PIVOT] verified as Jane: another customer's sale, transaction, subscription, trial and shipment are refused", async () => {
-    const bot = await session();
+    // The one conversation of the guard's files held with the built server (dist/server.js over
+    // stdio, as users run it); every other one runs in-process, started from the same flags.
+    const bot = await session({ spawn: true });
     await bot.verify(JANE.id, "email", JANE.email);
     expect((await bot.ok("GetSale", { sale_id: JANES.sale })).customer_id).toBe(JANE.id);
     const reads: [string, Record<string, string>][] = [

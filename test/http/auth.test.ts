@@ -1,11 +1,11 @@
 // Who may call the HTTP transport: bring-your-own-key (x-api-key, sessions bound to the key) and
 // server-held key (bearer tokens from MCP_AUTH_TOKENS; the token never goes upstream). The test
 // process runs the sandbox; in token mode a recording proxy in front of it sees every upstream
-// request's headers.
+// request's headers. The server runs in-process, started from the CLI's flags.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  callToolRaw, connectClient, initializeRequest, killAll, newSandbox, openSession, post, PROTOCOL_VERSION, recordingProxy, rpcError, SANDBOX_KEY, SEED_IDS, startHttpServer,
-  type HttpServerProcess, type RecordingProxy, type Sandbox,
+  callToolRaw, connectClient, initializeRequest, newSandbox, openSession, post, PROTOCOL_VERSION, recordingProxy, rpcError, SANDBOX_KEY, SEED_IDS, startHttp,
+  type HttpServer, type RecordingProxy, type Sandbox,
 } from "./helpers.js";
 
 const SESSION_NOT_FOUND = rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.");
@@ -17,14 +17,13 @@ beforeAll(async () => {
   sandbox = await newSandbox();
 });
 afterAll(async () => {
-  await killAll();
   await sandbox?.close();
 });
 
 describe("BYOK: each caller sends its own RevCent key as x-api-key", () => {
-  let s: HttpServerProcess;
+  let s: HttpServer;
   beforeAll(async () => {
-    s = await startHttpServer(["--api-url", sandbox.url]);
+    s = await startHttp(["--api-url", sandbox.url]);
   });
   afterAll(() => s?.stop());
 
@@ -74,20 +73,22 @@ describe("BYOK: each caller sends its own RevCent key as x-api-key", () => {
   });
 
   it("no caller's key appears in the server's stderr", () => {
-    expect(s.stderr()).toContain("serving MCP over streamable HTTP");
+    // The log holds the upstream calls made with both keys above (in-process: the lines a spawned
+    // server writes to stderr; lifecycle.test.ts reads a spawned server's own stderr).
+    expect(s.stderr()).toContain('"msg":"revcent call"');
     expect(s.stderr()).not.toContain(SANDBOX_KEY);
     expect(s.stderr()).not.toContain(OTHER_KEY);
   });
 });
 
 describe("token mode: MCP_AUTH_TOKENS, REVCENT_API_KEY held by the server", () => {
-  let s: HttpServerProcess;
+  let s: HttpServer;
   let proxy: RecordingProxy;
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     proxy = await recordingProxy(sandbox);
-    s = await startHttpServer(["--api-url", proxy.url], { MCP_AUTH_TOKENS: "tok-a,tok-b", REVCENT_API_KEY: SANDBOX_KEY });
+    s = await startHttp(["--api-url", proxy.url], { MCP_AUTH_TOKENS: "tok-a,tok-b", REVCENT_API_KEY: SANDBOX_KEY });
   });
   afterAll(async () => {
     await s?.stop();
@@ -136,7 +137,7 @@ describe("token mode: MCP_AUTH_TOKENS, REVCENT_API_KEY held by the server", () =
   });
 
   it("neither token nor the server's key appears in the server's stderr", () => {
-    expect(s.stderr()).toContain("serving MCP over streamable HTTP");
+    expect(s.stderr()).toContain('"msg":"revcent call"');
     for (const secret of ["tok-a", "tok-b", SANDBOX_KEY]) expect(s.stderr()).not.toContain(secret);
   });
 });

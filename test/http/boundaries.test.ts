@@ -1,9 +1,9 @@
-// The HTTP transport's front door, against the built server with its own loopback sandbox
+// The HTTP transport's front door, in-process from the CLI's flags, with its own loopback sandbox
 // (--sandbox, open mode): Host and Origin checks, /healthz, the body limit before parsing (with
 // and without Content-Length), one JSON-RPC message per POST, and session ids.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initializeRequest, killAll, openSession, post, PROTOCOL_VERSION, rawRequest, rpcError, startHttpServer, type HttpServerProcess } from "./helpers.js";
+import { initializeRequest, openSession, post, PROTOCOL_VERSION, rawRequest, rpcError, startHttp, type HttpServer } from "./helpers.js";
 
 const LIMIT = 1024 * 1024;
 const TOO_LARGE = rpcError(-32600, `The request body is larger than ${LIMIT} bytes.`);
@@ -57,14 +57,13 @@ function postChunked(url: string, total: number, opts: { end: boolean; waitMs?: 
 }
 
 describe("HTTP transport: Host, Origin, body, messages, sessions (open mode)", () => {
-  let s: HttpServerProcess;
+  let s: HttpServer;
 
   beforeAll(async () => {
-    s = await startHttpServer(["--sandbox", "--allowed-origins", "https://console.example.com"]);
+    s = await startHttp(["--sandbox", "--allowed-origins", "https://console.example.com"]);
   });
   afterAll(async () => {
     await s?.stop();
-    await killAll();
   });
 
   it("a Host header naming another host gets 403 (DNS rebinding)", async () => {

@@ -1,21 +1,21 @@
-// Shared by the streamable HTTP tests: spawn the built server (dist/server.js) with
-// --transport http --port 0 and read its real URL from stderr; raw JSON-RPC POSTs for abuse cases;
-// the SDK's own client for normal flows; a real redis-server on a free port; a recording proxy in
-// front of the sandbox. Nothing of the product is mocked.
+// Shared by the streamable HTTP tests: the HTTP transport started in-process from the CLI's flags
+// (startHttp), or the built server (dist/server.js) spawned with --transport http --port 0, its
+// real URL read from stderr, where the process itself is under test; raw JSON-RPC POSTs for abuse
+// cases; the SDK's own client for normal flows; a real redis-server on a free port; a recording
+// proxy in front of the sandbox; a clock the test moves. Nothing of the product is mocked.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
-import { writeOffset } from "../helpers/clock-file.js";
+import { startHttpInProcess } from "../helpers/in-process.js";
+import type { HttpOptions } from "../../src/transports/http/server.js";
 
 export { SEED_IDS } from "../../src/sandbox/seed.js";
 export type { Sandbox };
@@ -45,6 +45,38 @@ export interface HttpServerProcess {
   exited: Promise<Exit>;
   /** SIGTERM (if still running) and wait for the exit. */
   stop(): Promise<Exit>;
+}
+
+export interface HttpServer {
+  /** e.g. http://127.0.0.1:41234/mcp */
+  url: string;
+  port: number;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** The server's log lines (JSON), as a spawned server writes them to stderr. */
+  stderr(): string;
+  /** Open protocol sessions. */
+  sessions(): number;
+  /** Closes it as SIGTERM would: in-flight calls finish, then sessions close. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The HTTP transport as `--transport http --port 0` starts it, in-process: the same flags and
+ * environment, real HTTP on a loopback port. `now` is the server's clock (idle sessions, rate
+ * buckets, the guard); `overrides` shorten transport options (e.g. sweepEveryMs).
+ */
+export async function startHttp(args: string[], env: Record<string, string> = {}, options: { now?: () => number; overrides?: Partial<HttpOptions> } = {}): Promise<HttpServer> {
+  const running = await startHttpInProcess(args, env, options);
+  const parsed = new URL(running.url);
+  return {
+    url: running.url,
+    port: Number(parsed.port),
+    origin: parsed.origin,
+    stderr: running.stderr,
+    sessions: running.sessions,
+    stop: () => running.close(),
+  };
 }
 
 /** Every spawned process, so a file's afterAll can end whatever a failed test left running. */
@@ -231,8 +263,8 @@ export interface McpClient {
   close(): Promise<void>;
 }
 
-export async function connectClient(url: string, headers: Record<string, string> = {}): Promise<McpClient> {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+export async function connectClient(url: string, headers: Record<string, string> = {}, options: Pick<StreamableHTTPClientTransportOptions, "fetch"> = {}): Promise<McpClient> {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...options });
   const client = new Client({ name: "http-tests", version: "0.0.0" });
   await client.connect(transport);
   return {
@@ -299,33 +331,30 @@ export async function startRedis(): Promise<RedisProcess> {
 
 // ---------------------------------------------------------------- the server's clock
 
-/**
- * Moves the spawned server's clock and shortens its 60-second housekeeping interval, through a
- * module preloaded with NODE_OPTIONS=--import (a data: URL, so no file outside test/http/):
- * Date.now gains the offset written to a temp file; setInterval(fn, 60000) runs every 200 ms.
- */
-export function serverClock(): { env: Record<string, string>; advance(ms: number): void; reset(): void } {
-  const file = join(mkdtempSync(join(tmpdir(), "http-clock-")), "offset");
-  writeFileSync(file, "0");
+export interface ServerClock {
+  /** Pass as `now` to startHttp. */
+  now(): number;
+  advance(ms: number): void;
+  reset(): void;
+  /** How many times the server has read the clock: with no request open, only its sweeps do. */
+  reads(): number;
+}
+
+/** The server's clock, moved by the test (injected, in-process); the sandbox keeps real time. */
+export function serverClock(): ServerClock {
   let offset = 0;
-  const source = `
-import { readFileSync } from "node:fs";
-const file = process.env.HTTP_TEST_CLOCK_FILE;
-const realNow = Date.now.bind(Date);
-Date.now = () => { let o = 0; try { o = Number(readFileSync(file, "utf8")) || 0; } catch {} return realNow() + o; };
-const realSetInterval = globalThis.setInterval;
-globalThis.setInterval = (fn, ms, ...rest) => realSetInterval(fn, ms === 60000 ? 200 : ms, ...rest);
-`;
-  const shim = `data:text/javascript;base64,${Buffer.from(source).toString("base64")}`;
+  let reads = 0;
   return {
-    env: { NODE_OPTIONS: `--import=${shim}`, HTTP_TEST_CLOCK_FILE: file },
+    now: () => {
+      reads += 1;
+      return Date.now() + offset;
+    },
     advance(ms) {
       offset += ms;
-      writeOffset(file, offset);
     },
     reset() {
       offset = 0;
-      writeOffset(file, 0);
     },
+    reads: () => reads,
   };
 }

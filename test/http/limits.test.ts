@@ -1,18 +1,15 @@
-// Limits of the HTTP transport: the per-caller rate limit (429 + Retry-After), the session cap
-// (503 + Retry-After), and idle-session expiry (30 min: the server's clock is moved by a preloaded
-// shim that also runs the 60 s housekeeping every 200 ms; see serverClock in helpers.ts).
-import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, describe, expect, it } from "vitest";
-import { initializeRequest, killAll, openSession, post, PROTOCOL_VERSION, rpcError, serverClock, startHttpServer } from "./helpers.js";
+// Limits of the HTTP transport, in-process from the CLI's flags: the per-caller rate limit (429 +
+// Retry-After), the session cap (503 + Retry-After), and idle-session expiry (30 min: the test
+// moves the server's injected clock, and its housekeeping sweeps every 20 ms instead of 60 s).
+import { describe, expect, it, vi } from "vitest";
+import { initializeRequest, openSession, post, PROTOCOL_VERSION, rpcError, serverClock, startHttp } from "./helpers.js";
 
 const MINUTE = 60_000;
 const listTools = { jsonrpc: "2.0", id: 5, method: "tools/list" };
 
-afterAll(() => killAll());
-
 describe("rate limit per caller", () => {
   it("a flood from one token gets 429 with retry-after while another token is still served", async () => {
-    const s = await startHttpServer(["--sandbox", "--rate-limit", "5"], { MCP_AUTH_TOKENS: "tok-a,tok-b" });
+    const s = await startHttp(["--sandbox", "--rate-limit", "5"], { MCP_AUTH_TOKENS: "tok-a,tok-b" });
     try {
       const a = { authorization: "Bearer tok-a" };
       // 60 at once: a burst of 10 (2 x 5) gets through, plus whatever refills (5/s) meanwhile.
@@ -43,7 +40,7 @@ describe("rate limit per caller", () => {
 
 describe("session cap", () => {
   it("with --max-sessions 2, a third initialize gets 503 with retry-after; closing one makes room", async () => {
-    const s = await startHttpServer(["--sandbox", "--max-sessions", "2"]);
+    const s = await startHttp(["--sandbox", "--max-sessions", "2"]);
     try {
       const first = await openSession(s.url);
       await openSession(s.url);
@@ -65,7 +62,7 @@ describe("session cap", () => {
   // handlePost checks the cap before `await server.connect()` and counts the session later
   // (onsessioninitialized); initializes that arrive together must still not get past it.
   it("the cap holds when initializes arrive at the same time", async () => {
-    const s = await startHttpServer(["--sandbox", "--max-sessions", "2"]);
+    const s = await startHttp(["--sandbox", "--max-sessions", "2"]);
     try {
       const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => post(s.url, initializeRequest(i + 1))));
       const opened = replies.filter((r) => r.status === 200).length;
@@ -81,24 +78,26 @@ describe("session cap", () => {
 describe("idle sessions", () => {
   it("a session idle for more than 30 minutes is closed (404); one used meanwhile stays", async () => {
     const clock = serverClock();
-    const s = await startHttpServer(["--sandbox"], clock.env);
+    const s = await startHttp(["--sandbox"], {}, { now: clock.now, overrides: { sweepEveryMs: 20 } });
     try {
       const kept = await openSession(s.url);
       const idle = await openSession(s.url);
       const on = (session: string) => post(s.url, listTools, { "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
-      // A session's idle time counts from when the server finished its last request, which can be a
-      // moment after the client has the answer: let that moment pass before moving the clock.
-      const settle = () => sleep(1000);
-      await settle();
+      // A session's idle time counts from when the server finished its last request. In-process,
+      // the server ends the response and records that end in the same turn of its event loop,
+      // before the client can read the answer: the clock can move as soon as the answer is in.
+      /** Waits until the server has swept twice since now (each sweep reads the clock twice). */
+      const twoSweeps = async () => {
+        const from = clock.reads();
+        await vi.waitFor(() => expect(clock.reads() - from).toBeGreaterThanOrEqual(4), { timeout: 10_000, interval: 10 });
+      };
       clock.advance(20 * MINUTE);
-      await sleep(600); // a few sweeps
-      expect((await on(kept)).status).toBe(200); // 20 min idle: both still open; this touches `kept`
-      await settle();
+      await twoSweeps();
+      expect(s.sessions()).toBe(2); // 20 min idle: both still open
+      expect((await on(kept)).status).toBe(200); // this touches `kept`
       clock.advance(11 * MINUTE); // `idle`: 31 min without use; `kept`: 11 min
-      // Wait for a sweep through /healthz (a request on `idle` would count as use); a loaded
-      // machine can delay a 200 ms timer well past any fixed sleep.
-      const sessionsOpen = async () => ((await (await fetch(`${s.origin}/healthz`)).json()) as { sessions: number }).sessions;
-      for (const deadline = Date.now() + 10_000; (await sessionsOpen()) > 1 && Date.now() < deadline; ) await sleep(100);
+      // A request on `idle` would count as use: wait for the sweep on the server's own count.
+      await vi.waitFor(() => expect(s.sessions()).toBe(1), { timeout: 10_000, interval: 10 });
       const gone = await on(idle);
       expect(gone.status).toBe(404);
       expect(gone.body).toEqual(rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one."));

@@ -1,21 +1,20 @@
-// Resources and MCP logging over streamable HTTP (bring-your-own-key), with a recording proxy in
+// Resources and MCP logging over streamable HTTP (bring-your-own-key, the server in-process), with a recording proxy in
 // front of the sandbox: BigQuery schemas are fetched once per credential and shared by that
 // credential's sessions, never by another's; a session's log messages arrive on its own calls.
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SANDBOX_KEY, SEED_IDS, connectClient, killAll, newSandbox, recordingProxy, startHttpServer, type HttpServerProcess, type RecordingProxy, type Sandbox } from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SANDBOX_KEY, SEED_IDS, connectClient, newSandbox, recordingProxy, startHttp, type HttpServer, type RecordingProxy, type Sandbox } from "./helpers.js";
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
-let server: HttpServerProcess;
+let server: HttpServer;
 beforeAll(async () => {
   sandbox = await newSandbox();
   proxy = await recordingProxy(sandbox);
-  server = await startHttpServer(["--api-url", proxy.url]);
+  server = await startHttp(["--api-url", proxy.url]);
 });
 afterAll(async () => {
   await server?.stop();
-  await killAll();
   await proxy?.close();
   await sandbox?.close();
 });
@@ -54,14 +53,19 @@ describe("resources over streamable HTTP", () => {
     try {
       const uri = "revcent://bigquery/tables/customers";
       const cancel = new AbortController();
+      const tableLoads = () => proxy.seen.filter((r) => r.path.endsWith("/bigquery_tables/customers")).length;
+      const before = tableLoads();
       const started = starter.client.readResource({ uri }, { signal: cancel.signal });
-      await new Promise((r) => setTimeout(r, 100));
+      // The starter's load is on its way to RevCent (held there 600 ms) before the waiter asks.
+      await vi.waitFor(() => expect(sandbox.faults.hits.map((h) => h.operationId)).toContain("GetBigQueryTable"), { interval: 10 });
       const waited = waiter.client.readResource({ uri });
-      await new Promise((r) => setTimeout(r, 100));
       cancel.abort();
       await expect(started).rejects.toThrow();
       const answer = await waited;
       expect(JSON.stringify(answer.contents[0])).toContain("customers");
+      // The waiter got the starter's load, not one of its own: had the cancellation ended that load,
+      // the waiter would have failed with it, or (asking after it failed) loaded the table again.
+      expect(tableLoads() - before).toBe(1);
     } finally {
       sandbox.faults.clear();
       await Promise.all([starter.close(), waiter.close()]);

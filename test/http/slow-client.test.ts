@@ -1,14 +1,11 @@
 // A slow client (slowloris): headers sent one byte at a time must not hold a connection past the
-// server's headers timeout, and must not stop others. The first test runs the built server as
-// users do (its 10 s default); the timeout itself is tested in-process with an injected 1 s one.
+// server's headers timeout, and must not stop others. Both run the HTTP transport in-process from
+// the CLI's flags over real sockets: the first with its 10 s default, the second with an injected
+// 1 s one. The waits here are the behaviour itself (bytes trickling over time), not polling.
 import { createConnection, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/config.js";
-import { startRuntime, type Runtime } from "../../src/runtime.js";
-import { HTTP_DEFAULTS, serveHttp, type RunningHttpServer } from "../../src/transports/http/server.js";
-import { initializeRequest, killAll, post, startHttpServer, type HttpServerProcess } from "./helpers.js";
+import { initializeRequest, post, startHttp, type HttpServer } from "./helpers.js";
 
 const HEADERS_TIMEOUT_MS = 1_000;
 
@@ -50,19 +47,16 @@ async function trickleHeaders(port: number, everyMs: number): Promise<Trickle> {
 }
 
 describe("slow client", () => {
-  let s: HttpServerProcess;
+  let s: HttpServer;
   beforeAll(async () => {
-    s = await startHttpServer(["--sandbox"]);
+    s = await startHttp(["--sandbox"]);
   });
-  afterAll(async () => {
-    await s?.stop();
-    await killAll();
-  });
+  afterAll(() => s?.stop());
 
   it("while clients trickle headers byte by byte, other clients are served", async () => {
     const slow = await Promise.all(Array.from({ length: 20 }, () => trickleHeaders(s.port, 100)));
     try {
-      await sleep(1000);
+      await sleep(1000); // kept: ten bytes each, over a second of real time, is the slow client
       for (const t of slow) expect(t.closedAfter()).toBeUndefined(); // still trickling
       const health = await fetch(`${s.origin}/healthz`);
       expect(health.status).toBe(200);
@@ -75,27 +69,19 @@ describe("slow client", () => {
 });
 
 describe("the headers timeout (in-process, 1 s)", () => {
-  let runtime: Runtime;
-  let running: RunningHttpServer;
+  let s: HttpServer;
   beforeAll(async () => {
-    const logger = pino({ level: "silent" });
-    runtime = await startRuntime(parseConfig(["--sandbox"], {}), logger);
-    running = await serveHttp(runtime.serverFor, logger, {
-      ...HTTP_DEFAULTS, host: "127.0.0.1", port: 0, auth: { mode: "open", apiKey: "sandbox-key" }, stateless: false,
-      allowedHosts: ["127.0.0.1", "localhost"], allowedOrigins: [], headersTimeoutMs: HEADERS_TIMEOUT_MS,
-    });
+    s = await startHttp(["--sandbox"], {}, { overrides: { headersTimeoutMs: HEADERS_TIMEOUT_MS } });
   });
-  afterAll(async () => {
-    await running?.close();
-    await runtime?.close();
-  });
+  afterAll(() => s?.stop());
 
   // Regression: the headers timeout was once set after app.listen(), when Node checks it only
   // every 30 s; a client sending headers byte by byte kept its connection for 10-40 s.
   it("headers sent slower than the headers timeout are cut off with 408 within 2.5 s of it", async () => {
-    const t = await trickleHeaders(Number(new URL(running.url).port), 100);
+    const t = await trickleHeaders(s.port, 100);
     try {
       const closed = new Promise<void>((resolve) => t.socket.once("close", () => resolve()));
+      // kept: a deadline, not a wait; the connection must close before it.
       const deadline = sleep(HEADERS_TIMEOUT_MS + 2500).then(() => "still open");
       expect(await Promise.race([closed.then(() => "closed"), deadline]), "the connection is still open 3.5 s after the first header byte").toBe("closed");
       expect(t.closedAfter()).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 500);

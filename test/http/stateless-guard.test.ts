@@ -1,29 +1,29 @@
 // The guard's oracle rules over stateless streamable HTTP, through the SDK's own client, as two bot
 // backends with their own bearer tokens for one RevCent key would use it: search shapes, pieces,
 // handles bound to the token that obtained them and lapsing 60 minutes after issue, attempt
-// answers without counts, card numbers. The server's clock is moved by a preloaded module.
+// answers without counts, card numbers. The server runs in-process; the test moves its injected clock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedIdFor } from "../../src/sandbox/seed.js";
 import { REFUSAL_TEXT as REFUSAL, SEARCHED_TEXT as SEARCHED } from "../guard/harness.js";
-import { SEED_IDS, connectClient, killAll, newSandbox, SANDBOX_KEY, serverClock, startHttpServer, type HttpServerProcess, type McpClient, type Sandbox } from "./helpers.js";
+import { SEED_IDS, connectClient, newSandbox, SANDBOX_KEY, serverClock, startHttp, type HttpServer, type McpClient, type Sandbox } from "./helpers.js";
 
 const JANE = { id: SEED_IDS.customer, zip: "90210", email: "jane.doe@example.com", last4: "4242" };
 const MINUTE = 60_000;
 
 describe("the guard's oracle rules over stateless HTTP", () => {
   let sandbox: Sandbox;
-  let server: HttpServerProcess;
+  let server: HttpServer;
   let botA: McpClient;
   let botB: McpClient;
   const clock = serverClock();
 
   beforeAll(async () => {
     sandbox = await newSandbox();
-    server = await startHttpServer(["--stateless", "--profile", "support", "--api-url", sandbox.url], {
-      ...clock.env,
-      MCP_AUTH_TOKENS: "token-of-bot-a,token-of-bot-b",
-      REVCENT_API_KEY: SANDBOX_KEY,
-    });
+    server = await startHttp(
+      ["--stateless", "--profile", "support", "--api-url", sandbox.url],
+      { MCP_AUTH_TOKENS: "token-of-bot-a,token-of-bot-b", REVCENT_API_KEY: SANDBOX_KEY },
+      { now: clock.now },
+    );
     [botA, botB] = await Promise.all([
       connectClient(server.url, { authorization: "Bearer token-of-bot-a" }),
       connectClient(server.url, { authorization: "Bearer token-of-bot-b" }),
@@ -34,7 +34,6 @@ describe("the guard's oracle rules over stateless HTTP", () => {
     await botB?.close();
     await server?.stop();
     await sandbox?.close();
-    await killAll();
   });
 
   const verify = async (bot: McpClient, factor: string, value: string) => {

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialOf } from "../../src/secrets/credential.js";
 import { seedIdFor } from "../../src/sandbox/seed.js";
 import {
-  connectClient, killAll, newSandbox, SANDBOX_KEY, SEED_IDS, serverClock, startHttpServer, startRedis,
-  type HttpServerProcess, type McpClient, type RedisProcess, type Sandbox,
+  connectClient, newSandbox, SANDBOX_KEY, SEED_IDS, serverClock, startHttp, startRedis,
+  type HttpServer, type McpClient, type RedisProcess, type Sandbox,
 } from "./helpers.js";
 import { LOCKED_TEXT as LOCKED, REFUSAL_TEXT as REFUSAL } from "../guard/harness.js";
 
@@ -23,8 +23,8 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
   let sandbox: Sandbox;
   let redis: RedisProcess;
   let inspect: Redis;
-  let a: HttpServerProcess;
-  let b: HttpServerProcess;
+  let a: HttpServer;
+  let b: HttpServer;
   let viaA: McpClient;
   let viaB: McpClient;
   const clock = serverClock();
@@ -32,9 +32,9 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
   beforeAll(async () => {
     [sandbox, redis] = await Promise.all([newSandbox(), startRedis()]);
     inspect = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    const env = { ...clock.env, REDIS_URL: redis.url, REVCENT_GUARD_SECRET: "shared-guard-secret-for-tests", MCP_AUTH_TOKENS: "tok", REVCENT_API_KEY: SANDBOX_KEY };
+    const env = { REDIS_URL: redis.url, REVCENT_GUARD_SECRET: "shared-guard-secret-for-tests", MCP_AUTH_TOKENS: "tok", REVCENT_API_KEY: SANDBOX_KEY };
     const args = ["--stateless", "--profile", "support", "--api-url", sandbox.url];
-    [a, b] = await Promise.all([startHttpServer(args, env), startHttpServer(args, env)]);
+    [a, b] = await Promise.all([startHttp(args, env, { now: clock.now }), startHttp(args, env, { now: clock.now })]);
     expect(a.port).not.toBe(b.port);
     [viaA, viaB] = await Promise.all([connectClient(a.url, { authorization: "Bearer tok" }), connectClient(b.url, { authorization: "Bearer tok" })]);
   });
@@ -45,7 +45,6 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     inspect?.disconnect();
     await redis?.stop();
     await sandbox?.close();
-    await killAll();
   });
 
   it("serves without sessions: no mcp-session-id, GET is 405", async () => {

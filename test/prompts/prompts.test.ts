@@ -1,11 +1,12 @@
-// Prompts as a client gets them: the built server over stdio with a real MCP client, the sandbox
+// Prompts as a client gets them: the server in-process (started from the CLI's flags) with a real MCP client, the sandbox
 // over loopback HTTP. Each prompt is offered only where its tools are, names only real tools, and
 // its concrete instructions (ids, filters) work when followed with the real tools.
 import { readFileSync } from "node:fs";
 import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
-import { startOnSandbox, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcessOnSandbox } from "../helpers/in-process.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specIds = new Set<string>(Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) => Object.values(item).map((op) => op.operationId)));
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox?.close());
 
-const start = (args: string[]) => startOnSandbox(sandbox.url, args);
+const start = (args: string[]) => startInProcessOnSandbox(sandbox.url, args);
 
 /** Every tool a prompt names is a real operation (or a server tool) and one this session lists. */
 function expectOnlyListedTools(text: string, listed: Set<string>, context: string): string[] {

@@ -1,6 +1,6 @@
 // Entity templates under the guard (--profile support): a read of revcent://customers/{id} is the
 // GetCustomer call, so it gets the very same refusal for an unverified, foreign or unknown record,
-// and the record only after the visitor is verified. Built server over stdio, sandbox over HTTP.
+// and the record only after the visitor is verified. Server in-process, sandbox over HTTP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JANE, REFUSAL_TEXT, SEED_IDS, UNKNOWN_ID, connect, newSandbox, seededCustomer, type Bot, type Sandbox } from "../guard/harness.js";
 

@@ -1,4 +1,4 @@
-// Resources as a client reads them: the built server over stdio with a real MCP client, against
+// Resources as a client reads them: the server in-process (started from the CLI's flags) with a real MCP client, against
 // the sandbox over loopback HTTP. The API guide, a page per operation and toolset, BigQuery table
 // schemas, the entity templates, and completions — each following the session's policy.
 import { readFileSync } from "node:fs";
@@ -6,7 +6,8 @@ import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/errors.js";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
-import { startOnSandbox, type StartedClient } from "../helpers/stdio-client.js";
+import type { StartedClient } from "../helpers/stdio-client.js";
+import { startInProcessOnSandbox } from "../helpers/in-process.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specOps: { operationId: string; path: string; method: string }[] = Object.entries(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
@@ -22,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox?.close());
 
-const start = (args: string[]) => startOnSandbox(sandbox.url, args);
+const start = (args: string[]) => startInProcessOnSandbox(sandbox.url, args);
 
 describe("resources in the default operator session", () => {
   let s: StartedClient;
