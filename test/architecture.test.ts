@@ -21,12 +21,16 @@ describe("docs/architecture.md", () => {
       expect(places.length, row).toBeGreaterThan(0);
       for (const place of places) {
         expect(existsSync(new URL(`../${place}`, import.meta.url)), place).toBe(true);
-        expect(new RegExp(LAYERS[i]!.path).test(place.endsWith("/") ? `${place}x.ts` : place), `${place} in ${LAYERS[i]!.name}`).toBe(true);
+        expect(
+          new RegExp(LAYERS[i]!.path).test(place.endsWith("/") ? `${place}x.ts` : place),
+          `${place} in ${LAYERS[i]!.name}`,
+        ).toBe(true);
       }
     }
   });
 
   it("names only source files that exist", () => {
-    for (const [, path] of doc.matchAll(/`(src\/[\w/.-]+\.ts)`/g)) expect(existsSync(new URL(`../${path}`, import.meta.url)), path).toBe(true);
+    for (const [, path] of doc.matchAll(/`(src\/[\w/.-]+\.ts)`/g))
+      expect(existsSync(new URL(`../${path}`, import.meta.url)), path).toBe(true);
   });
 });

@@ -46,14 +46,34 @@ describe("MCP logging", () => {
     expect(events.map(({ duration_ms: _, ...e }) => e)).toEqual([
       { level: "info", logger: "revcent-mcp", event: "tool_call", name: "SearchCustomers", outcome: "ok" },
       { level: "warning", logger: "revcent-mcp", event: "tool_call", name: "GetSale", outcome: "not_found" },
-      { level: "warning", logger: "revcent-mcp", event: "tool_call", name: "GetCustomer", outcome: "invalid_arguments" },
-      { level: "warning", logger: "revcent-mcp", event: "tool_call", name: "(unknown)", outcome: "operation_not_allowed" },
+      {
+        level: "warning",
+        logger: "revcent-mcp",
+        event: "tool_call",
+        name: "GetCustomer",
+        outcome: "invalid_arguments",
+      },
+      {
+        level: "warning",
+        logger: "revcent-mcp",
+        event: "tool_call",
+        name: "(unknown)",
+        outcome: "operation_not_allowed",
+      },
       { level: "info", logger: "revcent-mcp", event: "resource_read", name: "GetCustomer", outcome: "ok" },
       { level: "info", logger: "revcent-mcp", event: "prompt_get", name: "GetBigQueryTables", outcome: "ok" },
     ]);
     for (const e of events) expect(e.duration_ms).toEqual(expect.any(Number));
     const sent = JSON.stringify(messages);
-    for (const secret of ["jane.doe@example.com", "sal00000000000nobody", "too-short", "4111111111111111", SEED_IDS.customer, "sandbox-key"]) expect(sent).not.toContain(secret);
+    for (const secret of [
+      "jane.doe@example.com",
+      "sal00000000000nobody",
+      "too-short",
+      "4111111111111111",
+      SEED_IDS.customer,
+      "sandbox-key",
+    ])
+      expect(sent).not.toContain(secret);
   });
 
   it("a client at level warning gets only the failures", async () => {

@@ -12,14 +12,24 @@ import { errorFromResponse } from "../src/client/upstream-errors.js";
 import { loadOperations } from "../src/operations/openapi.js";
 import { readFileSync } from "node:fs";
 
-const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
+const operations = loadOperations(
+  JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")),
+);
 const op = (id: string) => operations.find((o) => o.id === id)!;
 
 describe("buildRequest", () => {
   it("encodes path params, repeats exploded arrays, and writes deepObject filters", () => {
     const req = buildRequest(op("GetTransactions"), {
-      date_start: 1, date_end: 2, limit: 25, page: 1, status_filter: ["settled", "refunded"],
-      metadata_filter: [{ name: "ad", value: "pets & cats" }, { name: "lp", value: "v1" }], customer_id: "c1",
+      date_start: 1,
+      date_end: 2,
+      limit: 25,
+      page: 1,
+      status_filter: ["settled", "refunded"],
+      metadata_filter: [
+        { name: "ad", value: "pets & cats" },
+        { name: "lp", value: "v1" },
+      ],
+      customer_id: "c1",
     });
     const url = new URL(`http://x${req.path}`);
     expect(url.pathname).toBe("/transactions");
@@ -69,8 +79,15 @@ describe("RevCentClient over loopback", () => {
 
   const client = (opts: Partial<ConstructorParameters<typeof RevCentClient>[0]> = {}) =>
     new RevCentClient({
-      baseUrl, apiKey: "test-key-abc", logger: pino({ level: "silent" }), timeoutMs: 2000, maxBackoffMs: 5,
-      policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: ["VoidSale"], readOnly: false, guard: false }, operations),
+      baseUrl,
+      apiKey: "test-key-abc",
+      logger: pino({ level: "silent" }),
+      timeoutMs: 2000,
+      maxBackoffMs: 5,
+      policy: Policy.fromConfig(
+        { profile: "operator", toolsets: ["all"], tools: [], denyTools: ["VoidSale"], readOnly: false, guard: false },
+        operations,
+      ),
       ...opts,
     });
   const failure = async (p: Promise<unknown>) => {
@@ -101,9 +118,21 @@ describe("RevCentClient over loopback", () => {
 
   it("maps RevCent error bodies to typed errors without pasting the body", async () => {
     const cases: [number, object, string][] = [
-      [400, { code: 0, error_code: "E0037", message: "The payment profile you entered is invalid", result: "Error" }, "bad_request"],
+      [
+        400,
+        { code: 0, error_code: "E0037", message: "The payment profile you entered is invalid", result: "Error" },
+        "bad_request",
+      ],
       [401, { code: 0, message: "nope" }, "unauthorized"],
-      [402, { code: 2, message: "The gateway declined the transaction.", gateway_raw_response: { responsetext: "Insufficient funds" } }, "payment_declined"],
+      [
+        402,
+        {
+          code: 2,
+          message: "The gateway declined the transaction.",
+          gateway_raw_response: { responsetext: "Insufficient funds" },
+        },
+        "payment_declined",
+      ],
       [402, { code: 3, message: "Gateway error." }, "gateway_error"],
       [402, { code: 4, message: "Held." }, "gateway_hold"],
       [402, { code: 5, message: "Payment not processed.", fraud_detected: true }, "fraud_detected"],
@@ -123,12 +152,17 @@ describe("RevCentClient over loopback", () => {
   });
 
   it("HTML and malformed bodies become malformed_response; nothing of the body is quoted", async () => {
-    respond = (_req, res) => res.writeHead(502, { "content-type": "text/html" }).end("<html><body>Bad Gateway secret-internal-host</body></html>");
+    respond = (_req, res) =>
+      res
+        .writeHead(502, { "content-type": "text/html" })
+        .end("<html><body>Bad Gateway secret-internal-host</body></html>");
     const err = await failure(client({ maxRetries: 0 }).call(op("GetCustomer"), { customer_id: "c".repeat(20) }));
     expect(err.code).toBe("malformed_response");
     expect(err.message).not.toContain("secret-internal-host");
     respond = (_req, res) => res.writeHead(200).end('{"code":1,');
-    expect((await failure(client().call(op("GetCustomer"), { customer_id: "c".repeat(20) }))).code).toBe("malformed_response");
+    expect((await failure(client().call(op("GetCustomer"), { customer_id: "c".repeat(20) }))).code).toBe(
+      "malformed_response",
+    );
   });
 
   it("does not follow redirects: the key stays on the configured origin", async () => {
@@ -140,14 +174,19 @@ describe("RevCentClient over loopback", () => {
   });
 
   it("refuses responses over the size cap, declared or streamed", async () => {
-    respond = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ blob: "x".repeat(5000) }));
-    expect((await failure(client({ maxResponseBytes: 1000 }).call(op("GetCustomer"), { customer_id: "c".repeat(20) }))).code).toBe("response_too_large");
+    respond = (_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ blob: "x".repeat(5000) }));
+    expect(
+      (await failure(client({ maxResponseBytes: 1000 }).call(op("GetCustomer"), { customer_id: "c".repeat(20) }))).code,
+    ).toBe("response_too_large");
     respond = (_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"blob":"');
       res.end("y".repeat(5000) + '"}');
     };
-    expect((await failure(client({ maxResponseBytes: 1000 }).call(op("GetCustomer"), { customer_id: "c".repeat(20) }))).code).toBe("response_too_large");
+    expect(
+      (await failure(client({ maxResponseBytes: 1000 }).call(op("GetCustomer"), { customer_id: "c".repeat(20) }))).code,
+    ).toBe("response_too_large");
   });
 
   it("retries a GET on 5xx, then gives a clean error; never retries a payment answer", async () => {
@@ -174,8 +213,15 @@ describe("RevCentClient over loopback", () => {
 
   it("a connection refused fails as network_error, without a stack or address", async () => {
     const dead = new RevCentClient({
-      baseUrl: "http://127.0.0.1:1/v2", apiKey: "k", logger: pino({ level: "silent" }), timeoutMs: 2000, maxRetries: 0,
-      policy: Policy.fromConfig({ profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false, guard: false }, operations),
+      baseUrl: "http://127.0.0.1:1/v2",
+      apiKey: "k",
+      logger: pino({ level: "silent" }),
+      timeoutMs: 2000,
+      maxRetries: 0,
+      policy: Policy.fromConfig(
+        { profile: "operator", toolsets: ["all"], tools: [], denyTools: [], readOnly: false, guard: false },
+        operations,
+      ),
     });
     const err = await failure(dead.call(op("GetCustomer"), { customer_id: "c".repeat(20) }));
     expect(err.code).toBe("network_error");
@@ -184,15 +230,25 @@ describe("RevCentClient over loopback", () => {
 });
 
 describe("a duplicate is what RevCent says of a reused key, nothing else", () => {
-  const answer = (message: string, error_code?: string) => errorFromResponse(400, { code: 0, result: "Error", message, ...(error_code ? { error_code } : {}) });
+  const answer = (message: string, error_code?: string) =>
+    errorFromResponse(400, { code: 0, result: "Error", message, ...(error_code ? { error_code } : {}) });
   it("a message that names idempotency_key as unknown, or as malformed, is a bad request: nothing reached RevCent's records", () => {
-    for (const message of ["Unknown parameter: idempotency_key", "idempotency_key must be a string of 10 to 255 characters", "Invalid idempotency key format"]) {
+    for (const message of [
+      "Unknown parameter: idempotency_key",
+      "idempotency_key must be a string of 10 to 255 characters",
+      "Invalid idempotency key format",
+    ]) {
       expect(answer(message).code, message).toBe("bad_request");
     }
     expect(answer("Unknown parameter: idempotency_key", "E_INVALID_PARAMETER").code).toBe("bad_request");
   });
   it("a key RevCent saw before is a duplicate, however it words it", () => {
-    for (const message of ["Duplicate idempotency_key: this request was already received.", "Idempotency key already used", "The idempotency key matches an existing request", "Idempotency key was found; request rejected"]) {
+    for (const message of [
+      "Duplicate idempotency_key: this request was already received.",
+      "Idempotency key already used",
+      "The idempotency key matches an existing request",
+      "Idempotency key was found; request rejected",
+    ]) {
       expect(answer(message).code, message).toBe("duplicate_request");
     }
   });

@@ -8,7 +8,9 @@ import type { JsonSchema } from "../src/operations/operation.js";
 import { loadOperations } from "../src/operations/openapi.js";
 import { Validators } from "../src/operations/validation.js";
 
-const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
+const operations = loadOperations(
+  JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")),
+);
 const op = (id: string) => operations.find((o) => o.id === id)!;
 type Props = Record<string, JsonSchema>;
 
@@ -56,20 +58,25 @@ describe("compactInputSchema", () => {
     expect(list.date_start).toEqual({ type: "integer" });
     expect(list.metadata_filter).toEqual({ type: "array", items: { type: "object" } });
     // Outside a list, the same names keep what they say: CreateSale's customer_id is not a filter.
-    expect((op("CreateSale").toolInputSchema.properties as Props).customer_id!.description).toMatch(/Existing customer/);
+    expect((op("CreateSale").toolInputSchema.properties as Props).customer_id!.description).toMatch(
+      /Existing customer/,
+    );
   });
 
   it("drops descriptions that only restate the name, keeps those that add something", () => {
-    const compacted = compactInputSchema({
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        city: { type: "string", description: "City." },
-        sale_id: { type: "string", minLength: 20, maxLength: 20, description: "The sale ID (20 characters)." },
-        iso_currency: { type: "string", minLength: 3, maxLength: 3, description: "ISO 4217, default USD." },
-        amount: { type: "number", description: "Amount to refund; omit to refund in full." },
+    const compacted = compactInputSchema(
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          city: { type: "string", description: "City." },
+          sale_id: { type: "string", minLength: 20, maxLength: 20, description: "The sale ID (20 characters)." },
+          iso_currency: { type: "string", minLength: 3, maxLength: 3, description: "ISO 4217, default USD." },
+          amount: { type: "number", description: "Amount to refund; omit to refund in full." },
+        },
       },
-    }, false);
+      false,
+    );
     expect(compacted).toEqual({
       type: "object",
       properties: {
@@ -106,12 +113,27 @@ describe("compactInputSchema", () => {
 
 describe("withoutRepeatedDescriptions", () => {
   it("explains a field once per list, in the first tool that has it, without touching the inputs", () => {
-    const first: JsonSchema = { type: "object", properties: { gateway: { type: "string", description: "Gateway ID or custom name." }, zip: { type: "string", description: "Postal code." } } };
-    const second: JsonSchema = { type: "object", properties: { gateway: { type: "string", description: "Gateway ID or custom name." }, zip: { type: "string", description: "Where it ships." } } };
+    const first: JsonSchema = {
+      type: "object",
+      properties: {
+        gateway: { type: "string", description: "Gateway ID or custom name." },
+        zip: { type: "string", description: "Postal code." },
+      },
+    };
+    const second: JsonSchema = {
+      type: "object",
+      properties: {
+        gateway: { type: "string", description: "Gateway ID or custom name." },
+        zip: { type: "string", description: "Where it ships." },
+      },
+    };
     const before = JSON.stringify([first, second]);
     const [a, b] = withoutRepeatedDescriptions([first, second]);
     expect(a).toEqual(first);
-    expect(b).toEqual({ type: "object", properties: { gateway: { type: "string" }, zip: { type: "string", description: "Where it ships." } } });
+    expect(b).toEqual({
+      type: "object",
+      properties: { gateway: { type: "string" }, zip: { type: "string", description: "Where it ships." } },
+    });
     expect(JSON.stringify([first, second])).toBe(before);
   });
 });

@@ -9,14 +9,34 @@ describe("parseConfig", () => {
   it("has the documented defaults", () => {
     const c = parseConfig([], KEY);
     expect(c).toMatchObject({
-      command: "serve", apiUrl: DEFAULT_API_URL, profile: "operator", toolsets: null, tools: [], denyTools: [],
-      readOnly: false, toolsMode: "static", transport: "stdio", port: 3000, host: "127.0.0.1", sandbox: false, logLevel: "info",
+      command: "serve",
+      apiUrl: DEFAULT_API_URL,
+      profile: "operator",
+      toolsets: null,
+      tools: [],
+      denyTools: [],
+      readOnly: false,
+      toolsMode: "static",
+      transport: "stdio",
+      port: 3000,
+      host: "127.0.0.1",
+      sandbox: false,
+      logLevel: "info",
     });
   });
 
   it("takes flags over environment over defaults", () => {
-    const env = { ...KEY, REVCENT_PROFILE: "readonly", REVCENT_TOOLSETS: "sales", REVCENT_READ_ONLY: "true", REVCENT_API_URL: "http://env" };
-    const c = parseConfig(["--profile", "operator", "--toolsets", "customers, trials", "--api-url", "http://flag"], env);
+    const env = {
+      ...KEY,
+      REVCENT_PROFILE: "readonly",
+      REVCENT_TOOLSETS: "sales",
+      REVCENT_READ_ONLY: "true",
+      REVCENT_API_URL: "http://env",
+    };
+    const c = parseConfig(
+      ["--profile", "operator", "--toolsets", "customers, trials", "--api-url", "http://flag"],
+      env,
+    );
     expect(c.profile).toBe("operator");
     expect(c.toolsets).toEqual(["customers", "trials"]);
     expect(c.apiUrl).toBe("http://flag");
@@ -33,11 +53,15 @@ describe("parseConfig", () => {
   });
 
   it("rejects unknown values naming the flag and what is allowed", () => {
-    expect(() => parseConfig(["--profile", "root"], KEY)).toThrow(/--profile must be one of operator, readonly, support; got "root"/);
+    expect(() => parseConfig(["--profile", "root"], KEY)).toThrow(
+      /--profile must be one of operator, readonly, support; got "root"/,
+    );
     expect(() => parseConfig(["--tools-mode", "fancy"], KEY)).toThrow(/--tools-mode must be one of static/);
     expect(() => parseConfig(["--port", "70000"], KEY)).toThrow(/--port/);
     expect(() => parseConfig(["--bogus"], KEY)).toThrow(/bogus/);
-    expect(() => parseConfig([], { ...KEY, REVCENT_READ_ONLY: "maybe" })).toThrow(/REVCENT_READ_ONLY must be true or false/);
+    expect(() => parseConfig([], { ...KEY, REVCENT_READ_ONLY: "maybe" })).toThrow(
+      /REVCENT_READ_ONLY must be true or false/,
+    );
   });
 
   it("never accepts the API key as a flag", () => {
@@ -56,15 +80,21 @@ describe("the V1 endpoint", () => {
   });
 
   it("refuses an --api-url or --api-v1-url that is not an http(s) URL, naming the flag", () => {
-    expect(() => parseConfig(["--api-v1-url", "htps//typo"], KEY)).toThrow(/^--api-v1-url: "htps\/\/typo" is not an http\(s\) URL/);
-    expect(() => parseConfig(["--api-url", "ftp://host/v2"], KEY)).toThrow(/^--api-url: "ftp:\/\/host\/v2" is not an http\(s\) URL/);
+    expect(() => parseConfig(["--api-v1-url", "htps//typo"], KEY)).toThrow(
+      /^--api-v1-url: "htps\/\/typo" is not an http\(s\) URL/,
+    );
+    expect(() => parseConfig(["--api-url", "ftp://host/v2"], KEY)).toThrow(
+      /^--api-url: "ftp:\/\/host\/v2" is not an http\(s\) URL/,
+    );
     expect(() => parseConfig([], { ...KEY, REVCENT_API_V1_URL: "not a url" })).toThrow(ConfigError);
   });
 
   it("is read from --api-v1-url over REVCENT_API_V1_URL", () => {
     expect(parseConfig([], KEY).apiV1Url).toBeUndefined();
     expect(parseConfig([], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://env/v1");
-    expect(parseConfig(["--api-v1-url", "https://flag/v1"], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url).toBe("https://flag/v1");
+    expect(
+      parseConfig(["--api-v1-url", "https://flag/v1"], { ...KEY, REVCENT_API_V1_URL: "https://env/v1" }).apiV1Url,
+    ).toBe("https://flag/v1");
   });
 });
 

@@ -16,7 +16,11 @@ const doc = {
   ],
   tracking_entries: [{ id: "e1" }],
 };
-const apply = (...texts: string[]) => applyFieldFilters(doc, texts.map((t) => parseFieldFilter(t) as FieldFilter));
+const apply = (...texts: string[]) =>
+  applyFieldFilters(
+    doc,
+    texts.map((t) => parseFieldFilter(t) as FieldFilter),
+  );
 
 describe("field filters (the documents' grammar)", () => {
   it("-api_call omits the section", () => {
@@ -35,14 +39,23 @@ describe("field filters (the documents' grammar)", () => {
     expect(out.transactions).toEqual([{ amount: 10 }, { amount: 20 }]);
   });
   it("transactions.gateway_id=abc123 with two kept fields", () => {
-    expect(apply("transactions.gateway_id=abc123", "transactions.amount", "transactions.gateway_transaction_id").transactions).toEqual([{ amount: 10, gateway_transaction_id: "g1" }]);
+    expect(
+      apply("transactions.gateway_id=abc123", "transactions.amount", "transactions.gateway_transaction_id")
+        .transactions,
+    ).toEqual([{ amount: 10, gateway_transaction_id: "g1" }]);
   });
   it("products.sku=PR0001, products.sku=PR0002, -products.name", () => {
-    expect(apply("products.sku=PR0001", "products.sku=PR0002", "-products.name").products).toEqual([{ sku: "PR0001", price: 10 }, { sku: "PR0002", price: 5 }]);
+    expect(apply("products.sku=PR0001", "products.sku=PR0002", "-products.name").products).toEqual([
+      { sku: "PR0001", price: 10 },
+      { sku: "PR0002", price: 5 },
+    ]);
   });
   it("-products.sku=PR0005, -tracking_entries, -products.name", () => {
     const out = apply("-products.sku=PR0005", "-tracking_entries", "-products.name");
-    expect(out.products).toEqual([{ sku: "PR0001", price: 10 }, { sku: "PR0002", price: 5 }]);
+    expect(out.products).toEqual([
+      { sku: "PR0001", price: 10 },
+      { sku: "PR0002", price: 5 },
+    ]);
     expect(out.tracking_entries).toBeUndefined();
   });
   it("refuses expressions that name nothing", () => {

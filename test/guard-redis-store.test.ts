@@ -85,7 +85,13 @@ describe("RedisGuardStore", () => {
       `revcent-mcp:guard:{c1}:times:${key.customer}`,
     ]);
     const limits: Record<string, number> = {
-      fails: 24 * HOUR, grant: GUARD_LIMITS.idleMs, search: 24 * HOUR, searches: 24 * HOUR, searchtexts: GUARD_LIMITS.searchMemoryMs, searchtimes: GUARD_LIMITS.searchWindowMs, times: HOUR,
+      fails: 24 * HOUR,
+      grant: GUARD_LIMITS.idleMs,
+      search: 24 * HOUR,
+      searches: 24 * HOUR,
+      searchtexts: GUARD_LIMITS.searchMemoryMs,
+      searchtimes: GUARD_LIMITS.searchWindowMs,
+      times: HOUR,
     };
     for (const k of keys) {
       const pttl = await client().pttl(k);
@@ -128,10 +134,11 @@ describe("RedisGuardStore", () => {
     const two = new RedisGuardStore(client(), { now: () => 1000 });
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).recordAttempt(key)));
     expect(results.map((r) => r.session).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(results.map((r) => r.times.length).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(results.map((r) => r.times.length).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     expect(await one.attempts(key)).toEqual({ session: 20, times: Array(20).fill(1000) });
   });
-
 });
 
 describe("connectRedisGuardStore", () => {

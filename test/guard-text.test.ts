@@ -45,17 +45,44 @@ describe("verification factor normalization", () => {
 describe("search terms have a visitor's shapes", () => {
   it("whole emails, whole phone numbers, names and RevCent ids pass", () => {
     const allowed: [string, string][] = [
-      ["jane.doe@example.com", "email"], ["Jane.Doe+x@Example.co.uk", "email"],
-      ["(310) 555-0100", "phone"], ["+1 310 555 0100", "phone"], ["3105550100", "phone"], ["555-0100", "phone"], ["+44 20 7946 0958", "phone"],
-      ["Jane Doe", "name"], ["O'Brien", "name"], ["Anne-Marie St. John", "name"], ["José Ñúñez", "name"], ["李小龍", "name"],
+      ["jane.doe@example.com", "email"],
+      ["Jane.Doe+x@Example.co.uk", "email"],
+      ["(310) 555-0100", "phone"],
+      ["+1 310 555 0100", "phone"],
+      ["3105550100", "phone"],
+      ["555-0100", "phone"],
+      ["+44 20 7946 0958", "phone"],
+      ["Jane Doe", "name"],
+      ["O'Brien", "name"],
+      ["Anne-Marie St. John", "name"],
+      ["José Ñúñez", "name"],
+      ["李小龍", "name"],
       ["cus0000000000000jane", "id"],
     ];
     for (const [term, shape] of allowed) expect(searchShapeOf(term), term).toBe(shape);
   });
   it("names with digits, partial emails, short digit runs and hidden characters do not", () => {
     const refused = [
-      "Jane Doe 902", "Jane 9", "jane.doe@", "jane.doe@example", "@example.com", "jane doe@example.com", "902", "90210", "4242", "123456",
-      "1234567890123456", "Jane\u3164Doe", "Jane\u200bDoe", "J", "", "   ", "Jane; DROP", "jane*", "%", "Jane_Doe",
+      "Jane Doe 902",
+      "Jane 9",
+      "jane.doe@",
+      "jane.doe@example",
+      "@example.com",
+      "jane doe@example.com",
+      "902",
+      "90210",
+      "4242",
+      "123456",
+      "1234567890123456",
+      "Jane\u3164Doe",
+      "Jane\u200bDoe",
+      "J",
+      "",
+      "   ",
+      "Jane; DROP",
+      "jane*",
+      "%",
+      "Jane_Doe",
     ];
     for (const term of refused) expect(searchShapeOf(term), JSON.stringify(term)).toBeUndefined();
   });
@@ -71,7 +98,10 @@ describe("card numbers", () => {
     expect(findCardNumbers("id 378282246310005")).toEqual(["378282246310005"]);
     expect(findCardNumbers("cus0000000000000jane 0000000000000")).toEqual([]);
     // Letters touching a card do not hide it.
-    expect(findCardNumbers("x4111111111111111 and 4111111111111111abc")).toEqual(["4111111111111111", "4111111111111111"]);
+    expect(findCardNumbers("x4111111111111111 and 4111111111111111abc")).toEqual([
+      "4111111111111111",
+      "4111111111111111",
+    ]);
     expect(findCardNumbers("(4111111111111111)")).toEqual(["4111111111111111"]);
   });
   it("masks to first 6 and last 4", () => {

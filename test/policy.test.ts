@@ -5,8 +5,17 @@ import { ConfigError } from "../src/errors.js";
 import { loadOperations } from "../src/operations/openapi.js";
 import { bundledV1Operations } from "../src/operations/v1-catalog.js";
 
-const operations = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
-const base: PolicyConfig = { profile: "operator", toolsets: null, tools: [], denyTools: [], readOnly: false, guard: false };
+const operations = loadOperations(
+  JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")),
+);
+const base: PolicyConfig = {
+  profile: "operator",
+  toolsets: null,
+  tools: [],
+  denyTools: [],
+  readOnly: false,
+  guard: false,
+};
 const allowedIds = (p: Policy) => operations.filter((o) => p.allows(o.id)).map((o) => o.id);
 
 describe("Policy", () => {
@@ -34,7 +43,10 @@ describe("Policy", () => {
   });
 
   it("readonly profile and --read-only keep only operations that change nothing", () => {
-    for (const cfg of [{ ...base, profile: "readonly" as const }, { ...base, readOnly: true }]) {
+    for (const cfg of [
+      { ...base, profile: "readonly" as const },
+      { ...base, readOnly: true },
+    ]) {
       const ids = allowedIds(Policy.fromConfig({ ...cfg, toolsets: ["all"] }, operations));
       expect(ids).toContain("GetTransactions");
       expect(ids).toContain("SearchCustomers");
@@ -45,7 +57,10 @@ describe("Policy", () => {
   });
 
   it("--tools alone means exactly those tools; --deny-tools removes", () => {
-    expect(allowedIds(Policy.fromConfig({ ...base, tools: ["GetAIAssistant", "GetSale"] }, operations))).toEqual(["GetAIAssistant", "GetSale"]);
+    expect(allowedIds(Policy.fromConfig({ ...base, tools: ["GetAIAssistant", "GetSale"] }, operations))).toEqual([
+      "GetAIAssistant",
+      "GetSale",
+    ]);
     const p = Policy.fromConfig({ ...base, toolsets: ["sales"], denyTools: ["VoidSale"] }, operations);
     expect(p.allows("CreateSale")).toBe(true);
     expect(p.allows("VoidSale")).toBe(false);
@@ -54,8 +69,12 @@ describe("Policy", () => {
 
   it("unknown toolsets and tools are start-up errors that list what exists", () => {
     expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(ConfigError);
-    expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(/no toolset named "salez".*sales/);
-    expect(() => Policy.fromConfig({ ...base, tools: ["GetSalez"] }, operations)).toThrow(/no operation named "GetSalez"/);
+    expect(() => Policy.fromConfig({ ...base, toolsets: ["salez"] }, operations)).toThrow(
+      /no toolset named "salez".*sales/,
+    );
+    expect(() => Policy.fromConfig({ ...base, tools: ["GetSalez"] }, operations)).toThrow(
+      /no operation named "GetSalez"/,
+    );
   });
 });
 
@@ -69,13 +88,24 @@ describe("Policy with the legacy V1 operations", () => {
     expect(Policy.fromConfig({ ...base, toolsets: ["all"] }, both).size).toBe(operations.length);
     expect(listedV1(Policy.fromConfig({ ...base, toolsets: ["all", "v1-legacy"] }, both))).toEqual(v1.map((o) => o.id));
     expect(Policy.fromConfig({ ...base, toolsets: ["v1-legacy"] }, both).size).toBe(v1.length);
-    expect(allowedIds(Policy.fromConfig({ ...base, tools: ["V1QuotaUnitRetrieve", "GetSale"] }, both))).toEqual(["GetSale"]);
-    expect(Policy.fromConfig({ ...base, tools: ["V1QuotaUnitRetrieve", "GetSale"] }, both).allows("V1QuotaUnitRetrieve")).toBe(true);
+    expect(allowedIds(Policy.fromConfig({ ...base, tools: ["V1QuotaUnitRetrieve", "GetSale"] }, both))).toEqual([
+      "GetSale",
+    ]);
+    expect(
+      Policy.fromConfig({ ...base, tools: ["V1QuotaUnitRetrieve", "GetSale"] }, both).allows("V1QuotaUnitRetrieve"),
+    ).toBe(true);
   });
 
   it("read-only keeps the V1 retrieves and drops the cancel", () => {
-    expect(listedV1(Policy.fromConfig({ ...base, readOnly: true, toolsets: ["v1-legacy"] }, both)).sort()).toEqual(v1.filter((o) => o.readOnly).map((o) => o.id).sort());
-    expect(Policy.fromConfig({ ...base, readOnly: true, toolsets: ["v1-legacy"] }, both).lists("V1PendingSaleCancel")).toBe(false);
+    expect(listedV1(Policy.fromConfig({ ...base, readOnly: true, toolsets: ["v1-legacy"] }, both)).sort()).toEqual(
+      v1
+        .filter((o) => o.readOnly)
+        .map((o) => o.id)
+        .sort(),
+    );
+    expect(
+      Policy.fromConfig({ ...base, readOnly: true, toolsets: ["v1-legacy"] }, both).lists("V1PendingSaleCancel"),
+    ).toBe(false);
   });
 
   it("with the guard on, the reads the guard makes itself may reach RevCent without being listed", () => {
@@ -89,7 +119,10 @@ describe("Policy with the legacy V1 operations", () => {
   });
 
   it("support offers no V1 operation, whatever toolsets are named", () => {
-    const support = Policy.fromConfig({ ...base, profile: "support", guard: true, toolsets: ["customers", "v1-legacy"] }, both);
+    const support = Policy.fromConfig(
+      { ...base, profile: "support", guard: true, toolsets: ["customers", "v1-legacy"] },
+      both,
+    );
     expect(v1.filter((o) => support.allows(o.id))).toEqual([]);
   });
 });

@@ -38,7 +38,10 @@ function v1Table(): string {
   return [
     "| tool | V1 request (`type` / `method`) | what it does |",
     "|---|---|---|",
-    ...v1Operations.map((o) => `| \`${o.id}\` | \`${o.v1!.type}\` / \`${o.v1!.method}\` | ${o.title.replace(/ \(V1\)$/, "")}${o.destructive ? " (destructive)" : ""} |`),
+    ...v1Operations.map(
+      (o) =>
+        `| \`${o.id}\` | \`${o.v1!.type}\` / \`${o.v1!.method}\` | ${o.title.replace(/ \(V1\)$/, "")}${o.destructive ? " (destructive)" : ""} |`,
+    ),
   ].join("\n");
 }
 
@@ -61,7 +64,9 @@ function errorCodes(): string {
 /** How many request body fields come from each source, and the documented bodies still without fields. */
 function specSources(): string {
   const spec = JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
-  const documented: { method: string; path: string; body?: boolean }[] = JSON.parse(readFileSync(new URL("./fixtures/documented-operations.json", import.meta.url), "utf8"));
+  const documented: { method: string; path: string; body?: boolean }[] = JSON.parse(
+    readFileSync(new URL("./fixtures/documented-operations.json", import.meta.url), "utf8"),
+  );
   const counts = new Map<string, number>();
   const walk = (schema: Record<string, any>) => {
     for (const child of Object.values((schema.properties ?? {}) as Record<string, Record<string, any>>)) {
@@ -124,7 +129,9 @@ describe("README", () => {
 
   it("the spec's sources table is generated from the spec and current (npm run docs)", () => {
     const current = readFileSync(README, "utf8");
-    expectCurrent(current, replaceSection(current, "spec-sources", specSources()), (text) => writeFileSync(README, text));
+    expectCurrent(current, replaceSection(current, "spec-sources", specSources()), (text) =>
+      writeFileSync(README, text),
+    );
   });
 
   it("error codes are generated from the taxonomy and current (npm run docs)", () => {
@@ -134,12 +141,21 @@ describe("README", () => {
 
   it("the Configuration table is generated from the settings table", () => {
     const current = readFileSync(README, "utf8");
-    expectCurrent(current, replaceSection(current, "configuration", configurationTable()), (text) => writeFileSync(README, text));
+    expectCurrent(current, replaceSection(current, "configuration", configurationTable()), (text) =>
+      writeFileSync(README, text),
+    );
   });
 
   it("client snippets parse and pass the API key in the server's environment, never as its argument", () => {
     const configure = section(readFileSync(README, "utf8"), "Configure your client");
-    const configs = [...configure.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { mcpServers?: Record<string, ServerEntry>; servers?: Record<string, ServerEntry>; inputs?: { id: string; type: string; password?: boolean }[] });
+    const configs = [...configure.matchAll(/```json\n([\s\S]*?)```/g)].map(
+      (m) =>
+        JSON.parse(m[1]!) as {
+          mcpServers?: Record<string, ServerEntry>;
+          servers?: Record<string, ServerEntry>;
+          inputs?: { id: string; type: string; password?: boolean }[];
+        },
+    );
     expect(configs).toHaveLength(3); // Claude Desktop, Cursor, VS Code
     for (const config of configs) {
       const servers = Object.values(config.mcpServers ?? config.servers ?? {});
@@ -174,6 +190,7 @@ describe("README", () => {
   it("the Configuration table has a row for every flag the parser accepts", () => {
     const readme = readFileSync(README, "utf8");
     const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Toolsets"));
-    for (const name of Object.keys(FLAGS).filter((f) => f !== "help")) expect(table, name).toMatch(new RegExp(`^\\| [^|]*\`--${name}\``, "m"));
+    for (const name of Object.keys(FLAGS).filter((f) => f !== "help"))
+      expect(table, name).toMatch(new RegExp(`^\\| [^|]*\`--${name}\``, "m"));
   });
 });

@@ -51,9 +51,19 @@ describe("revcent-mcp spec diff", () => {
 
   it("a renamed operation is reported by its method and path", () => {
     const dir = mkdtempSync(join(tmpdir(), "spec-diff-"));
-    writeFileSync(join(dir, "ArchiveWidgetNow.json"), JSON.stringify({ method: "POST", path: "https://api.revcent.com/v2/widgets/{widget_id}/archive", operationId: "ArchiveWidgetNow", parameters: [{ name: "widget_id", in: "path", required: true, schema: { type: "string" } }] }));
+    writeFileSync(
+      join(dir, "ArchiveWidgetNow.json"),
+      JSON.stringify({
+        method: "POST",
+        path: "https://api.revcent.com/v2/widgets/{widget_id}/archive",
+        operationId: "ArchiveWidgetNow",
+        parameters: [{ name: "widget_id", in: "path", required: true, schema: { type: "string" } }],
+      }),
+    );
     const r = specDiff(["diff", dir]);
-    expect(r.stdout).toContain("~ POST /widgets/{widget_id}/archive ArchiveWidget: operationId ArchiveWidget -> ArchiveWidgetNow\n");
+    expect(r.stdout).toContain(
+      "~ POST /widgets/{widget_id}/archive ArchiveWidget: operationId ArchiveWidget -> ArchiveWidgetNow\n",
+    );
     expect(r.code).toBe(1);
   });
 
@@ -64,7 +74,11 @@ describe("revcent-mcp spec diff", () => {
     const notAnOperation = join(mkdtempSync(join(tmpdir(), "spec-diff-odd-")), "odd.json");
     writeFileSync(notAnOperation, JSON.stringify({ hello: "world" }));
     const cases: [string[], RegExp, string][] = [
-      [["diff", "/nonexistent/folder"], /^revcent-mcp: spec diff: \/nonexistent\/folder: no such file or folder\n$/, OURS],
+      [
+        ["diff", "/nonexistent/folder"],
+        /^revcent-mcp: spec diff: \/nonexistent\/folder: no such file or folder\n$/,
+        OURS,
+      ],
       [["diff", dir], /^revcent-mcp: spec diff: .*Broken\.json is not valid JSON: /, OURS],
       [["diff", empty], /the folder holds no \.json files/, OURS],
       [["diff", notAnOperation], /odd\.json: not an operation file \(it needs "method" and "path"\)/, OURS],

@@ -8,17 +8,21 @@ import { describe, expect, it } from "vitest";
 
 const load = (p: string) => JSON.parse(readFileSync(new URL(p, import.meta.url), "utf8"));
 const spec = load("../spec/revcent-v2.openapi.json");
-const documented: { method: string; path: string; title: string | null; maxRangeDays?: number }[] = load("fixtures/documented-operations.json");
+const documented: { method: string; path: string; title: string | null; maxRangeDays?: number }[] = load(
+  "fixtures/documented-operations.json",
+);
 const namedIds: string[] = load("fixtures/documented-operation-ids.json");
 const official = load("fixtures/official/GetTransactions.json");
 const officialIds: { ids: string[] } = load("fixtures/official-operation-ids.json");
 
 type Op = Record<string, any>;
-const operations: { method: string; path: string; op: Op }[] = Object.entries(spec.paths as Record<string, Record<string, Op>>).flatMap(
-  ([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
-);
+const operations: { method: string; path: string; op: Op }[] = Object.entries(
+  spec.paths as Record<string, Record<string, Op>>,
+).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));
 const byId = new Map(operations.map((o) => [o.op.operationId as string, o]));
-const byAlias = new Map(operations.flatMap((o) => ((o.op["x-revcent-aliases"] ?? []) as string[]).map((alias) => [alias, o] as const)));
+const byAlias = new Map(
+  operations.flatMap((o) => ((o.op["x-revcent-aliases"] ?? []) as string[]).map((alias) => [alias, o] as const)),
+);
 
 describe("spec/revcent-v2.openapi.json", () => {
   it("validates as OpenAPI 3.1", async () => {
@@ -79,26 +83,60 @@ describe("spec/revcent-v2.openapi.json", () => {
     const broken: string[] = [];
     const resolve = (p: Op) => (p.$ref ? spec.components.parameters[p.$ref.split("/").pop()] : p);
     for (const d of documented as { method: string; path: string; requires?: string; urlParameters?: boolean }[]) {
-      if (d.method !== "GET" || d.path.endsWith("}") || d.path.endsWith("/search") || ["/sentinel", "/bigquery_tables", "/coupons/validate"].includes(d.path)) continue;
+      if (
+        d.method !== "GET" ||
+        d.path.endsWith("}") ||
+        d.path.endsWith("/search") ||
+        ["/sentinel", "/bigquery_tables", "/coupons/validate"].includes(d.path)
+      )
+        continue;
       const op = operations.find((o) => o.method === "GET" && o.path === d.path)!.op;
       const query = ((op.parameters ?? []) as Op[]).map(resolve).filter((p) => p.in === "query");
-      const required = query.filter((p) => p.required && paging.includes(p.name)).map((p) => p.name).sort();
+      const required = query
+        .filter((p) => p.required && paging.includes(p.name))
+        .map((p) => p.name)
+        .sort();
       let file: Op | undefined;
       try {
         file = JSON.parse(readFileSync(new URL(`../spec/official/${op.operationId}.json`, import.meta.url), "utf8"));
       } catch {
         file = undefined;
       }
-      const official = file?.found?.file && file.parameters ? (file.parameters as Op[]).filter((p) => p.in === "query" && p.required && paging.includes(p.name)).map((p) => p.name).sort() : undefined;
-      const expected = !d.urlParameters ? [] : official ?? (d.requires === "page" ? ["limit", "page"] : [...paging].sort());
-      if (JSON.stringify(required) !== JSON.stringify(expected)) broken.push(`${op.operationId}: requires ${required.join(",") || "nothing"}, the rule says ${expected.join(",") || "nothing"}`);
-      if (!d.urlParameters && query.length) broken.push(`${op.operationId}: the docs show no URL parameters, the spec has ${query.map((p) => p.name).join(", ")}`);
+      const official =
+        file?.found?.file && file.parameters
+          ? (file.parameters as Op[])
+              .filter((p) => p.in === "query" && p.required && paging.includes(p.name))
+              .map((p) => p.name)
+              .sort()
+          : undefined;
+      const expected = !d.urlParameters
+        ? []
+        : (official ?? (d.requires === "page" ? ["limit", "page"] : [...paging].sort()));
+      if (JSON.stringify(required) !== JSON.stringify(expected))
+        broken.push(
+          `${op.operationId}: requires ${required.join(",") || "nothing"}, the rule says ${expected.join(",") || "nothing"}`,
+        );
+      if (!d.urlParameters && query.length)
+        broken.push(
+          `${op.operationId}: the docs show no URL parameters, the spec has ${query.map((p) => p.name).join(", ")}`,
+        );
     }
     expect(broken).toEqual([]);
   });
 
   it("marks destructive operations", () => {
-    for (const id of ["VoidSale", "RefundTransaction", "RefundProductSale", "RefundShipment", "RefundTax", "CancelSubscription", "ExpireTrial", "DeleteProduct", "DisableCustomer", "SuspendSubscription"]) {
+    for (const id of [
+      "VoidSale",
+      "RefundTransaction",
+      "RefundProductSale",
+      "RefundShipment",
+      "RefundTax",
+      "CancelSubscription",
+      "ExpireTrial",
+      "DeleteProduct",
+      "DisableCustomer",
+      "SuspendSubscription",
+    ]) {
       expect(byId.get(id)?.op["x-revcent-destructive"], id).toBe(true);
     }
     expect(byId.get("CreateNote")?.op["x-revcent-destructive"]).toBeUndefined();
@@ -130,7 +168,14 @@ describe("spec/revcent-v2.openapi.json", () => {
     const fields: { v1: string[]; v2: string[] } = load("fixtures/doc-field-names.json");
     const inV1 = new Set(fields.v1);
     const inV2 = new Set(fields.v2);
-    const KNOWN = new Set(["v2-docs", "v1-docs", "official-operation-file", "official-guide", "get-response", "inferred"]);
+    const KNOWN = new Set([
+      "v2-docs",
+      "v1-docs",
+      "official-operation-file",
+      "official-guide",
+      "get-response",
+      "inferred",
+    ]);
     const officialDir = new URL("../spec/official/", import.meta.url);
     const officialOf = (id: string) => {
       try {
@@ -147,19 +192,28 @@ describe("spec/revcent-v2.openapi.json", () => {
         const claim = sub["x-revcent-provenance"];
         const theirs = official?.properties?.[name] as Op | undefined;
         if (!KNOWN.has(claim)) disproved.push(`${at}.${name}: unknown provenance ${claim}`);
-        if (claim === "v1-docs" && !inV1.has(name)) disproved.push(`${at}.${name}: v1-docs, but the V1 reference never names ${name}`);
-        if (claim === "v2-docs" && !inV2.has(name)) disproved.push(`${at}.${name}: v2-docs, but no V2 seed names ${name}`);
-        if (claim === "official-operation-file" && !theirs) disproved.push(`${at}.${name}: official-operation-file, but the official file shows no ${name} here`);
-        if (claim === "official-guide" && !guideFacts.includes(name)) disproved.push(`${at}.${name}: official-guide, but what was read of the guide never names ${name}`);
+        if (claim === "v1-docs" && !inV1.has(name))
+          disproved.push(`${at}.${name}: v1-docs, but the V1 reference never names ${name}`);
+        if (claim === "v2-docs" && !inV2.has(name))
+          disproved.push(`${at}.${name}: v2-docs, but no V2 seed names ${name}`);
+        if (claim === "official-operation-file" && !theirs)
+          disproved.push(`${at}.${name}: official-operation-file, but the official file shows no ${name} here`);
+        if (claim === "official-guide" && !guideFacts.includes(name))
+          disproved.push(`${at}.${name}: official-guide, but what was read of the guide never names ${name}`);
         walk(sub, theirs, `${at}.${name}`);
-        if (sub.items) walk(sub.items, (theirs?.items as Op | undefined), `${at}.${name}[]`);
+        if (sub.items) walk(sub.items, theirs?.items as Op | undefined, `${at}.${name}[]`);
       }
     };
     let checked = 0;
     for (const { op } of operations) {
       const body = op.requestBody?.content?.["application/json"]?.schema;
       if (!body || op.operationId === "GetTransactions") continue;
-      const file = officialOf(op.operationId) ?? [...byAlias.entries()].filter(([, o]) => o.op === op).map(([alias]) => officialOf(alias)).find(Boolean);
+      const file =
+        officialOf(op.operationId) ??
+        [...byAlias.entries()]
+          .filter(([, o]) => o.op === op)
+          .map(([alias]) => officialOf(alias))
+          .find(Boolean);
       const theirs = file?.found?.file ? file.requestBody?.schema : undefined;
       guideFacts = ((file?.facts ?? []) as string[]).join(" ");
       walk(body, theirs?.allOf ? Object.assign({}, ...theirs.allOf) : theirs, op.operationId);
@@ -173,7 +227,10 @@ describe("spec/revcent-v2.openapi.json", () => {
     const exempt: string[] = load("fixtures/bodies-without-source.json").operations;
     const isPlaceholder = (op: Op) => {
       const schema = op.requestBody.content["application/json"].schema;
-      return schema.additionalProperties === true && Object.keys(schema.properties ?? {}).filter((f) => f !== "idempotency_key").length === 0;
+      return (
+        schema.additionalProperties === true &&
+        Object.keys(schema.properties ?? {}).filter((f) => f !== "idempotency_key").length === 0
+      );
     };
     const withoutFields = documented
       .filter((d) => (d as { body?: boolean }).body)
@@ -194,10 +251,33 @@ describe("spec/revcent-v2.openapi.json", () => {
   });
 
   it("documents request bodies for the operations agents use most", () => {
-    const documentedBodies = ["CreateSale", "CreatePendingSale", "UpdatePendingSale", "EstimateSale", "CreateCustomer", "EditCustomer",
-      "AddCardToCustomer", "CreateProduct", "EditProduct", "RefundTransaction", "RefundProductSale", "VoidSale", "CreateChargeback",
-      "EditChargeback", "CreateChargebackDocument", "CreateNote", "InsertMetadata", "CreateFraudDetection", "EditSubscription",
-      "ExtendTrial", "ShortenTrial", "BigQueryRunQuery", "CreateSecureForm", "SendSMTPMessage", "CreateInvoice"];
+    const documentedBodies = [
+      "CreateSale",
+      "CreatePendingSale",
+      "UpdatePendingSale",
+      "EstimateSale",
+      "CreateCustomer",
+      "EditCustomer",
+      "AddCardToCustomer",
+      "CreateProduct",
+      "EditProduct",
+      "RefundTransaction",
+      "RefundProductSale",
+      "VoidSale",
+      "CreateChargeback",
+      "EditChargeback",
+      "CreateChargebackDocument",
+      "CreateNote",
+      "InsertMetadata",
+      "CreateFraudDetection",
+      "EditSubscription",
+      "ExtendTrial",
+      "ShortenTrial",
+      "BigQueryRunQuery",
+      "CreateSecureForm",
+      "SendSMTPMessage",
+      "CreateInvoice",
+    ];
     // The builder's placeholder for an undocumented body is open and has no fields of its own.
     const isPlaceholder = (id: string) => {
       const schema = byId.get(id)?.op.requestBody.content["application/json"].schema;
@@ -209,6 +289,11 @@ describe("spec/revcent-v2.openapi.json", () => {
   });
 
   it("is current with spec/src (npm run build:spec)", () => {
-    expect(() => execFileSync(process.execPath, ["scripts/build-spec.mjs", "--check"], { cwd: new URL("..", import.meta.url), stdio: "pipe" })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ["scripts/build-spec.mjs", "--check"], {
+        cwd: new URL("..", import.meta.url),
+        stdio: "pipe",
+      }),
+    ).not.toThrow();
   });
 });

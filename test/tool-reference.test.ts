@@ -50,7 +50,10 @@ function toolReference(): string {
       "",
       "| tool | kind | what it does |",
       "|---|---|---|",
-      ...ops.map((o) => `| \`${o.id}\`${support.has(o.id) ? " *(support)*" : ""} | ${kind(o)} | ${cell(firstSentence(o.description))} |`),
+      ...ops.map(
+        (o) =>
+          `| \`${o.id}\`${support.has(o.id) ? " *(support)*" : ""} | ${kind(o)} | ${cell(firstSentence(o.description))} |`,
+      ),
     );
   }
   return `${lines.join("\n")}\n`;
@@ -77,7 +80,9 @@ describe("docs/tools.md", () => {
   });
 
   it("cuts descriptions at the first sentence, not at an abbreviation", () => {
-    expect(firstSentence("Updates a chargeback by ID, e.g. its status. Send only changes.")).toBe("Updates a chargeback by ID, e.g. its status.");
+    expect(firstSentence("Updates a chargeback by ID, e.g. its status. Send only changes.")).toBe(
+      "Updates a chargeback by ID, e.g. its status.",
+    );
     expect(firstSentence("Lists sales.\nDate range at most 90 days.")).toBe("Lists sales.");
     expect(firstSentence("No full stop")).toBe("No full stop");
   });

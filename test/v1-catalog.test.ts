@@ -8,18 +8,32 @@ import { loadOperations, SpecError } from "../src/operations/openapi.js";
 import { loadV1Operations } from "../src/operations/v1-catalog.js";
 
 const catalog = JSON.parse(readFileSync(new URL("../spec/v1-operations.json", import.meta.url), "utf8"));
-const v2 = loadOperations(JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")));
+const v2 = loadOperations(
+  JSON.parse(readFileSync(new URL("../spec/revcent-v2.openapi.json", import.meta.url), "utf8")),
+);
 const operations = loadV1Operations(catalog);
 
 /** A one-operation catalog, for the loader's refusals. */
 const single = (op: Record<string, unknown>) => ({
   tag: { name: "V1 Legacy", "x-revcent-toolset": "v1-legacy" },
-  operations: [{ operationId: "V1ThingRetrieve", type: "thing", method: "retrieve", summary: "s", description: "d", request: { type: "object", properties: { id: { type: "string" } } }, ...op }],
+  operations: [
+    {
+      operationId: "V1ThingRetrieve",
+      type: "thing",
+      method: "retrieve",
+      summary: "s",
+      description: "d",
+      request: { type: "object", properties: { id: { type: "string" } } },
+      ...op,
+    },
+  ],
 });
 
 describe("V1 catalog", () => {
   it("matches its golden output", async () => {
-    await expect(JSON.stringify(operations, null, 1) + "\n").toMatchFileSnapshot("fixtures/generator/v1-operations.golden.json");
+    await expect(JSON.stringify(operations, null, 1) + "\n").toMatchFileSnapshot(
+      "fixtures/generator/v1-operations.golden.json",
+    );
   });
 
   it("holds only operations V2 lacks, in their own opt-in toolset, named V1<Type><Method>", () => {
@@ -30,7 +44,8 @@ describe("V1 catalog", () => {
     for (const op of operations) expect(op.id).toMatch(/^V1[A-Z][A-Za-z]+$/);
     // V2 has no path for what these read (license keys, quota, fraud detection requests).
     const v2Paths = v2.map((o) => o.path).join(" ");
-    for (const type of ["license_key", "quota_unit", "fraud_detection_request"]) expect(v2Paths).not.toContain(`/${type}`);
+    for (const type of ["license_key", "quota_unit", "fraud_detection_request"])
+      expect(v2Paths).not.toContain(`/${type}`);
   });
 
   it("marks where every request field comes from, and where each operation is documented", () => {
@@ -44,30 +59,49 @@ describe("V1 catalog", () => {
 
   it("gives reads the read-only hint and the cancel the destructive one, linked to the read that checks it", () => {
     const cancel = operations.find((o) => o.id === "V1PendingSaleCancel")!;
-    expect(cancel).toMatchObject({ readOnly: false, destructive: true, idempotent: false, verifyWith: "GetSale", v1: { type: "sale", method: "void", entityArgument: "unique_request_id" } });
+    expect(cancel).toMatchObject({
+      readOnly: false,
+      destructive: true,
+      idempotent: false,
+      verifyWith: "GetSale",
+      v1: { type: "sale", method: "void", entityArgument: "unique_request_id" },
+    });
     expect(v2.find((o) => o.id === cancel.verifyWith)).toBeDefined();
-    expect(operations.filter((o) => o.readOnly).map((o) => o.v1!.method)).toEqual(["retrieve", "retrieve", "retrieve", "retrieve"]);
+    expect(operations.filter((o) => o.readOnly).map((o) => o.v1!.method)).toEqual([
+      "retrieve",
+      "retrieve",
+      "retrieve",
+      "retrieve",
+    ]);
   });
 
   it("builds V1's envelope: type and method from the catalog, then the arguments; no idempotency key", () => {
     const op = operations.find((o) => o.id === "V1LicenseKeyRetrieve")!;
     expect(buildRequest(op, { id: "KEY-1", fields: ["ignored"] }, "key-ignored")).toEqual({
-      method: "POST", path: "", body: JSON.stringify({ request: { type: "license_key", method: "retrieve", id: "KEY-1" } }),
+      method: "POST",
+      path: "",
+      body: JSON.stringify({ request: { type: "license_key", method: "retrieve", id: "KEY-1" } }),
     });
   });
 
   it("refuses catalogs it cannot serve: names without V1, envelope fields, a verify argument that is no field", () => {
     expect(() => loadV1Operations({ operations: [] })).toThrow(SpecError);
     expect(() => loadV1Operations(single({ operationId: "ThingRetrieve" }))).toThrow(/start with V1/);
-    expect(() => loadV1Operations(single({ request: { type: "object", properties: { type: { type: "string" } } } }))).toThrow(/field type is part of V1's envelope/);
-    expect(() => loadV1Operations(single({ "x-revcent-verify-with": { operation: "GetSale", argument: "sale_id" } }))).toThrow(/names sale_id, which is not a request field/);
+    expect(() =>
+      loadV1Operations(single({ request: { type: "object", properties: { type: { type: "string" } } } })),
+    ).toThrow(/field type is part of V1's envelope/);
+    expect(() =>
+      loadV1Operations(single({ "x-revcent-verify-with": { operation: "GetSale", argument: "sale_id" } })),
+    ).toThrow(/names sale_id, which is not a request field/);
     const twice = single({});
     twice.operations.push(twice.operations[0]!);
     expect(() => loadV1Operations(twice)).toThrow(/duplicate V1 operation V1ThingRetrieve/);
   });
 
   it("keeps secrets out of V1 inputs as the OpenAPI loader does", () => {
-    const [op] = loadV1Operations(single({ request: { type: "object", properties: { id: { type: "string" }, api_key: { type: "string" } } } }));
+    const [op] = loadV1Operations(
+      single({ request: { type: "object", properties: { id: { type: "string" }, api_key: { type: "string" } } } }),
+    );
     expect(Object.keys(op!.inputSchema.properties as object)).toEqual(["id"]);
     expect(op!.secretFields).toEqual(["api_key"]);
   });

@@ -44,7 +44,7 @@ export const SUPPORT_OPERATIONS = [
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
 const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
 
-export type Profile = "operator" | "readonly" | "support";
+type Profile = "operator" | "readonly" | "support";
 
 /** What decides a session's operations; the configuration's fields of the same names. */
 export interface PolicyConfig {

@@ -34,15 +34,13 @@ export function registerResources(
     "operation",
     new ResourceTemplate(`${OPERATION_URI_PREFIX}{operationId}`, {
       list: () => ({
-        resources: catalog
-          .operations()
-          .map((op) => ({
-            uri: operationUri(op.id),
-            name: op.id,
-            title: op.title,
-            description: summaryOf(op),
-            mimeType: "text/markdown",
-          })),
+        resources: catalog.operations().map((op) => ({
+          uri: operationUri(op.id),
+          name: op.id,
+          title: op.title,
+          description: summaryOf(op),
+          mimeType: "text/markdown",
+        })),
       }),
       complete: {
         operationId: (value) =>

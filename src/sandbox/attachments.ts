@@ -46,15 +46,13 @@ export const createNote: CreateHook = ({ api, store, body, now, newId }) => {
   const target = targetOf(api, store, body);
   const id = newId("notes");
   const customerId = target?.collection === "customers" ? target.item.id : customerIdOf(target?.item);
-  const note = store
-    .collection("notes")
-    .insert({
-      id,
-      created_date_unix: now,
-      updated_date_unix: now,
-      ...body,
-      ...(customerId ? { customer_id: customerId } : {}),
-    });
+  const note = store.collection("notes").insert({
+    id,
+    created_date_unix: now,
+    updated_date_unix: now,
+    ...body,
+    ...(customerId ? { customer_id: customerId } : {}),
+  });
   if (target) link(store, target.collection, target.item.id, "notes", id);
   if (target && customerId && target.collection !== "customers") link(store, "customers", customerId, "notes", id);
   if (target) store.collection(target.collection).update(target.item.id, { updated_date_unix: now });

@@ -30,12 +30,10 @@ const membership =
       }
       store.collection("customer_groups").update(id, { updated_date_unix: now });
     }
-    const updated = store
-      .collection("customers")
-      .update(item.id, {
-        updated_date_unix: now,
-        customer_groups: idsOf(store.collection("customers").get(item.id), "customer_groups"),
-      });
+    const updated = store.collection("customers").update(item.id, {
+      updated_date_unix: now,
+      customer_groups: idsOf(store.collection("customers").get(item.id), "customer_groups"),
+    });
     return { item: updated, extra: { customer_groups: idsOf(updated, "customer_groups") } };
   };
 

@@ -25,14 +25,12 @@ function requireStatus(item: Item, kind: string, verb: string, ...allowed: strin
 export function cancelSubscription(store: Store, id: string, now: number): boolean {
   const sub = store.collection("subscriptions").get(id);
   if (!sub || !is(sub, "active", "suspended")) return false;
-  store
-    .collection("subscriptions")
-    .update(id, {
-      status: "Cancelled",
-      cancelled_date_unix: now,
-      next_renewal_date_unix: null,
-      updated_date_unix: now,
-    });
+  store.collection("subscriptions").update(id, {
+    status: "Cancelled",
+    cancelled_date_unix: now,
+    next_renewal_date_unix: null,
+    updated_date_unix: now,
+  });
   return true;
 }
 
@@ -169,13 +167,11 @@ const resize =
         `Shortening by ${days} days would end the trial before now; use ExpireTrial to end it now (days at most ${Math.floor((num(item.end_date_unix) - now) / DAY_SECONDS)}).`,
       );
     return {
-      item: store
-        .collection("trials")
-        .update(item.id, {
-          end_date_unix: end,
-          num_days: Math.max(0, num(item.num_days) + sign * days),
-          updated_date_unix: now,
-        }),
+      item: store.collection("trials").update(item.id, {
+        end_date_unix: end,
+        num_days: Math.max(0, num(item.num_days) + sign * days),
+        updated_date_unix: now,
+      }),
     };
   };
 
@@ -223,12 +219,10 @@ const expire: ActionHook = ({ store, item, now, newId }) => {
   if (typeof item.subscription_id === "string") {
     const sub = store.collection("subscriptions").get(item.subscription_id);
     if (sub && is(sub, "active"))
-      store
-        .collection("subscriptions")
-        .update(sub.id, {
-          next_renewal_date_unix: now + num(sub.renewal_interval_days, 30) * DAY_SECONDS,
-          updated_date_unix: now,
-        });
+      store.collection("subscriptions").update(sub.id, {
+        next_renewal_date_unix: now + num(sub.renewal_interval_days, 30) * DAY_SECONDS,
+        updated_date_unix: now,
+      });
   }
   const updated = store.collection("trials").update(item.id, {
     status: "Expired",

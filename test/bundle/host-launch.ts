@@ -17,7 +17,13 @@ export function readManifest(dir: string): McpbManifestAny {
 }
 
 export async function hostLaunch(bundleDir: string, userConfig: UserConfig): Promise<Launch> {
-  const config = await getMcpConfigForManifest({ manifest: readManifest(bundleDir), extensionPath: bundleDir, systemDirs: {}, userConfig, pathSeparator: "/" });
+  const config = await getMcpConfigForManifest({
+    manifest: readManifest(bundleDir),
+    extensionPath: bundleDir,
+    systemDirs: {},
+    userConfig,
+    pathSeparator: "/",
+  });
   if (!config) throw new Error("the host would not start the server: required user_config is missing");
   // Hosts run "node" with the Node.js they ship; the tests use the one running them.
   const command = config.command === "node" ? process.execPath : config.command;

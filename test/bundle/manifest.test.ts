@@ -62,17 +62,31 @@ describe("manifest.json", () => {
 
   it("every user setting reaches the server, and the defaults mean the server's defaults", async () => {
     const referenced = JSON.stringify(manifest.server.mcp_config.env);
-    for (const key of Object.keys(manifest.user_config ?? {})) expect(referenced, key).toContain(`\${user_config.${key}}`);
+    for (const key of Object.keys(manifest.user_config ?? {}))
+      expect(referenced, key).toContain(`\${user_config.${key}}`);
 
     const defaults = await configFor({ sandbox: true });
     const serverDefaults = parseConfig(["--sandbox"], {});
-    for (const field of ["profile", "readOnly", "sandbox", "guard", "apiKey"] as const) expect(defaults[field], field).toEqual(serverDefaults[field]);
+    for (const field of ["profile", "readOnly", "sandbox", "guard", "apiKey"] as const)
+      expect(defaults[field], field).toEqual(serverDefaults[field]);
     expect(defaults.toolsets).toEqual(["default"]);
   });
 
   it("maps key, profile, toolsets and read-only to the server's configuration", async () => {
-    const config = await configFor({ api_key: "rc-test-key", profile: "support", toolsets: "customers, sales", read_only: true });
-    expect(config).toMatchObject({ apiKey: "rc-test-key", profile: "support", guard: true, toolsets: ["customers", "sales"], readOnly: true, sandbox: false });
+    const config = await configFor({
+      api_key: "rc-test-key",
+      profile: "support",
+      toolsets: "customers, sales",
+      read_only: true,
+    });
+    expect(config).toMatchObject({
+      apiKey: "rc-test-key",
+      profile: "support",
+      guard: true,
+      toolsets: ["customers", "sales"],
+      readOnly: true,
+      sandbox: false,
+    });
   });
 
   it("without a key and without the sandbox, the server refuses to start and says how to fix it", async () => {
@@ -81,6 +95,8 @@ describe("manifest.json", () => {
   });
 
   it("a misspelt profile is a one-line start-up error naming the allowed values", async () => {
-    await expect(configFor({ api_key: "k", profile: "admin" })).rejects.toThrow(/--profile must be one of operator, readonly, support; got "admin"/);
+    await expect(configFor({ api_key: "k", profile: "admin" })).rejects.toThrow(
+      /--profile must be one of operator, readonly, support; got "admin"/,
+    );
   });
 });

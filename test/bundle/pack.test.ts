@@ -23,11 +23,15 @@ const bundleDir = join(scratch, "unpacked");
 
 function run(command: string, args: string[], cwd: string): void {
   const result = spawnSync(command, args, { cwd, encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stdout}${result.stderr}`);
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
 }
 
 async function startBundle(userConfig: UserConfig): Promise<StartedClient> {
@@ -42,12 +46,15 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("the packed .mcpb bundle", () => {
   it("runs where no node_modules can be found (the precondition of the tests below)", () => {
-    for (let dir = bundleDir; dir !== dirname(dir); dir = dirname(dir)) expect(existsSync(join(dir, "node_modules")), dir).toBe(false);
+    for (let dir = bundleDir; dir !== dirname(dir); dir = dirname(dir))
+      expect(existsSync(join(dir, "node_modules")), dir).toBe(false);
   });
 
   it("holds only what the server reads at run time: no node_modules, sources, tests or source maps", () => {
     const files = filesUnder(bundleDir);
-    const built = readdirSync(join(ROOT, "dist")).filter((f) => f.endsWith(".js") || f === "operations.json").map((f) => `dist/${f}`);
+    const built = readdirSync(join(ROOT, "dist"))
+      .filter((f) => f.endsWith(".js") || f === "operations.json")
+      .map((f) => `dist/${f}`);
     expect(files).toEqual([...built, "manifest.json", "package.json", "spec/revcent-v2.openapi.json"].sort());
     const pkg = JSON.parse(readFileSync(join(bundleDir, "package.json"), "utf8"));
     expect(pkg).toMatchObject({ name: "revcent-mcp", type: "module" });
@@ -61,7 +68,10 @@ describe("the packed .mcpb bundle", () => {
       const expected = operations.filter((o) => defaults.has(o.toolset)).map((o) => o.id);
       const { tools } = await server.client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(expected.sort());
-      const jane = (await server.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } })) as CallToolResult;
+      const jane = (await server.client.callTool({
+        name: "GetCustomer",
+        arguments: { customer_id: SEED_IDS.customer },
+      })) as CallToolResult;
       expect(jane.isError, JSON.stringify(jane.content)).toBeFalsy();
       expect(jane.structuredContent).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane" });
     } finally {
@@ -70,7 +80,11 @@ describe("the packed .mcpb bundle", () => {
   });
 
   it("started by hand as `node dist/server.js --sandbox --toolsets all`, lists every operation", async () => {
-    const server = await startStdioServer({ command: process.execPath, args: [join(bundleDir, "dist/server.js"), "--sandbox", "--toolsets", "all"], cwd: bundleDir });
+    const server = await startStdioServer({
+      command: process.execPath,
+      args: [join(bundleDir, "dist/server.js"), "--sandbox", "--toolsets", "all"],
+      cwd: bundleDir,
+    });
     try {
       const { tools } = await server.client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(operations.map((o) => o.id).sort());
@@ -83,7 +97,12 @@ describe("the packed .mcpb bundle", () => {
     const server = await startBundle({ sandbox: true, toolsets: "all", read_only: true });
     try {
       const { tools } = await server.client.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(operations.filter((o) => o.readOnly).map((o) => o.id).sort());
+      expect(tools.map((t) => t.name).sort()).toEqual(
+        operations
+          .filter((o) => o.readOnly)
+          .map((o) => o.id)
+          .sort(),
+      );
     } finally {
       await server.close();
     }

@@ -24,10 +24,26 @@ afterAll(async () => {
 
 function runScenario(url: string, scenario: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn("npx", ["-y", "-p", "node@22", "-p", `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`, "conformance", "server", "--url", url, "--scenario", scenario], {
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "npx",
+      [
+        "-y",
+        "-p",
+        "node@22",
+        "-p",
+        `@modelcontextprotocol/conformance@${CONFORMANCE_VERSION}`,
+        "conformance",
+        "server",
+        "--url",
+        url,
+        "--scenario",
+        scenario,
+      ],
+      {
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));

@@ -11,7 +11,11 @@ async function listed(args: string[]) {
   const s = await startInProcess(["--sandbox", ...args]);
   try {
     const { tools } = await s.client.listTools();
-    return { count: tools.length, tokens: encoder.encode(JSON.stringify({ tools })).length, instructions: s.client.getInstructions() ?? "" };
+    return {
+      count: tools.length,
+      tokens: encoder.encode(JSON.stringify({ tools })).length,
+      instructions: s.client.getInstructions() ?? "",
+    };
   } finally {
     await s.close();
   }

@@ -21,7 +21,9 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
   });
   afterAll(() => s?.close());
   const search = async (query: string, toolset?: string) =>
-    text(await s.client.callTool({ name: "SearchOperations", arguments: { query, ...(toolset ? { toolset } : {}) } })).split("\n").map((l) => l.split(" ")[0]);
+    text(await s.client.callTool({ name: "SearchOperations", arguments: { query, ...(toolset ? { toolset } : {}) } }))
+      .split("\n")
+      .map((l) => l.split(" ")[0]);
 
   it("lists three tools, well under 1K tokens", async () => {
     const { tools } = await s.client.listTools();
@@ -37,14 +39,19 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
     for (const [task, expected] of tasks) {
       const answer = text(await s.client.callTool({ name: "SearchOperations", arguments: { query: task } }));
       largest = Math.max(largest, encoder.encode(answer).length);
-      const top3 = answer.split("\n").slice(0, 3).map((l) => l.split(" ")[0]);
+      const top3 = answer
+        .split("\n")
+        .slice(0, 3)
+        .map((l) => l.split(" ")[0]);
       if (!top3.includes(expected)) misses.push(`${task} -> ${top3.join(", ")} (wanted ${expected})`);
     }
     return { misses, largest };
   };
 
   it("finds the operation for 30 plain-language tasks from the docs in its top 3 (>= 90%), each answer <= 600 tokens", async () => {
-    const { tasks } = JSON.parse(readFileSync(new URL("../fixtures/search-tasks.json", import.meta.url), "utf8")) as { tasks: [string, string][] };
+    const { tasks } = JSON.parse(readFileSync(new URL("../fixtures/search-tasks.json", import.meta.url), "utf8")) as {
+      tasks: [string, string][];
+    };
     expect(tasks).toHaveLength(30);
     const { misses, largest } = await top3Misses(tasks);
     expect(misses.length / tasks.length, misses.join("; ")).toBeLessThanOrEqual(0.1);
@@ -67,8 +74,12 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
         for (const { task, expect: wanted } of tasks) {
           const answer = text(await all.client.callTool({ name: "SearchOperations", arguments: { query: task } }));
           largest = Math.max(largest, encoder.encode(answer).length);
-          const first = answer.split("\n").slice(0, 3).map((l) => l.split(" ")[0]!);
-          if (!wanted.some((w) => first.includes(w))) misses.push(`${task} -> ${first.join(", ")} (wanted ${wanted.join(" or ")})`);
+          const first = answer
+            .split("\n")
+            .slice(0, 3)
+            .map((l) => l.split(" ")[0]!);
+          if (!wanted.some((w) => first.includes(w)))
+            misses.push(`${task} -> ${first.join(", ")} (wanted ${wanted.join(" or ")})`);
         }
         return { rate: 1 - misses.length / tasks.length, misses };
       };
@@ -87,13 +98,17 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
   });
 
   it("does as well on 140 more tasks written blind to the ranker, 50 of them never used to tune it", async () => {
-    const { sets } = JSON.parse(readFileSync(new URL("../fixtures/search-tasks-more.json", import.meta.url), "utf8")) as {
+    const { sets } = JSON.parse(
+      readFileSync(new URL("../fixtures/search-tasks-more.json", import.meta.url), "utf8"),
+    ) as {
       sets: { name: string; minTop3: number; tasks: [string, string][] }[];
     };
     expect(sets.map((set) => set.tasks.length)).toEqual([10, 40, 40, 50]);
     for (const set of sets) {
       const { misses, largest } = await top3Misses(set.tasks);
-      expect(1 - misses.length / set.tasks.length, `${set.name}: ${misses.join("; ")}`).toBeGreaterThanOrEqual(set.minTop3);
+      expect(1 - misses.length / set.tasks.length, `${set.name}: ${misses.join("; ")}`).toBeGreaterThanOrEqual(
+        set.minTop3,
+      );
       expect(largest, set.name).toBeLessThanOrEqual(600);
     }
   });
@@ -103,21 +118,41 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
   });
 
   it("describes an operation with its input schema", async () => {
-    const r = (await s.client.callTool({ name: "DescribeOperation", arguments: { operation: "GetTransactions" } })) as CallToolResult;
-    const d = r.structuredContent as { inputSchema: { properties: Record<string, { items?: { enum?: string[] } }> }; annotations: object };
+    const r = (await s.client.callTool({
+      name: "DescribeOperation",
+      arguments: { operation: "GetTransactions" },
+    })) as CallToolResult;
+    const d = r.structuredContent as {
+      inputSchema: { properties: Record<string, { items?: { enum?: string[] } }> };
+      annotations: object;
+    };
     expect(d.inputSchema.properties.status_filter?.items?.enum).toContain("settled");
     expect(d.annotations).toMatchObject({ readOnlyHint: true });
-    const refund = (await s.client.callTool({ name: "DescribeOperation", arguments: { operation: "RefundTransaction" } })) as CallToolResult;
-    expect((refund.structuredContent as { usage?: string }).usage).toMatch(/^Moves money back\. Confirm the amount with the user/);
+    const refund = (await s.client.callTool({
+      name: "DescribeOperation",
+      arguments: { operation: "RefundTransaction" },
+    })) as CallToolResult;
+    expect((refund.structuredContent as { usage?: string }).usage).toMatch(
+      /^Moves money back\. Confirm the amount with the user/,
+    );
   });
 
   it("calls operations through the same validation as static tools", async () => {
-    const ok = (await s.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } } })) as CallToolResult;
+    const ok = (await s.client.callTool({
+      name: "CallOperation",
+      arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } },
+    })) as CallToolResult;
     expect(ok.isError, text(ok)).toBeFalsy();
     expect(text(ok)).toContain("jane.doe@example.com");
-    const bad = (await s.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomers", arguments: { date_start: 1, date_end: 2, limit: 0, page: 1 } } })) as CallToolResult;
+    const bad = (await s.client.callTool({
+      name: "CallOperation",
+      arguments: { operation: "GetCustomers", arguments: { date_start: 1, date_end: 2, limit: 0, page: 1 } },
+    })) as CallToolResult;
     expect(text(bad)).toMatch(/^\[invalid_arguments\] Invalid arguments for GetCustomers: limit/);
-    const none = (await s.client.callTool({ name: "CallOperation", arguments: { operation: "CallOperation", arguments: {} } })) as CallToolResult;
+    const none = (await s.client.callTool({
+      name: "CallOperation",
+      arguments: { operation: "CallOperation", arguments: {} },
+    })) as CallToolResult;
     expect(text(none)).toMatch(/^\[operation_not_allowed\]/);
   });
 });
@@ -126,16 +161,29 @@ describe("--tools-mode dynamic keeps the policy and the guard", () => {
   it("read-only: a write is not reachable; support: reads are guarded", async () => {
     const ro = await startInProcess(["--sandbox", "--toolsets", "all", "--tools-mode", "dynamic", "--read-only"]);
     try {
-      const r = (await ro.client.callTool({ name: "CallOperation", arguments: { operation: "VoidSale", arguments: { sale_id: SEED_IDS.sale } } })) as CallToolResult;
+      const r = (await ro.client.callTool({
+        name: "CallOperation",
+        arguments: { operation: "VoidSale", arguments: { sale_id: SEED_IDS.sale } },
+      })) as CallToolResult;
       expect(text(r)).toMatch(/^\[operation_not_allowed\] No tool named VoidSale/);
-      expect(text(await ro.client.callTool({ name: "SearchOperations", arguments: { query: "void a sale" } }))).not.toContain("VoidSale");
+      expect(
+        text(await ro.client.callTool({ name: "SearchOperations", arguments: { query: "void a sale" } })),
+      ).not.toContain("VoidSale");
     } finally {
       await ro.close();
     }
     const support = await startInProcess(["--sandbox", "--profile", "support", "--tools-mode", "dynamic"]);
     try {
-      expect((await support.client.listTools()).tools.map((t) => t.name)).toEqual(["SearchOperations", "DescribeOperation", "CallOperation", "VerifyCustomer"]);
-      const r = (await support.client.callTool({ name: "CallOperation", arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } } })) as CallToolResult;
+      expect((await support.client.listTools()).tools.map((t) => t.name)).toEqual([
+        "SearchOperations",
+        "DescribeOperation",
+        "CallOperation",
+        "VerifyCustomer",
+      ]);
+      const r = (await support.client.callTool({
+        name: "CallOperation",
+        arguments: { operation: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } },
+      })) as CallToolResult;
       expect(text(r)).toMatch(/^\[verification_required\]/);
     } finally {
       await support.close();

@@ -13,16 +13,21 @@ import { SEED_IDS } from "../../src/sandbox/seed.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
 
-const official = (file: string) => JSON.parse(readFileSync(new URL(`../../spec/official/${file}.json`, import.meta.url), "utf8"));
+const official = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../../spec/official/${file}.json`, import.meta.url), "utf8"));
 const id20 = { type: "string", minLength: 20, maxLength: 20 };
 const ok = { "200": { description: "Successful response." } };
 const pathId = (name: string) => [{ name, in: "path", required: true, schema: id20 }];
 const post = (file: string) => {
   const f = official(file);
   return {
-    operationId: f.officialId, summary: f.officialId,
+    operationId: f.officialId,
+    summary: f.officialId,
     ...(f.parameters?.length ? { parameters: f.parameters } : {}),
-    requestBody: { required: Boolean(f.requestBody.required), content: { "application/json": { schema: f.requestBody.schema } } },
+    requestBody: {
+      required: Boolean(f.requestBody.required),
+      content: { "application/json": { schema: f.requestBody.schema } },
+    },
     responses: ok,
   };
 };
@@ -34,13 +39,36 @@ function officialDocument(): Record<string, any> {
     info: { title: "RevCent API (official shape)", version: "2" },
     paths: {
       "/gateway_groups": { post: post("CreateGatewayGroup") },
-      "/gateway_groups/{gateway_group_id}": { get: { operationId: "GetGatewayGroup", summary: "Get A Gateway Group", parameters: pathId("gateway_group_id"), responses: ok } },
+      "/gateway_groups/{gateway_group_id}": {
+        get: {
+          operationId: "GetGatewayGroup",
+          summary: "Get A Gateway Group",
+          parameters: pathId("gateway_group_id"),
+          responses: ok,
+        },
+      },
       "/transactions/{transaction_id}/refund": { post: post("RefundTransaction") },
-      "/transactions/{transaction_id}": { get: { operationId: "GetTransaction", summary: "Get A Transaction", parameters: pathId("transaction_id"), responses: ok } },
+      "/transactions/{transaction_id}": {
+        get: {
+          operationId: "GetTransaction",
+          summary: "Get A Transaction",
+          parameters: pathId("transaction_id"),
+          responses: ok,
+        },
+      },
       "/subscriptions/{subscription_id}/activate": { post: post("SubscriptionActivate") },
       // Not among the files read; written in their shape, like ActivateSubscription's.
-      "/subscriptions/{subscription_id}/suspend": { post: { ...post("SubscriptionActivate"), operationId: "SuspendSubscription", summary: "SuspendSubscription" } },
-      "/subscriptions/{subscription_id}": { get: { operationId: "GetSubscription", summary: "Get A Subscription", parameters: pathId("subscription_id"), responses: ok } },
+      "/subscriptions/{subscription_id}/suspend": {
+        post: { ...post("SubscriptionActivate"), operationId: "SuspendSubscription", summary: "SuspendSubscription" },
+      },
+      "/subscriptions/{subscription_id}": {
+        get: {
+          operationId: "GetSubscription",
+          summary: "Get A Subscription",
+          parameters: pathId("subscription_id"),
+          responses: ok,
+        },
+      },
     },
   };
 }
@@ -50,11 +78,14 @@ const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string
 describe("driven by a document in the official files' shape", () => {
   let sandbox: Sandbox;
   let s: StartedClient;
-  const call = (name: string, args: Record<string, unknown>) => s.client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+  const call = (name: string, args: Record<string, unknown>) =>
+    s.client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
 
   beforeAll(async () => {
     const doc = officialDocument();
-    expect(doc.paths["/gateway_groups"].post.requestBody.content["application/json"].schema.properties.idempotency_key).toBeUndefined();
+    expect(
+      doc.paths["/gateway_groups"].post.requestBody.content["application/json"].schema.properties.idempotency_key,
+    ).toBeUndefined();
     // RevCent's side is stricter than the document the server reads: it knows no `description` on
     // gateway groups, so a call that passes one is refused by RevCent, not by the server.
     const revcent = structuredClone(doc);
@@ -72,24 +103,43 @@ describe("driven by a document in the official files' shape", () => {
 
   it("lists the official names", async () => {
     const names = (await s.client.listTools()).tools.map((t) => t.name).sort();
-    expect(names).toEqual(["ActivateSubscription", "CreateGatewayGroup", "GetGatewayGroup", "GetSubscription", "GetTransaction", "RefundTransaction", "SuspendSubscription"]);
+    expect(names).toEqual([
+      "ActivateSubscription",
+      "CreateGatewayGroup",
+      "GetGatewayGroup",
+      "GetSubscription",
+      "GetTransaction",
+      "RefundTransaction",
+      "SuspendSubscription",
+    ]);
   });
 
   it("performs writes: a gateway group is created and reads back, a refund is recorded, a subscription reactivated", async () => {
     const created = await call("CreateGatewayGroup", { name: "Rotation A", enabled: true });
     expect(created.isError, text(created)).toBeFalsy();
     const id = (created.structuredContent as { gateway_group_id: string }).gateway_group_id;
-    expect((await call("GetGatewayGroup", { gateway_group_id: id })).structuredContent).toMatchObject({ id, name: "Rotation A" });
+    expect((await call("GetGatewayGroup", { gateway_group_id: id })).structuredContent).toMatchObject({
+      id,
+      name: "Rotation A",
+    });
 
     const refund = await call("RefundTransaction", { transaction_id: SEED_IDS.transaction, amount: 1 });
     expect(refund.isError, text(refund)).toBeFalsy();
-    expect(((await call("GetTransaction", { transaction_id: SEED_IDS.transaction })).structuredContent as { amount_refunded: number }).amount_refunded).toBeGreaterThanOrEqual(1);
+    expect(
+      (
+        (await call("GetTransaction", { transaction_id: SEED_IDS.transaction })).structuredContent as {
+          amount_refunded: number;
+        }
+      ).amount_refunded,
+    ).toBeGreaterThanOrEqual(1);
 
     const suspended = await call("SuspendSubscription", { subscription_id: SEED_IDS.subscription });
     expect(suspended.isError, text(suspended)).toBeFalsy();
     const activated = await call("ActivateSubscription", { subscription_id: SEED_IDS.subscription });
     expect(activated.isError, text(activated)).toBeFalsy();
-    expect((await call("GetSubscription", { subscription_id: SEED_IDS.subscription })).structuredContent).toMatchObject({ status: "Active" });
+    expect((await call("GetSubscription", { subscription_id: SEED_IDS.subscription })).structuredContent).toMatchObject(
+      { status: "Active" },
+    );
   });
 
   it("a parameter RevCent refuses is [bad_request], never [duplicate_request], and nothing is created", async () => {
@@ -105,7 +155,9 @@ describe("driven by a document in the official files' shape", () => {
     sandbox.faults.add({ match: { operationId: "RefundTransaction" }, fault: { kind: "latency", ms: 0 } });
     const r = await call("RefundTransaction", { transaction_id: SEED_IDS.transaction, amount: 1 });
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/^\[duplicate_request\] The first attempt of RefundTransaction reached RevCent but its answer was lost/);
+    expect(text(r)).toMatch(
+      /^\[duplicate_request\] The first attempt of RefundTransaction reached RevCent but its answer was lost/,
+    );
     expect(sandbox.faults.hits).toHaveLength(2);
   });
 });

@@ -17,7 +17,11 @@ let sandbox: Sandbox;
 let s: StartedClient;
 const tool = async (name: string, args: Record<string, unknown>) => {
   const r = (await s.client.callTool({ name, arguments: args })) as CallToolResult;
-  return { isError: Boolean(r.isError), text: (r.content[0] as { text: string }).text, data: (r.structuredContent ?? {}) as Json };
+  return {
+    isError: Boolean(r.isError),
+    text: (r.content[0] as { text: string }).text,
+    data: (r.structuredContent ?? {}) as Json,
+  };
 };
 const ok = async (name: string, args: Record<string, unknown>) => {
   const r = await tool(name, args);
@@ -25,7 +29,11 @@ const ok = async (name: string, args: Record<string, unknown>) => {
   return r.data;
 };
 const newSale = (customerId: string, quantity = 2) =>
-  ok("CreateSale", { campaign: SEED_IDS.campaign, customer_id: customerId, product: [{ id: SEED_IDS.product, quantity }] });
+  ok("CreateSale", {
+    campaign: SEED_IDS.campaign,
+    customer_id: customerId,
+    product: [{ id: SEED_IDS.product, quantity }],
+  });
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
@@ -85,17 +93,26 @@ describe("a sale end to end", () => {
 
   it("D9: a real decline from the gateway is reported with its reason and never retried", async () => {
     // The test plays RevCent's hosted card page: the card reaches RevCent, never the agent.
-    const customer = await ok("CreateCustomer", { campaign: SEED_IDS.campaign, customer: { first_name: "Dee", last_name: "Klein", email: "dee.klein@example.com" } });
+    const customer = await ok("CreateCustomer", {
+      campaign: SEED_IDS.campaign,
+      customer: { first_name: "Dee", last_name: "Klein", email: "dee.klein@example.com" },
+    });
     const customerId = customer.customer_id as string;
     const added = await fetch(`${sandbox.url}/customers/${customerId}/add_card`, {
       method: "POST",
       headers: { "x-api-key": "sandbox-key", "content-type": "application/json" },
-      body: JSON.stringify({ payment: { credit_card: { card_number: TEST_CARDS.declined, exp_month: 12, exp_year: 30, card_code: "123" } } }),
+      body: JSON.stringify({
+        payment: { credit_card: { card_number: TEST_CARDS.declined, exp_month: 12, exp_year: 30, card_code: "123" } },
+      }),
     });
     expect(added.status).toBe(200);
 
     sandbox.faults.add({ match: { operationId: "CreateSale" }, fault: { kind: "latency", ms: 0 } }); // counts attempts
-    const r = await tool("CreateSale", { campaign: SEED_IDS.campaign, customer_id: customerId, product: [{ id: SEED_IDS.product, quantity: 1 }] });
+    const r = await tool("CreateSale", {
+      campaign: SEED_IDS.campaign,
+      customer_id: customerId,
+      product: [{ id: SEED_IDS.product, quantity: 1 }],
+    });
     const attempts = sandbox.faults.hits.length;
     sandbox.faults.clear();
     expect(r.isError).toBe(true);

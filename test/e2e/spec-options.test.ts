@@ -17,9 +17,21 @@ describe("the server on RevCent's official OpenAPI style (--openapi)", () => {
     try {
       const { tools } = await s.client.listTools();
       expect(tools.map((t) => t.name)).toEqual(["GetTransactions"]);
-      const r = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 10 * DAY, date_end: now(), limit: 2, page: 1, metadata_filter: [{ name: "a", value: "METADATA_NAME_EXISTS" }] } })) as CallToolResult;
+      const r = (await s.client.callTool({
+        name: "GetTransactions",
+        arguments: {
+          date_start: now() - 10 * DAY,
+          date_end: now(),
+          limit: 2,
+          page: 1,
+          metadata_filter: [{ name: "a", value: "METADATA_NAME_EXISTS" }],
+        },
+      })) as CallToolResult;
       expect(r.isError, text(r)).toBeFalsy();
-      const split = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 100 * DAY, date_end: now(), limit: 2, page: 1 } })) as CallToolResult;
+      const split = (await s.client.callTool({
+        name: "GetTransactions",
+        arguments: { date_start: now() - 100 * DAY, date_end: now(), limit: 2, page: 1 },
+      })) as CallToolResult;
       expect(split.isError, text(split)).toBeFalsy();
       expect(split.structuredContent).toMatchObject({ date_windows: 2 });
     } finally {
@@ -37,7 +49,13 @@ describe("--allow-card-data (PCI-scoped deployments)", () => {
       expect(JSON.stringify(addCard.inputSchema)).toContain('"card_number"');
       const gateway = tools.find((t) => t.name === "CreateUserGateway")!;
       expect(JSON.stringify(gateway.inputSchema)).not.toContain('"fields"'); // credentials stay out
-      const r = (await s.client.callTool({ name: "AddCardToCustomer", arguments: { customer_id: SEED_IDS.customer, payment: { credit_card: { card_number: "4111111111111111", exp_month: 12, exp_year: 30, card_code: "123" } } } })) as CallToolResult;
+      const r = (await s.client.callTool({
+        name: "AddCardToCustomer",
+        arguments: {
+          customer_id: SEED_IDS.customer,
+          payment: { credit_card: { card_number: "4111111111111111", exp_month: 12, exp_year: 30, card_code: "123" } },
+        },
+      })) as CallToolResult;
       expect(r.isError, text(r)).toBeFalsy();
       expect(text(r)).not.toContain("4111111111111111"); // results still mask card numbers
     } finally {

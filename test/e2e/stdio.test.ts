@@ -9,8 +9,8 @@ import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { SERVER_ENTRY, startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
-const specIds: string[] = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) =>
-  Object.values(item).map((op) => op.operationId),
+const specIds: string[] = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
+  (item) => Object.values(item).map((op) => op.operationId),
 );
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const now = () => Math.floor(Date.now() / 1000);
@@ -43,9 +43,15 @@ describe("stdio server with --sandbox --toolsets all", () => {
     const names = tools.map((t) => t.name);
     expect(names).toContain("SuspendSubscription");
     expect(names).not.toContain("SubscriptionSuspend");
-    const viaAlias = (await s.client.callTool({ name: "SubscriptionSuspend", arguments: { subscription_id: SEED_IDS.subscription } })) as { isError?: boolean; structuredContent?: Record<string, unknown> };
+    const viaAlias = (await s.client.callTool({
+      name: "SubscriptionSuspend",
+      arguments: { subscription_id: SEED_IDS.subscription },
+    })) as { isError?: boolean; structuredContent?: Record<string, unknown> };
     expect(viaAlias.isError, JSON.stringify(viaAlias)).toBeFalsy();
-    const viaName = (await s.client.callTool({ name: "ActivateSubscription", arguments: { subscription_id: SEED_IDS.subscription } })) as { isError?: boolean };
+    const viaName = (await s.client.callTool({
+      name: "ActivateSubscription",
+      arguments: { subscription_id: SEED_IDS.subscription },
+    })) as { isError?: boolean };
     expect(viaName.isError, JSON.stringify(viaName)).toBeFalsy();
   });
 
@@ -69,7 +75,10 @@ describe("stdio server with --sandbox --toolsets all", () => {
         if (schema.items) walk(schema.items);
       };
       walk(t.inputSchema as never);
-      expect(names.filter((n) => secretish.test(n)), t.name).toEqual([]);
+      expect(
+        names.filter((n) => secretish.test(n)),
+        t.name,
+      ).toEqual([]);
       // Strictness is enforced by validation (see "unknown arguments are named"), not repeated in tools/list.
       expect(t.inputSchema.type, t.name).toBe("object");
     }
@@ -90,16 +99,31 @@ describe("stdio server with --sandbox --toolsets all", () => {
   });
 
   it("calls against the sandbox succeed, with structured content", async () => {
-    const list = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 5, page: 1 } })) as CallToolResult;
+    const list = (await s.client.callTool({
+      name: "GetCustomers",
+      arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 5, page: 1 },
+    })) as CallToolResult;
     expect(list.isError).toBeFalsy();
     expect(list.structuredContent).toMatchObject({ code: 1, current_page: 1 });
     expect((list.structuredContent as { results: unknown[] }).results.length).toBeGreaterThan(0);
 
-    const one = (await s.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } })) as CallToolResult;
+    const one = (await s.client.callTool({
+      name: "GetCustomer",
+      arguments: { customer_id: SEED_IDS.customer },
+    })) as CallToolResult;
     expect(one.isError).toBeFalsy();
     expect(JSON.parse(text(one))).toMatchObject({ code: 1, email: "jane.doe@example.com" });
 
-    const tx = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 25, page: 1, status_filter: ["captured", "settled"] } })) as CallToolResult;
+    const tx = (await s.client.callTool({
+      name: "GetTransactions",
+      arguments: {
+        date_start: now() - 80 * DAY,
+        date_end: now(),
+        limit: 25,
+        page: 1,
+        status_filter: ["captured", "settled"],
+      },
+    })) as CallToolResult;
     expect(tx.isError, text(tx)).toBeFalsy();
 
     const note = (await s.client.callTool({ name: "CreateNote", arguments: { ...noteArgs() } })) as CallToolResult;
@@ -108,47 +132,100 @@ describe("stdio server with --sandbox --toolsets all", () => {
 
   it("fields cuts a read's answer down with the documents' grammar, and a bad expression is named", async () => {
     const args = { date_start: now() - 80 * DAY, date_end: now(), limit: 25, page: 1 };
-    const r = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["-api_call_id", "-api_call_unix", "results.id", "results.email", "results.email=jane.doe@example.com"] } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "GetCustomers",
+      arguments: {
+        ...args,
+        fields: ["-api_call_id", "-api_call_unix", "results.id", "results.email", "results.email=jane.doe@example.com"],
+      },
+    })) as CallToolResult;
     expect(r.isError, text(r)).toBeFalsy();
-    const data = r.structuredContent as { results: Record<string, unknown>[]; api_call_id?: string; current_page: number };
+    const data = r.structuredContent as {
+      results: Record<string, unknown>[];
+      api_call_id?: string;
+      current_page: number;
+    };
     expect(data.results).toEqual([{ id: SEED_IDS.customer, email: "jane.doe@example.com" }]);
     expect(data.api_call_id).toBeUndefined();
     expect(data.current_page).toBe(1);
     // A tool with an outputSchema still validates when fields leave most of it out.
-    const tx = (await s.client.callTool({ name: "GetTransactions", arguments: { ...args, fields: ["results.id", "results.amount"] } })) as CallToolResult;
+    const tx = (await s.client.callTool({
+      name: "GetTransactions",
+      arguments: { ...args, fields: ["results.id", "results.amount"] },
+    })) as CallToolResult;
     expect(tx.isError, text(tx)).toBeFalsy();
-    for (const item of (tx.structuredContent as { results: object[] }).results) expect(Object.keys(item).sort()).toEqual(["amount", "id"]);
-    const bad = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["results.id", "=oops"] } })) as CallToolResult;
-    expect(text(bad)).toMatch(/^\[invalid_arguments\] Invalid arguments for GetCustomers: fields\[1\]: "=oops" names no field/);
+    for (const item of (tx.structuredContent as { results: object[] }).results)
+      expect(Object.keys(item).sort()).toEqual(["amount", "id"]);
+    const bad = (await s.client.callTool({
+      name: "GetCustomers",
+      arguments: { ...args, fields: ["results.id", "=oops"] },
+    })) as CallToolResult;
+    expect(text(bad)).toMatch(
+      /^\[invalid_arguments\] Invalid arguments for GetCustomers: fields\[1\]: "=oops" names no field/,
+    );
     // Filters that keep nothing say which fields there are, instead of answering {}.
-    const empty = (await s.client.callTool({ name: "GetCustomers", arguments: { ...args, fields: ["id", "email"] } })) as CallToolResult;
+    const empty = (await s.client.callTool({
+      name: "GetCustomers",
+      arguments: { ...args, fields: ["id", "email"] },
+    })) as CallToolResult;
     expect(empty.isError).toBe(true);
-    expect(text(empty)).toMatch(/^\[invalid_arguments\] fields kept nothing of the GetCustomers answer: its top-level fields are api_call_id, .*results.*; a list's items are under results, so name their fields as results\.<field> \(e\.g\. results\.id\)\. \(field: fields\)$/);
-    const one = (await s.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer, fields: ["emial"] } })) as CallToolResult;
-    expect(text(one)).toMatch(/^\[invalid_arguments\] fields kept nothing of the GetCustomer answer: its top-level fields are .*\bemail\b[^;]*\. \(field: fields\)$/);
+    expect(text(empty)).toMatch(
+      /^\[invalid_arguments\] fields kept nothing of the GetCustomers answer: its top-level fields are api_call_id, .*results.*; a list's items are under results, so name their fields as results\.<field> \(e\.g\. results\.id\)\. \(field: fields\)$/,
+    );
+    const one = (await s.client.callTool({
+      name: "GetCustomer",
+      arguments: { customer_id: SEED_IDS.customer, fields: ["emial"] },
+    })) as CallToolResult;
+    expect(text(one)).toMatch(
+      /^\[invalid_arguments\] fields kept nothing of the GetCustomer answer: its top-level fields are .*\bemail\b[^;]*\. \(field: fields\)$/,
+    );
   });
 
   it("limit 0 is refused with a message naming limit, before any request", async () => {
-    const r = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - DAY, date_end: now(), limit: 0, page: 1 } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "GetCustomers",
+      arguments: { date_start: now() - DAY, date_end: now(), limit: 0, page: 1 },
+    })) as CallToolResult;
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/^\[invalid_arguments\] .*limit/);
   });
 
   it("a range longer than a list allows is split into windows it allows, merged", async () => {
-    const r = (await s.client.callTool({ name: "GetAPICalls", arguments: { date_start: now() - 5 * DAY, date_end: now(), limit: 5, page: 1 } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "GetAPICalls",
+      arguments: { date_start: now() - 5 * DAY, date_end: now(), limit: 5, page: 1 },
+    })) as CallToolResult;
     expect(r.isError, text(r)).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ date_windows: 3 });
   });
 
   it("a 200-day transaction query returns the merged result of three 90-day windows", async () => {
     const end = now();
-    const merged = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: end - 200 * DAY, date_end: end, limit: 25, page: 1, all_pages: true, max_items: 1000 } })) as CallToolResult;
+    const merged = (await s.client.callTool({
+      name: "GetTransactions",
+      arguments: { date_start: end - 200 * DAY, date_end: end, limit: 25, page: 1, all_pages: true, max_items: 1000 },
+    })) as CallToolResult;
     expect(merged.isError, text(merged)).toBeFalsy();
-    const m = merged.structuredContent as { date_windows: number; results: { id: string }[]; total_count: number; truncated: boolean };
+    const m = merged.structuredContent as {
+      date_windows: number;
+      results: { id: string }[];
+      total_count: number;
+      truncated: boolean;
+    };
     expect(m.date_windows).toBe(3);
     expect(m.truncated).toBe(false);
     // The sandbox seeds everything within the last 60 days: the newest window alone holds it all.
-    const recent = (await s.client.callTool({ name: "GetTransactions", arguments: { date_start: end - 20 * DAY - 90 * DAY, date_end: end, limit: 25, page: 1, all_pages: true, max_items: 1000 } })) as CallToolResult;
+    const recent = (await s.client.callTool({
+      name: "GetTransactions",
+      arguments: {
+        date_start: end - 20 * DAY - 90 * DAY,
+        date_end: end,
+        limit: 25,
+        page: 1,
+        all_pages: true,
+        max_items: 1000,
+      },
+    })) as CallToolResult;
     const r = recent.structuredContent as { results: { id: string }[]; total_count: number };
     expect(m.results.map((t) => t.id).sort()).toEqual(r.results.map((t) => t.id).sort());
     expect(m.total_count).toBe(r.total_count);
@@ -156,9 +233,18 @@ describe("stdio server with --sandbox --toolsets all", () => {
   });
 
   it("windows without all_pages take one page of each and say items were left out", async () => {
-    const r = (await s.client.callTool({ name: "GetCustomers", arguments: { date_start: now() - 200 * DAY, date_end: now(), limit: 2, page: 1 } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "GetCustomers",
+      arguments: { date_start: now() - 200 * DAY, date_end: now(), limit: 2, page: 1 },
+    })) as CallToolResult;
     expect(r.isError, text(r)).toBeFalsy();
-    const data = r.structuredContent as { results: unknown[]; pages_fetched: number; date_windows: number; truncated: boolean; total_count: number };
+    const data = r.structuredContent as {
+      results: unknown[];
+      pages_fetched: number;
+      date_windows: number;
+      truncated: boolean;
+      total_count: number;
+    };
     expect(data).toMatchObject({ date_windows: 3, pages_fetched: 3, truncated: true });
     expect(data.results.length).toBeLessThan(data.total_count);
   });
@@ -175,7 +261,17 @@ describe("stdio server with --sandbox --toolsets all", () => {
     let r: CallToolResult;
     try {
       r = (await s.client.callTool(
-        { name: "GetCustomers", arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 2, page: 1, all_pages: true, max_items: 5 } },
+        {
+          name: "GetCustomers",
+          arguments: {
+            date_start: now() - 80 * DAY,
+            date_end: now(),
+            limit: 2,
+            page: 1,
+            all_pages: true,
+            max_items: 5,
+          },
+        },
         undefined,
         { onprogress: () => {} },
       )) as CallToolResult;
@@ -183,7 +279,12 @@ describe("stdio server with --sandbox --toolsets all", () => {
       s.transport.onmessage = handle;
     }
     expect(r.isError, text(r)).toBeFalsy();
-    const data = r.structuredContent as { results: unknown[]; pages_fetched: number; truncated: boolean; total_count: number };
+    const data = r.structuredContent as {
+      results: unknown[];
+      pages_fetched: number;
+      truncated: boolean;
+      total_count: number;
+    };
     expect(data.total_count).toBeGreaterThan(5);
     expect(data.results).toHaveLength(5);
     expect(data.pages_fetched).toBe(3);
@@ -191,14 +292,22 @@ describe("stdio server with --sandbox --toolsets all", () => {
     // Progress 2 and 4 arrive before the answer.
     const progress = arrived.filter((m) => m.method === "notifications/progress").map((m) => m.params?.progress);
     expect(progress).toEqual([2, 4]);
-    expect(arrived.findIndex((m) => m.method === "notifications/progress")).toBeLessThan(arrived.findIndex((m) => m.id !== undefined));
+    expect(arrived.findIndex((m) => m.method === "notifications/progress")).toBeLessThan(
+      arrived.findIndex((m) => m.id !== undefined),
+    );
   });
 
   it("an unknown id returns isError not_found; unknown arguments are named", async () => {
-    const r = (await s.client.callTool({ name: "GetSale", arguments: { sale_id: "ZZZZZZZZZZZZZZZZZZZZ" } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "GetSale",
+      arguments: { sale_id: "ZZZZZZZZZZZZZZZZZZZZ" },
+    })) as CallToolResult;
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/^\[not_found\]/);
-    const forged = (await s.client.callTool({ name: "GetSale", arguments: { sale_id: SEED_IDS.sale, verified: true } })) as CallToolResult;
+    const forged = (await s.client.callTool({
+      name: "GetSale",
+      arguments: { sale_id: SEED_IDS.sale, verified: true },
+    })) as CallToolResult;
     expect(forged.isError).toBe(true);
     expect(text(forged)).toContain("unknown argument verified");
   });
@@ -206,20 +315,31 @@ describe("stdio server with --sandbox --toolsets all", () => {
   it("card data is refused wherever it is put, and never echoed", async () => {
     // Where the spec puts it, where a model might put it instead, and inside free text.
     for (const args of [
-      { customer_id: SEED_IDS.customer, payment: { credit_card: { card_number: "4111111111111111", exp_month: 1, exp_year: 30 } } },
-      { customer_id: SEED_IDS.customer, credit_card: { card_number: "4111 1111 1111 1111", exp_month: 1, exp_year: 30 } },
+      {
+        customer_id: SEED_IDS.customer,
+        payment: { credit_card: { card_number: "4111111111111111", exp_month: 1, exp_year: 30 } },
+      },
+      {
+        customer_id: SEED_IDS.customer,
+        credit_card: { card_number: "4111 1111 1111 1111", exp_month: 1, exp_year: 30 },
+      },
       { customer_id: SEED_IDS.customer, payment: { credit_card: { cvv: "123" } } },
       { customer_id: SEED_IDS.customer, bill_to: { address_line_2: "card 4111-1111-1111-1111 please" } },
     ]) {
       const r = (await s.client.callTool({ name: "AddCardToCustomer", arguments: args })) as CallToolResult;
       expect(r.isError).toBe(true);
-      expect(text(r)).toMatch(/^\[invalid_arguments\] .*(card number|card data)\b.*Card data never passes through this conversation/);
+      expect(text(r)).toMatch(
+        /^\[invalid_arguments\] .*(card number|card data)\b.*Card data never passes through this conversation/,
+      );
       expect(text(r)).not.toMatch(/4111|123/);
     }
   });
 
   it("a credential is refused with the secure-form route", async () => {
-    const r = (await s.client.callTool({ name: "CreateUserGateway", arguments: { name: "Main", fields: [{ name: "api_key", value: "sk_live_abc" }] } })) as CallToolResult;
+    const r = (await s.client.callTool({
+      name: "CreateUserGateway",
+      arguments: { name: "Main", fields: [{ name: "api_key", value: "sk_live_abc" }] },
+    })) as CallToolResult;
     expect(r.isError).toBe(true);
     expect(text(r)).toContain("Create a secure form with CreateSecureForm");
     expect(text(r)).not.toContain("sk_live_abc");
@@ -238,22 +358,41 @@ function noteArgs(): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const name of schema.required ?? []) {
     const p = schema.properties[name];
-    args[name] = p.enum ? p.enum[0] : name.endsWith("_id") ? SEED_IDS.customer : p.type === "string" ? "Called about delivery." : 1;
+    args[name] = p.enum
+      ? p.enum[0]
+      : name.endsWith("_id")
+        ? SEED_IDS.customer
+        : p.type === "string"
+          ? "Called about delivery."
+          : 1;
   }
   return args;
 }
 
 describe("stdio transport hygiene", () => {
   it("stdout carries only JSON-RPC, even while tools run and log", async () => {
-    const child = spawn(process.execPath, [SERVER_ENTRY, "--sandbox"], { env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [SERVER_ENTRY, "--sandbox"], {
+      env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "debug" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.resume();
     const send = (msg: object) => child.stdin.write(JSON.stringify(msg) + "\n");
-    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } });
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+    });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
-    send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "GetSale", arguments: { sale_id: SEED_IDS.sale } } });
+    send({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "GetSale", arguments: { sale_id: SEED_IDS.sale } },
+    });
     send({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "GetSale", arguments: { sale_id: "nope" } } });
     const answered = () => [1, 2, 3, 4].every((id) => stdout.includes(`"id":${id}}`));
     await vi.waitFor(() => expect(answered(), stdout).toBe(true), { timeout: 15_000, interval: 20 });
@@ -266,7 +405,10 @@ describe("stdio transport hygiene", () => {
   });
 
   it("without a key or --sandbox, exits non-zero with one line naming REVCENT_API_KEY and --sandbox", async () => {
-    const child = spawn(process.execPath, [SERVER_ENTRY], { env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [SERVER_ENTRY], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stderr = "";
     let stdout = "";
     child.stderr.on("data", (c) => (stderr += c));

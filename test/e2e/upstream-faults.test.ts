@@ -55,7 +55,9 @@ describe("upstream faults through a real MCP client", () => {
     const r = await call("RefundTransaction", { transaction_id: SEED_IDS.transaction, amount: 1 });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/^\[upstream_error\]/);
-    expect(text(r)).toContain("may have reached RevCent and taken effect: check with GetTransaction before trying again");
+    expect(text(r)).toContain(
+      "may have reached RevCent and taken effect: check with GetTransaction before trying again",
+    );
     // Retried only because each attempt carried the same key (asserted in client.test.ts).
     expect(sandbox.faults.hits).toHaveLength(3);
   });
@@ -96,20 +98,29 @@ describe("upstream faults through a real MCP client", () => {
       sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault });
       const r = await call("GetCustomer", { customer_id: SEED_IDS.customer });
       expect(r.isError).toBe(true);
-      expect(text(r)).toMatch(/^\[malformed_response\] RevCent answered HTTP \d+ with (an HTML page|a body that is not valid JSON)\./);
+      expect(text(r)).toMatch(
+        /^\[malformed_response\] RevCent answered HTTP \d+ with (an HTML page|a body that is not valid JSON)\./,
+      );
       expect(text(r)).not.toMatch(/upstream-lb|<html|"results"/);
     }
   });
 
   it("D6: 429 with Retry-After is honoured, and a wait beyond the cap is reported instead", async () => {
-    sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault: { kind: "rate_limit", retryAfterSeconds: 1 }, times: 1 });
+    sandbox.faults.add({
+      match: { operationId: "GetCustomer" },
+      fault: { kind: "rate_limit", retryAfterSeconds: 1 },
+      times: 1,
+    });
     const started = Date.now();
     const r = await call("GetCustomer", { customer_id: SEED_IDS.customer });
     expect(r.isError, text(r)).toBeFalsy();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
 
     sandbox.faults.clear();
-    sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault: { kind: "rate_limit", retryAfterSeconds: 120 } });
+    sandbox.faults.add({
+      match: { operationId: "GetCustomer" },
+      fault: { kind: "rate_limit", retryAfterSeconds: 120 },
+    });
     const limited = await call("GetCustomer", { customer_id: SEED_IDS.customer });
     expect(limited.isError).toBe(true);
     expect(text(limited)).toMatch(/^\[rate_limited\] .*retry after 120 s/);
@@ -121,7 +132,9 @@ describe("upstream faults through a real MCP client", () => {
     sandbox.faults.add({ match: { operationId: "RefundTransaction" }, fault: { kind: "latency", ms: 0 } }); // counts the retry
     const r = await call("RefundTransaction", { transaction_id: SEED_IDS.transaction, amount: 2 });
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/^\[duplicate_request\] The first attempt of RefundTransaction reached RevCent but its answer was lost/);
+    expect(text(r)).toMatch(
+      /^\[duplicate_request\] The first attempt of RefundTransaction reached RevCent but its answer was lost/,
+    );
     expect(text(r)).toContain("Check with GetTransaction before trying again; do not repeat it blindly");
     expect(sandbox.faults.hits).toHaveLength(2);
   });
@@ -163,14 +176,23 @@ describe("upstream faults through a real MCP client", () => {
 
 describe("D13: connection refused", () => {
   it("fails fast: one attempt, no retries, and says nothing can have happened", async () => {
-    const dead = await startInProcess(["--api-url", "http://127.0.0.1:1/v2", "--toolsets", "all"], { REVCENT_API_KEY: "k", LOG_LEVEL: "debug" });
+    const dead = await startInProcess(["--api-url", "http://127.0.0.1:1/v2", "--toolsets", "all"], {
+      REVCENT_API_KEY: "k",
+      LOG_LEVEL: "debug",
+    });
     try {
-      const r = (await dead.client.callTool({ name: "RefundTransaction", arguments: { transaction_id: SEED_IDS.transaction } })) as CallToolResult;
+      const r = (await dead.client.callTool({
+        name: "RefundTransaction",
+        arguments: { transaction_id: SEED_IDS.transaction },
+      })) as CallToolResult;
       expect(r.isError).toBe(true);
       expect(text(r)).toBe("[network_error] Could not reach RevCent: connection refused.");
       // In-process, each log line is kept as it is written, and every attempt (and any retry) is
       // logged inside the call: all of them are in the log once the result is back.
-      const attempts = dead.stderr().split("\n").filter((l) => l.includes('"msg":"revcent call failed"'));
+      const attempts = dead
+        .stderr()
+        .split("\n")
+        .filter((l) => l.includes('"msg":"revcent call failed"'));
       expect(attempts).toHaveLength(1);
       expect(attempts[0]).toContain('"retry":false');
     } finally {
@@ -180,4 +202,5 @@ describe("D13: connection refused", () => {
 });
 
 /** Waits for a state of the sandbox (polled by vitest), failing after 5 s. */
-const waitFor = (condition: () => boolean) => vi.waitFor(() => expect(condition()).toBe(true), { timeout: 5000, interval: 20 });
+const waitFor = (condition: () => boolean) =>
+  vi.waitFor(() => expect(condition()).toBe(true), { timeout: 5000, interval: 20 });

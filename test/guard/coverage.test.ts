@@ -50,7 +50,9 @@ describe("guard requirements coverage", () => {
 
   it("no test title names an unknown rule id", () => {
     const known = new Set(requirements.map((r) => r.id));
-    const unknown = all.flatMap((t) => t.ids.filter((id) => !known.has(id)).map((id) => `${t.file}: ${id} in "${t.title}"`));
+    const unknown = all.flatMap((t) =>
+      t.ids.filter((id) => !known.has(id)).map((id) => `${t.file}: ${id} in "${t.title}"`),
+    );
     expect(unknown).toEqual([]);
   });
 });

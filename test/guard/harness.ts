@@ -82,11 +82,18 @@ export interface ConnectOptions {
 export async function connect(sandbox: Sandbox, options: ConnectOptions = {}): Promise<Bot> {
   const args = ["--api-url", sandbox.url, ...(options.args ?? SUPPORT)];
   const env = { REVCENT_API_KEY: SANDBOX_KEY, ...options.env };
-  const started = options.spawn ? await startStdioClient(args, env) : await startInProcess(args, env, { now: options.clock?.now });
+  const started = options.spawn
+    ? await startStdioClient(args, env)
+    : await startInProcess(args, env, { now: options.clock?.now });
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<Reply> => {
     const raw = (await started.client.callTool({ name, arguments: args })) as CallToolResult;
     const first = raw.content[0] as { type: string; text?: string } | undefined;
-    return { isError: Boolean(raw.isError), text: first?.text ?? "", data: raw.structuredContent as Record<string, any> | undefined, raw };
+    return {
+      isError: Boolean(raw.isError),
+      text: first?.text ?? "",
+      data: raw.structuredContent as Record<string, any> | undefined,
+      raw,
+    };
   };
   return {
     call,
@@ -154,10 +161,19 @@ export function shapeOf(r: Reply): unknown {
 }
 
 /** RevCent's other channels (its dashboard, a checkout, a webhook), played straight on the sandbox. */
-export async function upstream(sandbox: Sandbox, method: "GET" | "POST", path: string, body?: unknown): Promise<Record<string, any>> {
+export async function upstream(
+  sandbox: Sandbox,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+): Promise<Record<string, any>> {
   const res = await fetch(`${sandbox.url}${path}`, {
     method,
-    headers: { "x-api-key": SANDBOX_KEY, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      "x-api-key": SANDBOX_KEY,
+      accept: "application/json",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const json = (await res.json()) as Record<string, any>;
@@ -181,7 +197,10 @@ export async function seededCustomer(sandbox: Sandbox, index: number): Promise<S
 }
 
 /** A new sale for a customer (through RevCent's own channel), with a subscription and a trial. */
-export async function saleFor(sandbox: Sandbox, customerId: string): Promise<{ sale: string; transaction: string; subscription: string; trial: string; productSales: string[] }> {
+export async function saleFor(
+  sandbox: Sandbox,
+  customerId: string,
+): Promise<{ sale: string; transaction: string; subscription: string; trial: string; productSales: string[] }> {
   const sale = await upstream(sandbox, "POST", "/sales", {
     campaign: SEED_IDS.campaign,
     customer_id: customerId,

@@ -18,9 +18,21 @@ import {
 } from "./harness.js";
 
 const CUSTOMER_FACING = [
-  "SearchCustomers", "GetCustomer", "SearchSales", "GetSale", "SearchTransactions", "GetTransaction",
-  "SearchSubscriptions", "GetSubscription", "SearchTrials", "GetTrial", "SearchShipping", "GetShipment",
-  "CancelSubscription", "CancelTrial", "CreateNote",
+  "SearchCustomers",
+  "GetCustomer",
+  "SearchSales",
+  "GetSale",
+  "SearchTransactions",
+  "GetTransaction",
+  "SearchSubscriptions",
+  "GetSubscription",
+  "SearchTrials",
+  "GetTrial",
+  "SearchShipping",
+  "GetShipment",
+  "CancelSubscription",
+  "CancelTrial",
+  "CreateNote",
 ];
 
 let sandbox: Sandbox;
@@ -82,7 +94,12 @@ describe("the support profile's tools", () => {
         encoding: "utf8",
       }),
       spawnSync(process.execPath, [SERVER_ENTRY, "--api-url", sandbox.url], {
-        env: { PATH: process.env.PATH ?? "", REVCENT_API_KEY: SANDBOX_KEY, REVCENT_PROFILE: "support", REVCENT_GUARD: "off" },
+        env: {
+          PATH: process.env.PATH ?? "",
+          REVCENT_API_KEY: SANDBOX_KEY,
+          REVCENT_PROFILE: "support",
+          REVCENT_GUARD: "off",
+        },
         input: "",
         timeout: 10_000,
         encoding: "utf8",
@@ -102,7 +119,10 @@ describe("closed schemas", () => {
     for (const tool of tools) {
       expect(tool.inputSchema.additionalProperties, tool.name).toBe(false);
       const props = Object.keys(tool.inputSchema.properties ?? {});
-      expect(props.some((p) => /verified|guard|bypass|override|admin/i.test(p)), tool.name).toBe(false);
+      expect(
+        props.some((p) => /verified|guard|bypass|override|admin/i.test(p)),
+        tool.name,
+      ).toBe(false);
       if (tool.name === "VerifyCustomer") expect(props.sort()).toEqual(["customer_id", "factor", "value"]);
       else expect(props, tool.name).toContain("verification");
     }
@@ -113,7 +133,9 @@ describe("closed schemas", () => {
     try {
       const r = await bot.call("GetCustomer", { customer_id: JANE.id, verified: true });
       expect(r.isError).toBe(true);
-      expect(r.text).toBe("[invalid_arguments] Invalid arguments for GetCustomer: unknown argument verified; allowed: customer_id, fields, verification. (field: verified)");
+      expect(r.text).toBe(
+        "[invalid_arguments] Invalid arguments for GetCustomer: unknown argument verified; allowed: customer_id, fields, verification. (field: verified)",
+      );
       expect(r.text).not.toContain(JANE.email);
       expect(hits()).toEqual([]);
     } finally {
@@ -123,7 +145,12 @@ describe("closed schemas", () => {
   });
 
   it("[G-STRICT-SCHEMA] VerifyCustomer with an extra `verified: true` is refused, even with the right value, and grants nothing", async () => {
-    const r = await bot.call("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip, verified: true });
+    const r = await bot.call("VerifyCustomer", {
+      customer_id: JANE.id,
+      factor: "zip",
+      value: JANE.zip,
+      verified: true,
+    });
     expect(r.isError).toBe(true);
     expect(r.text).toMatch(/^\[invalid_arguments\] Invalid arguments for VerifyCustomer: verified: /);
     expect(r.raw.structuredContent).toBeUndefined();
@@ -133,13 +160,41 @@ describe("closed schemas", () => {
   it("[G-STRICT-SCHEMA] smuggled guard switches, object handles and unknown factors are all refused", async () => {
     const customer = await seededCustomer(sandbox, 3);
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ["GetSale", { sale_id: SEED_IDS.sale, guard: "off" }, /^\[invalid_arguments\] Invalid arguments for GetSale: unknown argument guard/],
-      ["SearchCustomers", { search_term: JANE.email, customer_verified: true }, /^\[invalid_arguments\] Invalid arguments for SearchCustomers: unknown argument customer_verified/],
-      ["GetCustomer", { customer_id: JANE.id, verification: { verified: true, customer_id: JANE.id } }, /^\[invalid_arguments\] Invalid arguments for GetCustomer: verification/],
-      ["CancelSubscription", { subscription_id: SEED_IDS.subscription, confirmed_by_customer: true }, /^\[invalid_arguments\] Invalid arguments for CancelSubscription: unknown argument confirmed_by_customer/],
-      ["VerifyCustomer", { customer_id: customer.id, factor: "name", value: customer.last_name }, /^\[invalid_arguments\] Invalid arguments for VerifyCustomer: factor: /],
-      ["VerifyCustomer", { customer_id: customer.id, factor: "verified", value: "true" }, /^\[invalid_arguments\] Invalid arguments for VerifyCustomer: factor: /],
-      ["VerifyCustomer", { customer_id: customer.id, factor: "zip", value: customer.zip, verification: "x.y" }, /^\[invalid_arguments\] Invalid arguments for VerifyCustomer: verification: /],
+      [
+        "GetSale",
+        { sale_id: SEED_IDS.sale, guard: "off" },
+        /^\[invalid_arguments\] Invalid arguments for GetSale: unknown argument guard/,
+      ],
+      [
+        "SearchCustomers",
+        { search_term: JANE.email, customer_verified: true },
+        /^\[invalid_arguments\] Invalid arguments for SearchCustomers: unknown argument customer_verified/,
+      ],
+      [
+        "GetCustomer",
+        { customer_id: JANE.id, verification: { verified: true, customer_id: JANE.id } },
+        /^\[invalid_arguments\] Invalid arguments for GetCustomer: verification/,
+      ],
+      [
+        "CancelSubscription",
+        { subscription_id: SEED_IDS.subscription, confirmed_by_customer: true },
+        /^\[invalid_arguments\] Invalid arguments for CancelSubscription: unknown argument confirmed_by_customer/,
+      ],
+      [
+        "VerifyCustomer",
+        { customer_id: customer.id, factor: "name", value: customer.last_name },
+        /^\[invalid_arguments\] Invalid arguments for VerifyCustomer: factor: /,
+      ],
+      [
+        "VerifyCustomer",
+        { customer_id: customer.id, factor: "verified", value: "true" },
+        /^\[invalid_arguments\] Invalid arguments for VerifyCustomer: factor: /,
+      ],
+      [
+        "VerifyCustomer",
+        { customer_id: customer.id, factor: "zip", value: customer.zip, verification: "x.y" },
+        /^\[invalid_arguments\] Invalid arguments for VerifyCustomer: verification: /,
+      ],
     ];
     for (const [name, args, expected] of cases) {
       const r = await bot.call(name, args);
@@ -153,7 +208,9 @@ describe("closed schemas", () => {
 
 describe("verification handles", () => {
   it("[G-HANDLE-FORGERY] a handle made up by the model (unsigned JSON naming the customer) verifies nothing", async () => {
-    const payload = Buffer.from(JSON.stringify({ c: "anything", s: "anything", u: JANE.id, n: "x" })).toString("base64url");
+    const payload = Buffer.from(JSON.stringify({ c: "anything", s: "anything", u: JANE.id, n: "x" })).toString(
+      "base64url",
+    );
     for (const verification of [`${payload}.${"A".repeat(43)}`, payload, "verified", `${JANE.id}.ok`]) {
       const r = await bot.call("GetCustomer", { customer_id: JANE.id, verification });
       expectRefusal(r, verification);
@@ -171,7 +228,12 @@ describe("verification handles", () => {
       expect(claims.u).toBe(own.id);
       const rewritten = Buffer.from(JSON.stringify({ ...claims, u: other.id })).toString("base64url");
       const flipped = signature.slice(0, -1) + (signature.endsWith("A") ? "B" : "A");
-      for (const verification of [`${rewritten}.${signature}`, `${payload}.${flipped}`, `${rewritten}.${flipped}`, `${payload}.${signature}.${signature}`]) {
+      for (const verification of [
+        `${rewritten}.${signature}`,
+        `${payload}.${flipped}`,
+        `${rewritten}.${flipped}`,
+        `${payload}.${signature}.${signature}`,
+      ]) {
         expectRefusal(await session.call("GetCustomer", { customer_id: other.id, verification }), verification);
       }
       // The genuine handle names its own customer only.
@@ -184,7 +246,10 @@ describe("verification handles", () => {
   });
 
   it("[G-HANDLE-FORGERY] the refusal for a forged handle is the ordinary refusal, word for word", async () => {
-    const r = await bot.call("GetSale", { sale_id: SEED_IDS.sale, verification: "eyJ1IjoiY3VzMDAwMDAwMDAwMDAwMGphbmUifQ.c2lnbmF0dXJl" });
+    const r = await bot.call("GetSale", {
+      sale_id: SEED_IDS.sale,
+      verification: "eyJ1IjoiY3VzMDAwMDAwMDAwMDAwMGphbmUifQ.c2lnbmF0dXJl",
+    });
     expect(r.text).toBe(REFUSAL_TEXT);
   });
 });

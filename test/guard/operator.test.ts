@@ -20,7 +20,14 @@ import {
   type Sandbox,
 } from "./harness.js";
 
-const SECRET_VALUES = ["gw-secret-9f3a", "sk_live_abc", "hunter2-smtp-password", "LOGIN-7F3Q", "TXKEY-9Z8Y", "smtp-field-secret"];
+const SECRET_VALUES = [
+  "gw-secret-9f3a",
+  "sk_live_abc",
+  "hunter2-smtp-password",
+  "LOGIN-7F3Q",
+  "TXKEY-9Z8Y",
+  "smtp-field-secret",
+];
 
 let sandbox: Sandbox;
 let bot: Bot;
@@ -51,7 +58,10 @@ const gateway = (id: string) => ({
 describe("credentials never come back", () => {
   it("[G-CREDENTIAL-RESULTS] GetUserGateway: a gateway's password, api_key and fields values are removed, the rest kept", async () => {
     const id = seedIdFor("user_gateway_id", 0);
-    sandbox.faults.add({ match: { operationId: "GetUserGateway" }, fault: { kind: "status", status: 200, body: { code: 1, result: "Success", ...gateway(id) } } });
+    sandbox.faults.add({
+      match: { operationId: "GetUserGateway" },
+      fault: { kind: "status", status: 200, body: { code: 1, result: "Success", ...gateway(id) } },
+    });
     const r = await bot.call("GetUserGateway", { user_gateway_id: id });
     expect(r.isError, r.text).toBe(false);
     for (const secret of SECRET_VALUES) expect(r.text + JSON.stringify(r.raw), secret).not.toContain(secret);
@@ -66,13 +76,23 @@ describe("credentials never come back", () => {
     const ids = [seedIdFor("user_gateway_id", 0), seedIdFor("user_gateway_id", 1)];
     sandbox.faults.add({
       match: { operationId: "GetUserGateways" },
-      fault: { kind: "status", status: 200, body: { code: 1, current_count: 2, current_page: 1, total_count: 2, total_pages: 1, results: ids.map(gateway) } },
+      fault: {
+        kind: "status",
+        status: 200,
+        body: { code: 1, current_count: 2, current_page: 1, total_count: 2, total_pages: 1, results: ids.map(gateway) },
+      },
     });
-    const r = await bot.call("GetUserGateways", { date_start: 1_700_000_000, date_end: 1_700_086_400, limit: 25, page: 1 });
+    const r = await bot.call("GetUserGateways", {
+      date_start: 1_700_000_000,
+      date_end: 1_700_086_400,
+      limit: 25,
+      page: 1,
+    });
     expect(r.isError, r.text).toBe(false);
     expect((r.data!.results as unknown[]).length).toBe(2);
     for (const secret of SECRET_VALUES) expect(r.text, secret).not.toContain(secret);
-    for (const item of r.data!.results as Record<string, unknown>[]) expect(Object.keys(item).sort()).toEqual(["description", "enabled", "id", "name", "site_gateway_id"]);
+    for (const item of r.data!.results as Record<string, unknown>[])
+      expect(Object.keys(item).sort()).toEqual(["description", "enabled", "id", "name", "site_gateway_id"]);
   });
 
   it("[G-CREDENTIAL-RESULTS] GetSMTPProfile: password, smtp_password and api_key are removed", async () => {
@@ -82,7 +102,17 @@ describe("credentials never come back", () => {
       fault: {
         kind: "status",
         status: 200,
-        body: { code: 1, result: "Success", id, name: "Mailer", host: "smtp.example.com", port: 587, password: "hunter2-smtp-password", smtp_password: "hunter2-smtp-password", api_key: "sk_live_abc" },
+        body: {
+          code: 1,
+          result: "Success",
+          id,
+          name: "Mailer",
+          host: "smtp.example.com",
+          port: 587,
+          password: "hunter2-smtp-password",
+          smtp_password: "hunter2-smtp-password",
+          api_key: "sk_live_abc",
+        },
       },
     });
     const r = await bot.call("GetSMTPProfile", { smtp_profile_id: id });
@@ -95,7 +125,17 @@ describe("credentials never come back", () => {
     const id = seedIdFor("smtp_profile_id", 0);
     sandbox.faults.add({
       match: { operationId: "GetSMTPProfile" },
-      fault: { kind: "status", status: 200, body: { code: 1, result: "Success", id, name: "Mailer", fields: [{ id: "smtp_login", value: "smtp-field-secret" }] } },
+      fault: {
+        kind: "status",
+        status: 200,
+        body: {
+          code: 1,
+          result: "Success",
+          id,
+          name: "Mailer",
+          fields: [{ id: "smtp_login", value: "smtp-field-secret" }],
+        },
+      },
     });
     const r = await bot.call("GetSMTPProfile", { smtp_profile_id: id });
     expect(r.isError, r.text).toBe(false);
@@ -130,12 +170,15 @@ describe("the guard beyond the support list", () => {
     const results = page.results as Record<string, unknown>[];
     expect(results.length).toBeGreaterThan(0);
     for (const item of results) {
-      for (const key of ["first_6", "last_4", "expiry_date", "expiry_month", "expiry_year", "type"]) expect(item, key).not.toHaveProperty(key);
+      for (const key of ["first_6", "last_4", "expiry_date", "expiry_month", "expiry_year", "type"])
+        expect(item, key).not.toHaveProperty(key);
     }
     const session = await connect(sandbox, { args: OPERATOR_GUARDED });
     try {
       await session.verify(JANE.id, "zip", JANE.zip);
-      expect((await session.ok("GetCustomerCard", { customer_card_id: SEED_IDS.customerCard })).last_4).toBe(JANE.last4);
+      expect((await session.ok("GetCustomerCard", { customer_card_id: SEED_IDS.customerCard })).last_4).toBe(
+        JANE.last4,
+      );
       expectRefusal(await session.call("GetCustomerCard", { customer_card_id: seedIdFor("customer_card_id", 1) }));
     } finally {
       await session.close();
@@ -149,10 +192,19 @@ describe("the guard beyond the support list", () => {
     try {
       await session.verify(JANE.id, "email", JANE.email);
       const txBefore = await upstream(sandbox, "GET", `/transactions/${items.transaction}`);
-      expect((await session.call("RefundTransaction", { transaction_id: items.transaction, amount: 1 })).text).toBe(REFUSAL_TEXT);
-      expect((await session.call("RefundProductSale", { product_sale_id: items.productSales[0], amount: 1 })).text).toBe(REFUSAL_TEXT);
-      expect((await session.call("GetProductSale", { product_sale_id: items.productSales[0] })).text).toBe(REFUSAL_TEXT);
-      expect((await session.call("EditCustomer", { customer_id: other.id, customer: { email: "attacker@example.com" } })).text).toBe(REFUSAL_TEXT);
+      expect((await session.call("RefundTransaction", { transaction_id: items.transaction, amount: 1 })).text).toBe(
+        REFUSAL_TEXT,
+      );
+      expect(
+        (await session.call("RefundProductSale", { product_sale_id: items.productSales[0], amount: 1 })).text,
+      ).toBe(REFUSAL_TEXT);
+      expect((await session.call("GetProductSale", { product_sale_id: items.productSales[0] })).text).toBe(
+        REFUSAL_TEXT,
+      );
+      expect(
+        (await session.call("EditCustomer", { customer_id: other.id, customer: { email: "attacker@example.com" } }))
+          .text,
+      ).toBe(REFUSAL_TEXT);
       const txAfter = await upstream(sandbox, "GET", `/transactions/${items.transaction}`);
       expect(txAfter.amount_refunded).toBe(txBefore.amount_refunded);
       expect((await upstream(sandbox, "GET", `/customers/${other.id}`)).email).toBe(other.email);

@@ -11,7 +11,18 @@ import { buildServer, type BuildOptions, type ServerDeps } from "../../src/build
 import { parseConfig } from "../../src/config.js";
 import { SharedServerParts } from "../../src/server-deps.js";
 import { loadOperations } from "../../src/operations/openapi.js";
-import { JANE, LOCKED_TEXT, MINUTE, REFUSAL_TEXT, SANDBOX_KEY, SEARCHED_TEXT, mismatchText, newSandbox, seededCustomer, type Sandbox } from "./harness.js";
+import {
+  JANE,
+  LOCKED_TEXT,
+  MINUTE,
+  REFUSAL_TEXT,
+  SANDBOX_KEY,
+  SEARCHED_TEXT,
+  mismatchText,
+  newSandbox,
+  seededCustomer,
+  type Sandbox,
+} from "./harness.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 let sandbox: Sandbox;
@@ -50,20 +61,29 @@ describe("sessions of one credential on one server", () => {
   it("[G-ATTEMPTS-CREDENTIAL] [G-ATTEMPT-MESSAGES] 3 failures in one session and 2 in another lock the customer for every session of the key; B's first failure speaks of B alone", async () => {
     const customer = await seededCustomer(sandbox, 9);
     const a = await session();
-    for (let i = 0; i < 3; i++) expect(await a("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: `1000${i}` })).toMatch(/^\[verification_failed\]/);
+    for (let i = 0; i < 3; i++)
+      expect(await a("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: `1000${i}` })).toMatch(
+        /^\[verification_failed\]/,
+      );
     const b = await session();
     // Three failures elsewhere do not show in B's count: B has used 1 of its 3.
-    expect(await b("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: "20000" })).toBe(mismatchText(2));
+    expect(await b("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: "20000" })).toBe(
+      mismatchText(2),
+    );
     expect(await b("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: "20001" })).toBe(LOCKED_TEXT);
     const c = await session();
-    expect(await c("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: customer.zip })).toBe(LOCKED_TEXT);
+    expect(await c("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: customer.zip })).toBe(
+      LOCKED_TEXT,
+    );
     expect(await c("GetCustomer", { customer_id: customer.id })).toBe(REFUSAL_TEXT);
   });
 
   it("[G-SESSION-BOUND] a verification in one session does not carry to another session of the same server", async () => {
     const a = await session();
     const b = await session();
-    expect(await a("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip })).toMatch(/^Verified customer/);
+    expect(await a("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip })).toMatch(
+      /^Verified customer/,
+    );
     expect(await a("GetCustomer", { customer_id: JANE.id })).toContain(JANE.email);
     expect(await b("GetCustomer", { customer_id: JANE.id })).toBe(REFUSAL_TEXT);
   });
@@ -73,7 +93,9 @@ describe("sessions of one credential on one server", () => {
 function clockedDeps(): { deps: ServerDeps; advance(ms: number): void } {
   let now = Date.now();
   const config = parseConfig(["--profile", "support"], { REVCENT_API_KEY: SANDBOX_KEY });
-  const own = new SharedServerParts(config, loadOperations(spec), { apiUrl: sandbox.url }, pino({ level: "silent" }), { now: () => now });
+  const own = new SharedServerParts(config, loadOperations(spec), { apiUrl: sandbox.url }, pino({ level: "silent" }), {
+    now: () => now,
+  });
   allParts.push(own);
   return { deps: own.forKey(SANDBOX_KEY), advance: (ms) => (now += ms) };
 }
@@ -87,7 +109,9 @@ describe("what one session searched counts for every session of the credential",
     const b = await session(clock.deps);
     expect(await b("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip })).toBe(SEARCHED_TEXT);
     clock.advance(30 * MINUTE);
-    expect(await b("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip })).toMatch(/^Verified customer/);
+    expect(await b("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip })).toMatch(
+      /^Verified customer/,
+    );
     // A searched them itself: A never forgets.
     expect(await a("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip })).toBe(SEARCHED_TEXT);
   });
@@ -96,13 +120,17 @@ describe("what one session searched counts for every session of the credential",
     const clock = clockedDeps();
     const sessions = await Promise.all(Array.from({ length: 7 }, () => session(clock.deps)));
     for (let i = 0; i < 60; i++) {
-      const text = await sessions[i % 7]!("SearchCustomers", { search_term: `Caller ${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}` });
+      const text = await sessions[i % 7]!("SearchCustomers", {
+        search_term: `Caller ${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`,
+      });
       expect(text, `search ${i + 1}`).not.toMatch(/^\[/);
       clock.advance(1000);
     }
     const fresh = await session(clock.deps);
     const refused = await fresh("SearchCustomers", { search_term: JANE.email });
-    expect(refused).toMatch(/^\[rate_limited\] Too many customer searches on this account in the last 10 minutes; try again later\. \(retry after 540 s\)$/);
+    expect(refused).toMatch(
+      /^\[rate_limited\] Too many customer searches on this account in the last 10 minutes; try again later\. \(retry after 540 s\)$/,
+    );
     clock.advance(540 * 1000);
     expect(await fresh("SearchCustomers", { search_term: JANE.email })).not.toMatch(/^\[/);
   });
@@ -132,7 +160,9 @@ describe("stateless handles", () => {
     const handle = handleIn(await bot("VerifyCustomer", { customer_id: JANE.id, factor: "email", value: JANE.email }));
     for (let minute = 10; minute < 60; minute += 10) {
       clock.advance(10 * MINUTE);
-      expect(await bot("GetCustomer", { customer_id: JANE.id, verification: handle }), `minute ${minute}`).toContain(JANE.email);
+      expect(await bot("GetCustomer", { customer_id: JANE.id, verification: handle }), `minute ${minute}`).toContain(
+        JANE.email,
+      );
     }
     clock.advance(10 * MINUTE);
     expect(await bot("GetCustomer", { customer_id: JANE.id, verification: handle })).toBe(REFUSAL_TEXT);

@@ -4,7 +4,17 @@
 // cannot attribute to a verified customer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  JANE, SEED_IDS, SUPPORT, connect, countUpstream, expectRefusal, newSandbox, seedIdFor, upstream, type Bot, type Sandbox,
+  JANE,
+  SEED_IDS,
+  SUPPORT,
+  connect,
+  countUpstream,
+  expectRefusal,
+  newSandbox,
+  seedIdFor,
+  upstream,
+  type Bot,
+  type Sandbox,
 } from "./harness.js";
 
 const V1_GUARDED = ["--profile", "operator", "--guard", "verification", "--toolsets", "v1-legacy"];
@@ -18,7 +28,14 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 const pendingSaleOf = async (customerId: string, uniqueRequestId: string) =>
-  (await upstream(sandbox, "POST", "/sales/pending", { campaign: SEED_IDS.campaign, customer_id: customerId, product: [{ id: SEED_IDS.product }], unique_request_id: uniqueRequestId })).sale_id as string;
+  (
+    await upstream(sandbox, "POST", "/sales/pending", {
+      campaign: SEED_IDS.campaign,
+      customer_id: customerId,
+      product: [{ id: SEED_IDS.product }],
+      unique_request_id: uniqueRequestId,
+    })
+  ).sale_id as string;
 const statusOf = async (saleId: string) => (await upstream(sandbox, "GET", `/sales/${saleId}`)).status;
 
 describe("v1-legacy under the guard", () => {
@@ -58,7 +75,9 @@ describe("v1-legacy under the guard", () => {
       ];
       for (const [tool, id] of reads) expectRefusal(await bot.call(tool, { id }), `${tool} ${id}`);
       // Quota units belong to no customer: nobody's data, no verification needed.
-      expect((await bot.ok("V1QuotaUnitRetrieve", { id: seedIdFor("quota_unit_id", 0) })).results[0].name).toBe("Phone Minute");
+      expect((await bot.ok("V1QuotaUnitRetrieve", { id: seedIdFor("quota_unit_id", 0) })).results[0].name).toBe(
+        "Phone Minute",
+      );
     });
 
     it("[G-V1-GUARD] a pending sale cancel is refused until its customer is verified, and one the guard cannot attribute never reaches RevCent", async () => {
@@ -69,8 +88,12 @@ describe("v1-legacy under the guard", () => {
 
       await bot.verify(JANE.id, "zip", JANE.zip);
       // Verified: Jane's records open, nobody else's.
-      expect((await bot.ok("V1LicenseKeyRetrieve", { id: "JANE-0001-SANDBOX-KEY" })).results[0].customer.id).toBe(JANE.id);
-      expect((await bot.ok("V1FraudDetectionRequestRetrieve", { id: SEED_IDS.fraudDetectionRequest })).results[0].sale.id).toBe(SEED_IDS.sale);
+      expect((await bot.ok("V1LicenseKeyRetrieve", { id: "JANE-0001-SANDBOX-KEY" })).results[0].customer.id).toBe(
+        JANE.id,
+      );
+      expect(
+        (await bot.ok("V1FraudDetectionRequestRetrieve", { id: SEED_IDS.fraudDetectionRequest })).results[0].sale.id,
+      ).toBe(SEED_IDS.sale);
       expectRefusal(await bot.call("V1LicenseKeyRetrieve", { id: OTHER_LICENSE_KEY }));
       expectRefusal(await bot.call("V1FraudDetectionRequestRetrieve", { id: OTHER_FRAUD_REQUEST }));
 
@@ -83,7 +106,10 @@ describe("v1-legacy under the guard", () => {
       expect(await statusOf(otherSale)).toBe("Pending");
       expect(await statusOf(janeSale)).toBe("Pending");
 
-      expect(await bot.ok("V1PendingSaleCancel", { unique_request_id: janeSale })).toMatchObject({ sale_id: janeSale, customer_id: JANE.id });
+      expect(await bot.ok("V1PendingSaleCancel", { unique_request_id: janeSale })).toMatchObject({
+        sale_id: janeSale,
+        customer_id: JANE.id,
+      });
       expect(await statusOf(janeSale)).toBe("Cancelled");
     });
   });

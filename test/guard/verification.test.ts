@@ -21,7 +21,12 @@ const session = files.session;
 
 describe("VerifyCustomer compares normalized values server-side", () => {
   it("[G-VERIFY-NORMALIZE] email in another case, with spaces and a +tag, verifies", async () => {
-    for (const value of ["JANE.DOE@EXAMPLE.COM", "  Jane.Doe@Example.com ", "jane.doe+support@example.com", "Jane.Doe+Chat+Bot@EXAMPLE.com"]) {
+    for (const value of [
+      "JANE.DOE@EXAMPLE.COM",
+      "  Jane.Doe@Example.com ",
+      "jane.doe+support@example.com",
+      "Jane.Doe+Chat+Bot@EXAMPLE.com",
+    ]) {
       const bot = await session();
       await bot.verify(JANE.id, "email", value);
       expect((await bot.ok("GetCustomer", { customer_id: JANE.id })).email).toBe(JANE.email);
@@ -46,23 +51,38 @@ describe("VerifyCustomer compares normalized values server-side", () => {
 
   it("[G-VERIFY-NORMALIZE] near misses fail and the answer reveals nothing of the record", async () => {
     const bot = await session();
-    const misses: [string, string][] = [["zip", "90211"], ["email", "jane.doe@example.org"], ["phone", "0100"]];
+    const misses: [string, string][] = [
+      ["zip", "90211"],
+      ["email", "jane.doe@example.org"],
+      ["phone", "0100"],
+    ];
     for (const [i, [factor, value]] of misses.entries()) {
       const r = await bot.call("VerifyCustomer", { customer_id: JANE.id, factor, value });
       expect(r.text).toBe(i < 2 ? mismatchText(2 - i) : LOCKED_TEXT);
       expect(r.raw.structuredContent).toBeUndefined();
-      for (const stored of [JANE.zip, JANE.email, JANE.phone, JANE.first, JANE.last]) expect(r.text).not.toContain(stored);
+      for (const stored of [JANE.zip, JANE.email, JANE.phone, JANE.first, JANE.last])
+        expect(r.text).not.toContain(stored);
     }
     expectRefusal(await bot.call("GetCustomer", { customer_id: JANE.id }));
   });
 
   it("[G-VERIFY-NORMALIZE] a successful verification returns only the id and a handle, never the stored value", async () => {
     const bot = await session();
-    const r = await bot.call("VerifyCustomer", { customer_id: JANE.id, factor: "email", value: "JANE.DOE+x@example.com" });
+    const r = await bot.call("VerifyCustomer", {
+      customer_id: JANE.id,
+      factor: "email",
+      value: "JANE.DOE+x@example.com",
+    });
     expect(r.isError).toBe(false);
-    expect(Object.keys(r.data ?? {}).sort()).toEqual(["customer_id", "expires_after_idle_minutes", "verification", "verified"]);
+    expect(Object.keys(r.data ?? {}).sort()).toEqual([
+      "customer_id",
+      "expires_after_idle_minutes",
+      "verification",
+      "verified",
+    ]);
     const everything = JSON.stringify(r.raw);
-    for (const stored of [JANE.email, JANE.zip, JANE.phone, JANE.first, JANE.last, JANE.street]) expect(everything).not.toContain(stored);
+    for (const stored of [JANE.email, JANE.zip, JANE.phone, JANE.first, JANE.last, JANE.street])
+      expect(everything).not.toContain(stored);
   });
 
   it("[G-VERIFY-LAST4] the last 4 digits of the customer's card on file verify", async () => {
@@ -115,22 +135,28 @@ describe("a value the visitor typed into a search proves nothing", () => {
     for (const [tool, factor, term, value] of searches) {
       const bot = await session();
       await bot.ok(tool, { search_term: term });
-      expect((await bot.call("VerifyCustomer", { customer_id: JANE.id, factor, value })).text, tool).toBe(SEARCHED_TEXT);
+      expect((await bot.call("VerifyCustomer", { customer_id: JANE.id, factor, value })).text, tool).toBe(
+        SEARCHED_TEXT,
+      );
     }
   });
 
   it("[G-SEARCH-TERM] the searched value poisons only what shares the guard's memory: another server process (its own memory) verifies with it", async () => {
     const a = await session();
     await a.ok("SearchCustomers", { search_term: JANE.email });
-    expect((await a.call("VerifyCustomer", { customer_id: JANE.id, factor: "email", value: JANE.email })).text).toBe(SEARCHED_TEXT);
+    expect((await a.call("VerifyCustomer", { customer_id: JANE.id, factor: "email", value: JANE.email })).text).toBe(
+      SEARCHED_TEXT,
+    );
     const b = await session();
     await b.verify(JANE.id, "email", JANE.email);
   });
 
-  it("[G-SEARCH-TERM] [G-SEARCH-SHAPES] an email inside a longer search term (\"Jane Doe <jane.doe@example.com>\") is no visitor shape: refused, and the email still verifies", async () => {
+  it('[G-SEARCH-TERM] [G-SEARCH-SHAPES] an email inside a longer search term ("Jane Doe <jane.doe@example.com>") is no visitor shape: refused, and the email still verifies', async () => {
     const bot = await session();
     const r = await bot.call("SearchCustomers", { search_term: `Jane Doe <${JANE.email}>` });
-    expect(r.text).toMatch(/^\[invalid_arguments\] Invalid arguments for SearchCustomers: search_term: search by a whole email address/);
+    expect(r.text).toMatch(
+      /^\[invalid_arguments\] Invalid arguments for SearchCustomers: search_term: search by a whole email address/,
+    );
     await bot.verify(JANE.id, "email", JANE.email);
   });
 });
@@ -139,10 +165,21 @@ describe("attempt limits", () => {
   it("[G-ATTEMPTS-SESSION] wrong, wrong, wrong, then right: the right answer fails and nothing opens", async () => {
     const customer = await seededCustomer(files.sandbox, 6);
     const bot = await session();
-    expect((await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: "00000" })).text).toBe(mismatchText(2));
-    expect((await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: "someone@example.com" })).text).toBe(mismatchText(1));
-    expect((await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "phone", value: "5550000000" })).text).toBe(LOCKED_TEXT);
-    for (const [factor, value] of [["zip", customer.zip], ["email", customer.email], ["phone", customer.phone]] as const) {
+    expect((await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: "00000" })).text).toBe(
+      mismatchText(2),
+    );
+    expect(
+      (await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: "someone@example.com" }))
+        .text,
+    ).toBe(mismatchText(1));
+    expect(
+      (await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "phone", value: "5550000000" })).text,
+    ).toBe(LOCKED_TEXT);
+    for (const [factor, value] of [
+      ["zip", customer.zip],
+      ["email", customer.email],
+      ["phone", customer.phone],
+    ] as const) {
       const r = await bot.call("VerifyCustomer", { customer_id: customer.id, factor, value });
       expect(r.text, `${factor} after lockout`).toBe(LOCKED_TEXT);
       expect(r.raw.structuredContent).toBeUndefined();
@@ -154,8 +191,11 @@ describe("attempt limits", () => {
     const locked = await seededCustomer(files.sandbox, 7);
     const other = await seededCustomer(files.sandbox, 8);
     const bot = await session();
-    for (let i = 0; i < 3; i++) await bot.call("VerifyCustomer", { customer_id: locked.id, factor: "zip", value: `0000${i}` });
-    expect((await bot.call("VerifyCustomer", { customer_id: locked.id, factor: "zip", value: locked.zip })).text).toBe(LOCKED_TEXT);
+    for (let i = 0; i < 3; i++)
+      await bot.call("VerifyCustomer", { customer_id: locked.id, factor: "zip", value: `0000${i}` });
+    expect((await bot.call("VerifyCustomer", { customer_id: locked.id, factor: "zip", value: locked.zip })).text).toBe(
+      LOCKED_TEXT,
+    );
     await bot.verify(other.id, "email", other.email);
     expect((await bot.ok("GetCustomer", { customer_id: other.id })).email).toBe(other.email);
   });
@@ -164,18 +204,20 @@ describe("attempt limits", () => {
     const customer = await seededCustomer(files.sandbox, 21);
     const bot = await session();
     const guesses = ["00001", "00002", "00003", "00004", "00005", "00006", "00007", "00008", customer.zip];
-    const replies = await Promise.all(guesses.map((value) => bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value })));
+    const replies = await Promise.all(
+      guesses.map((value) => bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value })),
+    );
     expect(replies.filter((r) => !r.isError)).toHaveLength(0);
     expect(replies.filter((r) => r.text.startsWith("[verification_failed] That does not match"))).toHaveLength(2);
     expectRefusal(await bot.call("GetCustomer", { customer_id: customer.id }));
   });
 
-
   it("[G-ATTEMPTS-SESSION] a session locked out of a customer stays locked out of it, even 31 minutes later on the server's clock", async () => {
     const clock = serverClock();
     const customer = await seededCustomer(files.sandbox, 10);
     const bot = await session({ clock });
-    for (let i = 0; i < 3; i++) await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: `x${i}@example.com` });
+    for (let i = 0; i < 3; i++)
+      await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "email", value: `x${i}@example.com` });
     clock.advance(31 * MINUTE);
     const r = await bot.call("VerifyCustomer", { customer_id: customer.id, factor: "zip", value: customer.zip });
     expect(r.text).toBe(LOCKED_TEXT);
@@ -209,7 +251,9 @@ describe("a verification belongs to its session", () => {
       expect(r.text).not.toContain(JANE.email);
     }
     expectRefusal(await b.call("GetSale", { sale_id: "sal0000000000000jane", verification: handle }));
-    expectRefusal(await b.call("CancelSubscription", { subscription_id: "sub0000000000000jane", verification: handle }));
+    expectRefusal(
+      await b.call("CancelSubscription", { subscription_id: "sub0000000000000jane", verification: handle }),
+    );
     const search = await b.ok("SearchCustomers", { search_term: "Beverly Hills", verification: handle });
     expect(JSON.stringify(search)).not.toContain(JANE.email);
     // A is unaffected by B's attempts.

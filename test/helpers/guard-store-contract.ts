@@ -12,12 +12,19 @@ const HOUR = 60 * MIN;
 const s1 = { credential: "c1", session: "s1" };
 const key = { credential: "c1", session: "s1", customer: "cus0000000000000jane" };
 
-export function guardStoreContract(name: string, makeStore: (now: () => number) => GuardStore | Promise<GuardStore>): void {
+export function guardStoreContract(
+  name: string,
+  makeStore: (now: () => number) => GuardStore | Promise<GuardStore>,
+): void {
   describe(`${name}: grants`, () => {
     it("binds a verification to credential, session and customer", async () => {
       const store = await makeStore(() => 0);
       await store.grant(key, GUARD_LIMITS.idleMs);
-      for (const other of [{ ...key, session: "s2" }, { ...key, credential: "c2" }, { ...key, customer: "cus000000000000other" }]) {
+      for (const other of [
+        { ...key, session: "s2" },
+        { ...key, credential: "c2" },
+        { ...key, customer: "cus000000000000other" },
+      ]) {
         expect(await store.isGranted(other, GUARD_LIMITS.idleMs)).toBe(false);
       }
       expect(await store.isGranted(key, GUARD_LIMITS.idleMs)).toBe(true);
@@ -26,8 +33,12 @@ export function guardStoreContract(name: string, makeStore: (now: () => number) 
     it("ids holding a separator cannot make two keys collide", async () => {
       const store = await makeStore(() => 0);
       await store.grant({ credential: "c1", session: "a:b", customer: "c" }, GUARD_LIMITS.idleMs);
-      expect(await store.isGranted({ credential: "c1", session: "a", customer: "b:c" }, GUARD_LIMITS.idleMs)).toBe(false);
-      expect(await store.isGranted({ credential: "c1", session: "a:b", customer: "c" }, GUARD_LIMITS.idleMs)).toBe(true);
+      expect(await store.isGranted({ credential: "c1", session: "a", customer: "b:c" }, GUARD_LIMITS.idleMs)).toBe(
+        false,
+      );
+      expect(await store.isGranted({ credential: "c1", session: "a:b", customer: "c" }, GUARD_LIMITS.idleMs)).toBe(
+        true,
+      );
     });
   });
 
@@ -103,7 +114,8 @@ export function guardStoreContract(name: string, makeStore: (now: () => number) 
 
     it("admits 10 searches per session, then refuses the session (and counts and remembers nothing)", async () => {
       const store = await makeStore(() => 0);
-      for (let i = 0; i < 10; i++) expect(await store.recordSearch(s1, [`term ${i}`], RULES)).toEqual({ allowed: true });
+      for (let i = 0; i < 10; i++)
+        expect(await store.recordSearch(s1, [`term ${i}`], RULES)).toEqual({ allowed: true });
       expect(await store.recordSearch(s1, ["eleventh"], RULES)).toEqual({ allowed: false, limit: "session" });
       expect(await store.searchedFor(s1, ["eleventh"], RULES.memoryMs)).toBe(false);
       expect(await store.searchedFor(s1, ["term 0"], RULES.memoryMs)).toBe(true); // the first is still there
@@ -115,13 +127,26 @@ export function guardStoreContract(name: string, makeStore: (now: () => number) 
       const store = await makeStore(() => now);
       for (let i = 0; i < 60; i++) {
         now = i * 1000;
-        expect(await store.recordSearch({ credential: "c1", session: `s${i % 7}` }, [`t${i}`], { ...RULES, perSession: Number.POSITIVE_INFINITY })).toEqual({ allowed: true });
+        expect(
+          await store.recordSearch({ credential: "c1", session: `s${i % 7}` }, [`t${i}`], {
+            ...RULES,
+            perSession: Number.POSITIVE_INFINITY,
+          }),
+        ).toEqual({ allowed: true });
       }
       now = 60_000;
-      expect(await store.recordSearch({ credential: "c1", session: "fresh" }, ["late"], RULES)).toEqual({ allowed: false, limit: "credential", retryAfterMs: 10 * MIN - 60_000 });
-      expect(await store.recordSearch({ credential: "c2", session: "fresh" }, ["other key"], RULES)).toEqual({ allowed: true });
+      expect(await store.recordSearch({ credential: "c1", session: "fresh" }, ["late"], RULES)).toEqual({
+        allowed: false,
+        limit: "credential",
+        retryAfterMs: 10 * MIN - 60_000,
+      });
+      expect(await store.recordSearch({ credential: "c2", session: "fresh" }, ["other key"], RULES)).toEqual({
+        allowed: true,
+      });
       now = 10 * MIN; // the search at 0 has left the window
-      expect(await store.recordSearch({ credential: "c1", session: "fresh" }, ["late"], RULES)).toEqual({ allowed: true });
+      expect(await store.recordSearch({ credential: "c1", session: "fresh" }, ["late"], RULES)).toEqual({
+        allowed: true,
+      });
       // Nothing was trimmed: the first search of the 61 is still remembered by its session.
       expect(await store.searchedFor({ credential: "c1", session: "s0" }, ["t0"], RULES.memoryMs)).toBe(true);
     });
@@ -129,7 +154,8 @@ export function guardStoreContract(name: string, makeStore: (now: () => number) 
     it("without sessions (no per-session budget) only the credential's budget applies", async () => {
       const store = await makeStore(() => 0);
       const rules = { ...RULES, perSession: Number.POSITIVE_INFINITY };
-      for (let i = 0; i < 60; i++) expect((await store.recordSearch({ credential: "c1", session: "sessionless" }, [], rules)).allowed).toBe(true);
+      for (let i = 0; i < 60; i++)
+        expect((await store.recordSearch({ credential: "c1", session: "sessionless" }, [], rules)).allowed).toBe(true);
       expect((await store.recordSearch({ credential: "c1", session: "sessionless" }, [], rules)).allowed).toBe(false);
     });
 

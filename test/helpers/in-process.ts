@@ -35,7 +35,11 @@ function keptLogs(level: string): { logger: Logger; text: () => string } {
 }
 
 /** Starts the server in-process with these flags and environment, and connects a client to it. */
-export async function startInProcess(args: string[], env: Record<string, string> = {}, options: InProcessOptions = {}): Promise<StartedClient> {
+export async function startInProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  options: InProcessOptions = {},
+): Promise<StartedClient> {
   const config = parseConfig(args, { LOG_LEVEL: "debug", ...env });
   const logs = keptLogs(config.logLevel);
   const stderr = () => logs.text();
@@ -58,7 +62,11 @@ export async function startInProcess(args: string[], env: Record<string, string>
 }
 
 /** In-process against a sandbox the test started itself (its URL, its key). */
-export function startInProcessOnSandbox(sandboxUrl: string, args: string[] = [], options: InProcessOptions = {}): Promise<StartedClient> {
+export function startInProcessOnSandbox(
+  sandboxUrl: string,
+  args: string[] = [],
+  options: InProcessOptions = {},
+): Promise<StartedClient> {
   return startInProcess(["--api-url", sandboxUrl, ...args], { REVCENT_API_KEY: "sandbox-key" }, options);
 }
 
@@ -82,7 +90,11 @@ export async function startHttpInProcess(
   const config = parseConfig(["--transport", "http", "--port", "0", ...args], { LOG_LEVEL: "debug", ...env });
   const logs = keptLogs(config.logLevel);
   const runtime = await startRuntime(config, logs.logger, options);
-  const httpOptions = { ...(await httpOptionsFor(config, runtime.serverKey)), ...(options.now ? { now: options.now } : {}), ...options.overrides };
+  const httpOptions = {
+    ...(await httpOptionsFor(config, runtime.serverKey)),
+    ...(options.now ? { now: options.now } : {}),
+    ...options.overrides,
+  };
   const running = await serveHttp(runtime.serverFor, logs.logger, httpOptions);
   return {
     url: running.url,

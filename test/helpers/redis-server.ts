@@ -15,12 +15,18 @@ export interface RedisServer {
 
 export async function startRedisServer(): Promise<RedisServer> {
   if (!onPath("redis-server")) {
-    throw new Error("redis-server is not on PATH: these tests need a real Redis (apt-get install redis-server); they are never skipped");
+    throw new Error(
+      "redis-server is not on PATH: these tests need a real Redis (apt-get install redis-server); they are never skipped",
+    );
   }
   const port = await freePort();
   let output = "";
   let exited: string | undefined;
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   proc.stdout?.on("data", (c) => (output += c));
   proc.stderr?.on("data", (c) => (output += c));
   proc.once("exit", (code, signal) => (exited = `exited (${code ?? signal})`));
@@ -42,7 +48,9 @@ export async function startRedisServer(): Promise<RedisServer> {
     await sleep(100);
   }
   proc.kill("SIGKILL");
-  throw new Error(`redis-server on port ${port} did not answer PING${exited ? `; it ${exited}` : " within 10 s"}:\n${output}`);
+  throw new Error(
+    `redis-server on port ${port} did not answer PING${exited ? `; it ${exited}` : " within 10 s"}:\n${output}`,
+  );
 }
 
 export function freePort(): Promise<number> {
@@ -51,7 +59,9 @@ export function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

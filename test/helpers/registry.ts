@@ -6,10 +6,14 @@ import type { Operation } from "../../src/operations/operation.js";
 import { loadV1Operations } from "../../src/operations/v1-catalog.js";
 
 export const SPEC_PATH = "spec/revcent-v2.openapi.json";
-export const operations: Operation[] = loadOperations(JSON.parse(readFileSync(new URL(`../../${SPEC_PATH}`, import.meta.url), "utf8")));
+export const operations: Operation[] = loadOperations(
+  JSON.parse(readFileSync(new URL(`../../${SPEC_PATH}`, import.meta.url), "utf8")),
+);
 
 /** The opt-in legacy V1 operations (toolset v1-legacy), from their own catalog. */
-export const v1Operations: Operation[] = loadV1Operations(JSON.parse(readFileSync(new URL("../../spec/v1-operations.json", import.meta.url), "utf8")));
+export const v1Operations: Operation[] = loadV1Operations(
+  JSON.parse(readFileSync(new URL("../../spec/v1-operations.json", import.meta.url), "utf8")),
+);
 
 /** Operations grouped by toolset, toolsets in name order, operations in spec order. */
 export function operationsByToolset(ops: readonly Operation[] = operations): [toolset: string, ops: Operation[]][] {
@@ -21,5 +25,8 @@ export function operationsByToolset(ops: readonly Operation[] = operations): [to
 /** Writes the generated text under UPDATE_DOCS (npm run docs); otherwise the file must already say it. */
 export function expectCurrent(current: string, expected: string, write: (text: string) => void): void {
   if (process.env.UPDATE_DOCS) write(expected);
-  else expect(current, "generated docs are out of date with the registry: run npm run docs and commit the result").toBe(expected);
+  else
+    expect(current, "generated docs are out of date with the registry: run npm run docs and commit the result").toBe(
+      expected,
+    );
 }

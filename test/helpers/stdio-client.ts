@@ -18,11 +18,20 @@ export interface StartedClient {
 }
 
 export async function startStdioClient(args: string[], env: Record<string, string> = {}): Promise<StartedClient> {
-  return startStdioServer({ command: process.execPath, args: [SERVER_ENTRY, ...args], env: { LOG_LEVEL: "debug", ...env } });
+  return startStdioServer({
+    command: process.execPath,
+    args: [SERVER_ENTRY, ...args],
+    env: { LOG_LEVEL: "debug", ...env },
+  });
 }
 
 /** Any server command (e.g. one launched from an unpacked bundle's manifest), with only PATH inherited. */
-export async function startStdioServer(launch: { command: string; args: string[]; env?: Record<string, string>; cwd?: string }): Promise<StartedClient> {
+export async function startStdioServer(launch: {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}): Promise<StartedClient> {
   const transport = new StdioClientTransport({
     command: launch.command,
     args: launch.args,
@@ -40,9 +49,4 @@ export async function startStdioServer(launch: { command: string; args: string[]
   const client = new Client({ name: "revcent-mcp-tests", version: "0.0.0" });
   await client.connect(transport);
   return { client, transport, stderr: () => stderr, close: () => client.close() };
-}
-
-/** The built server against a sandbox the test process started itself (its URL, its key). */
-export function startOnSandbox(sandboxUrl: string, args: string[] = []): Promise<StartedClient> {
-  return startStdioClient(["--api-url", sandboxUrl, ...args], { REVCENT_API_KEY: "sandbox-key" });
 }

@@ -4,11 +4,27 @@
 // request's headers. The server runs in-process, started from the CLI's flags.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  callToolRaw, connectClient, initializeRequest, newSandbox, openSession, post, PROTOCOL_VERSION, recordingProxy, rpcError, SANDBOX_KEY, SEED_IDS, startHttp,
-  type HttpServer, type RecordingProxy, type Sandbox,
+  callToolRaw,
+  connectClient,
+  initializeRequest,
+  newSandbox,
+  openSession,
+  post,
+  PROTOCOL_VERSION,
+  recordingProxy,
+  rpcError,
+  SANDBOX_KEY,
+  SEED_IDS,
+  startHttp,
+  type HttpServer,
+  type RecordingProxy,
+  type Sandbox,
 } from "./helpers.js";
 
-const SESSION_NOT_FOUND = rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.");
+const SESSION_NOT_FOUND = rpcError(
+  -32001,
+  "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.",
+);
 const OTHER_KEY = "test-key-abc"; // a leak canary (test/fixtures/leak-canaries.json)
 const listTools = { jsonrpc: "2.0", id: 7, method: "tools/list" };
 
@@ -35,7 +51,9 @@ describe("BYOK: each caller sends its own RevCent key as x-api-key", () => {
     const foreign = await post(s.url, listTools, { ...headers, "x-api-key": OTHER_KEY });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual(SESSION_NOT_FOUND);
-    const foreignGet = await fetch(s.url, { headers: { ...headers, accept: "text/event-stream", "x-api-key": OTHER_KEY } });
+    const foreignGet = await fetch(s.url, {
+      headers: { ...headers, accept: "text/event-stream", "x-api-key": OTHER_KEY },
+    });
     expect(foreignGet.status).toBe(404);
     expect(await foreignGet.json()).toEqual(SESSION_NOT_FOUND);
   });
@@ -96,8 +114,18 @@ describe("token mode: MCP_AUTH_TOKENS, REVCENT_API_KEY held by the server", () =
   });
 
   it("no bearer, an unknown token, or another scheme gets 401 with www-authenticate", async () => {
-    const expected = rpcError(-32001, "Unauthorized: send Authorization: Bearer <token> with one of this server's MCP tokens.");
-    const attempts: Record<string, string>[] = [{}, bearer("tok-c"), bearer("tok-a-but-longer"), { authorization: "Basic dG9rLWE6" }, { authorization: "tok-a" }, { "x-api-key": SANDBOX_KEY }];
+    const expected = rpcError(
+      -32001,
+      "Unauthorized: send Authorization: Bearer <token> with one of this server's MCP tokens.",
+    );
+    const attempts: Record<string, string>[] = [
+      {},
+      bearer("tok-c"),
+      bearer("tok-a-but-longer"),
+      { authorization: "Basic dG9rLWE6" },
+      { authorization: "tok-a" },
+      { "x-api-key": SANDBOX_KEY },
+    ];
     for (const headers of attempts) {
       const r = await post(s.url, initializeRequest(), headers);
       expect(r.status, JSON.stringify(headers)).toBe(401);

@@ -3,7 +3,16 @@
 // and without Content-Length), one JSON-RPC message per POST, and session ids.
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initializeRequest, openSession, post, PROTOCOL_VERSION, rawRequest, rpcError, startHttp, type HttpServer } from "./helpers.js";
+import {
+  initializeRequest,
+  openSession,
+  post,
+  PROTOCOL_VERSION,
+  rawRequest,
+  rpcError,
+  startHttp,
+  type HttpServer,
+} from "./helpers.js";
 
 const LIMIT = 1024 * 1024;
 const TOO_LARGE = rpcError(-32600, `The request body is larger than ${LIMIT} bytes.`);
@@ -16,7 +25,11 @@ function paddedInitialize(bytes: number): string {
 }
 
 /** POST with node:http and no Content-Length: the body goes chunked, written in 64 KiB pieces. */
-function postChunked(url: string, total: number, opts: { end: boolean; waitMs?: number } = { end: true }): Promise<{ status: number; body: string } | "no answer"> {
+function postChunked(
+  url: string,
+  total: number,
+  opts: { end: boolean; waitMs?: number } = { end: true },
+): Promise<{ status: number; body: string } | "no answer"> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const req = httpRequest({
@@ -24,7 +37,11 @@ function postChunked(url: string, total: number, opts: { end: boolean; waitMs?: 
       port: target.port,
       path: target.pathname,
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "transfer-encoding": "chunked" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "transfer-encoding": "chunked",
+      },
     });
     let settled = false;
     const timer = opts.waitMs ? setTimeout(() => finish("no answer"), opts.waitMs) : undefined;
@@ -68,12 +85,22 @@ describe("HTTP transport: Host, Origin, body, messages, sessions (open mode)", (
 
   it("a Host header naming another host gets 403 (DNS rebinding)", async () => {
     const json = { "content-type": "application/json", accept: "application/json, text/event-stream" };
-    const r = await rawRequest(s.url, "POST", { ...json, host: `evil.example.com:${s.port}` }, JSON.stringify(initializeRequest()));
+    const r = await rawRequest(
+      s.url,
+      "POST",
+      { ...json, host: `evil.example.com:${s.port}` },
+      JSON.stringify(initializeRequest()),
+    );
     expect(r.status).toBe(403);
     expect(r.body).toEqual(rpcError(-32000, "Invalid Host: evil.example.com"));
     expect(r.headers["mcp-session-id"]).toBeUndefined();
     // the same request with a loopback Host is served: the refusal was for the Host alone
-    const ok = await rawRequest(s.url, "POST", { ...json, host: `localhost:${s.port}` }, JSON.stringify(initializeRequest()));
+    const ok = await rawRequest(
+      s.url,
+      "POST",
+      { ...json, host: `localhost:${s.port}` },
+      JSON.stringify(initializeRequest()),
+    );
     expect(ok.status).toBe(200);
   });
 
@@ -148,14 +175,26 @@ describe("HTTP transport: Host, Origin, body, messages, sessions (open mode)", (
   });
 
   it("a non-initialize POST without a session id gets 400", async () => {
-    const r = await post(s.url, { jsonrpc: "2.0", id: 1, method: "tools/list" }, { "mcp-protocol-version": PROTOCOL_VERSION });
+    const r = await post(
+      s.url,
+      { jsonrpc: "2.0", id: 1, method: "tools/list" },
+      { "mcp-protocol-version": PROTOCOL_VERSION },
+    );
     expect(r.status).toBe(400);
-    expect(r.body).toEqual(rpcError(-32000, "Bad Request: no mcp-session-id header; send initialize first to open a session."));
+    expect(r.body).toEqual(
+      rpcError(-32000, "Bad Request: no mcp-session-id header; send initialize first to open a session."),
+    );
   });
 
   it("an unknown session id gets 404, on POST, GET and DELETE", async () => {
-    const unknown = { "mcp-session-id": "00000000-0000-4000-8000-000000000000", "mcp-protocol-version": PROTOCOL_VERSION };
-    const expected = rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.");
+    const unknown = {
+      "mcp-session-id": "00000000-0000-4000-8000-000000000000",
+      "mcp-protocol-version": PROTOCOL_VERSION,
+    };
+    const expected = rpcError(
+      -32001,
+      "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.",
+    );
     const r = await post(s.url, { jsonrpc: "2.0", id: 1, method: "tools/list" }, unknown);
     expect(r.status).toBe(404);
     expect(r.body).toEqual(expected);
@@ -182,7 +221,9 @@ describe("HTTP transport: Host, Origin, body, messages, sessions (open mode)", (
   // Content-Encoding, 400 bad Content-Length) once fell through to the internal error handler:
   // the caller got 500 "Internal error." and the log an error line.
   it("a body in an unsupported charset gets 415, not 500", async () => {
-    const r = await post(s.url, JSON.stringify(initializeRequest()), { "content-type": "application/json; charset=ebcdic-xx" });
+    const r = await post(s.url, JSON.stringify(initializeRequest()), {
+      "content-type": "application/json; charset=ebcdic-xx",
+    });
     expect(r.status).toBe(415);
   });
 });

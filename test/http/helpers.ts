@@ -6,10 +6,18 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  StreamableHTTPClientTransport,
+  type StreamableHTTPClientTransportOptions,
+} from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
@@ -66,7 +74,11 @@ export interface HttpServer {
  * environment, real HTTP on a loopback port. `now` is the server's clock (idle sessions, rate
  * buckets, the guard); `overrides` shorten transport options (e.g. sweepEveryMs).
  */
-export async function startHttp(args: string[], env: Record<string, string> = {}, options: { now?: () => number; overrides?: Partial<HttpOptions> } = {}): Promise<HttpServer> {
+export async function startHttp(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { now?: () => number; overrides?: Partial<HttpOptions> } = {},
+): Promise<HttpServer> {
   const running = await startHttpInProcess(args, env, options);
   const parsed = new URL(running.url);
   return {
@@ -100,10 +112,12 @@ export async function startHttpServer(args: string[], env: Record<string, string
   spawned.add(proc);
   const file = logFile();
   let stderr = "";
-  const exited = new Promise<Exit>((resolve) => proc.once("exit", (code, signal) => {
-    spawned.delete(proc);
-    resolve({ code, signal });
-  }));
+  const exited = new Promise<Exit>((resolve) =>
+    proc.once("exit", (code, signal) => {
+      spawned.delete(proc);
+      resolve({ code, signal });
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not print its URL within 15 s:\n${stderr}`)), 15_000);
     proc.stderr!.on("data", (chunk: Buffer) => {
@@ -139,8 +153,15 @@ export async function startHttpServer(args: string[], env: Record<string, string
 }
 
 /** Runs the server to completion (for configurations that must refuse to start). */
-export async function runToExit(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<Exit & { stderr: string; stdout: string }> {
-  const proc = spawn(process.execPath, [SERVER_ENTRY, ...args], { env: baseEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+export async function runToExit(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<Exit & { stderr: string; stdout: string }> {
+  const proc = spawn(process.execPath, [SERVER_ENTRY, ...args], {
+    env: baseEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   spawned.add(proc);
   let stderr = "";
   let stdout = "";
@@ -193,7 +214,7 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   return reply(res);
 }
 
-export async function reply(res: Response): Promise<RawReply> {
+async function reply(res: Response): Promise<RawReply> {
   const text = await res.text();
   let body: any;
   if ((res.headers.get("content-type") ?? "").includes("text/event-stream")) {
@@ -210,22 +231,30 @@ export async function reply(res: Response): Promise<RawReply> {
 }
 
 /** A request through node:http, which (unlike fetch) lets a test set any Host header. */
-export function rawRequest(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
+export function rawRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method, headers }, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => {
-        let parsed: any;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = text;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-      });
-    });
+    const req = httpRequest(
+      { host: target.hostname, port: target.port, path: target.pathname, method, headers },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => {
+          let parsed: any;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+        });
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -240,13 +269,24 @@ export async function openSession(url: string, headers: Record<string, string> =
   if (init.status !== 200) throw new Error(`initialize: HTTP ${init.status} ${init.text}`);
   const session = init.headers.get("mcp-session-id");
   if (!session) throw new Error("initialize: no mcp-session-id");
-  const note = await post(url, { jsonrpc: "2.0", method: "notifications/initialized" }, { ...headers, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
+  const note = await post(
+    url,
+    { jsonrpc: "2.0", method: "notifications/initialized" },
+    { ...headers, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION },
+  );
   if (note.status !== 202) throw new Error(`notifications/initialized: HTTP ${note.status} ${note.text}`);
   return session;
 }
 
 /** A tools/call by hand on a session (or stateless when session is undefined). */
-export function callToolRaw(url: string, session: string | undefined, name: string, args: Record<string, unknown>, headers: Record<string, string> = {}, id = 2): Promise<RawReply> {
+export function callToolRaw(
+  url: string,
+  session: string | undefined,
+  name: string,
+  args: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  id = 2,
+): Promise<RawReply> {
   return post(
     url,
     { jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } },
@@ -259,11 +299,18 @@ export function callToolRaw(url: string, session: string | undefined, name: stri
 export interface McpClient {
   client: Client;
   transport: StreamableHTTPClientTransport;
-  call(name: string, args?: Record<string, unknown>): Promise<{ isError: boolean; text: string; data: Record<string, any> | undefined }>;
+  call(
+    name: string,
+    args?: Record<string, unknown>,
+  ): Promise<{ isError: boolean; text: string; data: Record<string, any> | undefined }>;
   close(): Promise<void>;
 }
 
-export async function connectClient(url: string, headers: Record<string, string> = {}, options: Pick<StreamableHTTPClientTransportOptions, "fetch"> = {}): Promise<McpClient> {
+export async function connectClient(
+  url: string,
+  headers: Record<string, string> = {},
+  options: Pick<StreamableHTTPClientTransportOptions, "fetch"> = {},
+): Promise<McpClient> {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers }, ...options });
   const client = new Client({ name: "http-tests", version: "0.0.0" });
   await client.connect(transport);
@@ -273,7 +320,11 @@ export async function connectClient(url: string, headers: Record<string, string>
     async call(name, args = {}) {
       const raw = (await client.callTool({ name, arguments: args })) as CallToolResult;
       const first = raw.content[0] as { text?: string } | undefined;
-      return { isError: Boolean(raw.isError), text: first?.text ?? "", data: raw.structuredContent as Record<string, any> | undefined };
+      return {
+        isError: Boolean(raw.isError),
+        text: first?.text ?? "",
+        data: raw.structuredContent as Record<string, any> | undefined,
+      };
     },
     close: () => client.close().catch(() => undefined),
   };
@@ -295,7 +346,13 @@ export async function recordingProxy(sandbox: Sandbox): Promise<RecordingProxy> 
   const server: Server = createHttpServer((req, res) => {
     seen.push({ method: req.method ?? "", path: req.url ?? "", headers: { ...req.headers } });
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

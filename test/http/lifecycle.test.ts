@@ -5,7 +5,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  connectClient, initializeRequest, killAll, newSandbox, openSession, post, PROTOCOL_VERSION, runToExit, SANDBOX_KEY, SEED_IDS, startHttp, startHttpServer, type Sandbox,
+  connectClient,
+  initializeRequest,
+  killAll,
+  newSandbox,
+  openSession,
+  post,
+  PROTOCOL_VERSION,
+  runToExit,
+  SANDBOX_KEY,
+  SEED_IDS,
+  startHttp,
+  startHttpServer,
+  type Sandbox,
 } from "./helpers.js";
 
 afterAll(() => killAll());
@@ -80,7 +92,9 @@ describe("graceful shutdown", () => {
     const c = await connectClient(s.url, { "x-api-key": SANDBOX_KEY });
     try {
       const pending = c.call("GetCustomer", { customer_id: SEED_IDS.customer });
-      await vi.waitFor(() => expect(sandbox.faults.hits.map((h) => h.operationId)).toContain("GetCustomer"), { interval: 10 });
+      await vi.waitFor(() => expect(sandbox.faults.hits.map((h) => h.operationId)).toContain("GetCustomer"), {
+        interval: 10,
+      });
       s.proc.kill("SIGTERM");
       // No new work once the signal is handled: refused (503) or no longer listening. Asked until
       // the process has handled it, while the call (held 1.5 s upstream) is still in progress.
@@ -88,7 +102,9 @@ describe("graceful shutdown", () => {
       void pending.finally(() => (callDone = true));
       await vi.waitFor(
         async () => {
-          const late = await post(s.url, initializeRequest(), { "x-api-key": SANDBOX_KEY }).catch(() => "refused" as const);
+          const late = await post(s.url, initializeRequest(), { "x-api-key": SANDBOX_KEY }).catch(
+            () => "refused" as const,
+          );
           expect(late === "refused" || late.status === 503).toBe(true);
         },
         { timeout: 1000, interval: 20 },
@@ -109,7 +125,15 @@ describe("graceful shutdown", () => {
     const s = await startHttpServer(["--api-url", sandbox.url]);
     try {
       const session = await openSession(s.url, { "x-api-key": SANDBOX_KEY });
-      expect((await post(s.url, { jsonrpc: "2.0", id: 2, method: "tools/list" }, { "x-api-key": SANDBOX_KEY, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION })).status).toBe(200);
+      expect(
+        (
+          await post(
+            s.url,
+            { jsonrpc: "2.0", id: 2, method: "tools/list" },
+            { "x-api-key": SANDBOX_KEY, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION },
+          )
+        ).status,
+      ).toBe(200);
       const start = Date.now();
       s.proc.kill("SIGTERM");
       expect(await s.exited).toEqual({ code: 0, signal: null });

@@ -29,7 +29,11 @@ describe("rate limit per caller", () => {
       // Same window: tok-b has its own bucket.
       const b = { authorization: "Bearer tok-b" };
       const session = await openSession(s.url, b);
-      const list = await post(s.url, listTools, { ...b, "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
+      const list = await post(s.url, listTools, {
+        ...b,
+        "mcp-session-id": session,
+        "mcp-protocol-version": PROTOCOL_VERSION,
+      });
       expect(list.status).toBe(200);
       expect(list.body.result.tools.length).toBeGreaterThan(0);
     } finally {
@@ -50,8 +54,13 @@ describe("session cap", () => {
       expect(third.body).toEqual(rpcError(-32000, "Too many open sessions; try again later."));
       expect(third.headers.get("mcp-session-id")).toBeNull();
       // the open sessions are unaffected
-      expect((await post(s.url, listTools, { "mcp-session-id": first, "mcp-protocol-version": PROTOCOL_VERSION })).status).toBe(200);
-      const del = await fetch(s.url, { method: "DELETE", headers: { "mcp-session-id": first, "mcp-protocol-version": PROTOCOL_VERSION } });
+      expect(
+        (await post(s.url, listTools, { "mcp-session-id": first, "mcp-protocol-version": PROTOCOL_VERSION })).status,
+      ).toBe(200);
+      const del = await fetch(s.url, {
+        method: "DELETE",
+        headers: { "mcp-session-id": first, "mcp-protocol-version": PROTOCOL_VERSION },
+      });
       expect(del.status).toBe(200);
       expect((await post(s.url, initializeRequest())).status).toBe(200);
     } finally {
@@ -82,14 +91,18 @@ describe("idle sessions", () => {
     try {
       const kept = await openSession(s.url);
       const idle = await openSession(s.url);
-      const on = (session: string) => post(s.url, listTools, { "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
+      const on = (session: string) =>
+        post(s.url, listTools, { "mcp-session-id": session, "mcp-protocol-version": PROTOCOL_VERSION });
       // A session's idle time counts from when the server finished its last request. In-process,
       // the server ends the response and records that end in the same turn of its event loop,
       // before the client can read the answer: the clock can move as soon as the answer is in.
       /** Waits until the server has swept twice since now (each sweep reads the clock twice). */
       const twoSweeps = async () => {
         const from = clock.reads();
-        await vi.waitFor(() => expect(clock.reads() - from).toBeGreaterThanOrEqual(4), { timeout: 10_000, interval: 10 });
+        await vi.waitFor(() => expect(clock.reads() - from).toBeGreaterThanOrEqual(4), {
+          timeout: 10_000,
+          interval: 10,
+        });
       };
       clock.advance(20 * MINUTE);
       await twoSweeps();
@@ -100,7 +113,12 @@ describe("idle sessions", () => {
       await vi.waitFor(() => expect(s.sessions()).toBe(1), { timeout: 10_000, interval: 10 });
       const gone = await on(idle);
       expect(gone.status).toBe(404);
-      expect(gone.body).toEqual(rpcError(-32001, "Session not found: it expired, was closed, or never existed. Send initialize to open a new one."));
+      expect(gone.body).toEqual(
+        rpcError(
+          -32001,
+          "Session not found: it expired, was closed, or never existed. Send initialize to open a new one.",
+        ),
+      );
       expect((await on(kept)).status).toBe(200);
       expect(await (await fetch(`${s.origin}/healthz`)).json()).toEqual({ status: "ok", sessions: 1 });
     } finally {

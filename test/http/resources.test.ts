@@ -3,7 +3,17 @@
 // credential's sessions, never by another's; a session's log messages arrive on its own calls.
 import { LoggingMessageNotificationSchema, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { SANDBOX_KEY, SEED_IDS, connectClient, newSandbox, recordingProxy, startHttp, type HttpServer, type RecordingProxy, type Sandbox } from "./helpers.js";
+import {
+  SANDBOX_KEY,
+  SEED_IDS,
+  connectClient,
+  newSandbox,
+  recordingProxy,
+  startHttp,
+  type HttpServer,
+  type RecordingProxy,
+  type Sandbox,
+} from "./helpers.js";
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
@@ -33,13 +43,19 @@ describe("resources over streamable HTTP", () => {
       expect(b.contents[0]).toEqual(a.contents[0]);
       expect(tableReads() - before).toBe(1);
       // Another credential never sees the first one's tables: it asks RevCent, which refuses its key.
-      await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(/\[unauthorized\]/);
+      await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(
+        /\[unauthorized\]/,
+      );
       expect(tableReads() - before).toBe(2);
       // A failure is kept half a minute for that credential alone: the stranger asking again gets
       // the same answer without another upstream read, and the first key still reads its tables.
-      await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(/\[unauthorized\]/);
+      await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(
+        /\[unauthorized\]/,
+      );
       expect(tableReads() - before).toBe(2);
-      expect((await first.client.readResource({ uri: "revcent://bigquery/tables" })).contents[0]).toEqual(a.contents[0]);
+      expect((await first.client.readResource({ uri: "revcent://bigquery/tables" })).contents[0]).toEqual(
+        a.contents[0],
+      );
     } finally {
       await Promise.all([first.close(), second.close(), stranger.close()]);
     }
@@ -57,7 +73,9 @@ describe("resources over streamable HTTP", () => {
       const before = tableLoads();
       const started = starter.client.readResource({ uri }, { signal: cancel.signal });
       // The starter's load is on its way to RevCent (held there 600 ms) before the waiter asks.
-      await vi.waitFor(() => expect(sandbox.faults.hits.map((h) => h.operationId)).toContain("GetBigQueryTable"), { interval: 10 });
+      await vi.waitFor(() => expect(sandbox.faults.hits.map((h) => h.operationId)).toContain("GetBigQueryTable"), {
+        interval: 10,
+      });
       const waited = waiter.client.readResource({ uri });
       cancel.abort();
       await expect(started).rejects.toThrow();
@@ -75,7 +93,10 @@ describe("resources over streamable HTTP", () => {
   it("sends a session's log messages on its own calls, and only to a session that set a level", async () => {
     const logged = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
     const quiet = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
-    const got = { logged: [] as LoggingMessageNotification["params"][], quiet: [] as LoggingMessageNotification["params"][] };
+    const got = {
+      logged: [] as LoggingMessageNotification["params"][],
+      quiet: [] as LoggingMessageNotification["params"][],
+    };
     logged.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.logged.push(n.params));
     quiet.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void got.quiet.push(n.params));
     try {
@@ -83,7 +104,9 @@ describe("resources over streamable HTTP", () => {
       await logged.call("GetCustomer", { customer_id: SEED_IDS.customer });
       await quiet.call("GetCustomer", { customer_id: SEED_IDS.customer });
       await quiet.client.readResource({ uri: `revcent://customers/${SEED_IDS.customer}` });
-      expect(got.logged.map((m) => m.data)).toEqual([{ event: "tool_call", name: "GetCustomer", outcome: "ok", duration_ms: expect.any(Number) }]);
+      expect(got.logged.map((m) => m.data)).toEqual([
+        { event: "tool_call", name: "GetCustomer", outcome: "ok", duration_ms: expect.any(Number) },
+      ]);
       expect(got.quiet).toEqual([]);
     } finally {
       await Promise.all([logged.close(), quiet.close()]);

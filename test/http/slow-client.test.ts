@@ -65,7 +65,6 @@ describe("slow client", () => {
       for (const t of slow) t.stop();
     }
   });
-
 });
 
 describe("the headers timeout (in-process, 1 s)", () => {
@@ -83,7 +82,10 @@ describe("the headers timeout (in-process, 1 s)", () => {
       const closed = new Promise<void>((resolve) => t.socket.once("close", () => resolve()));
       // kept: a deadline, not a wait; the connection must close before it.
       const deadline = sleep(HEADERS_TIMEOUT_MS + 2500).then(() => "still open");
-      expect(await Promise.race([closed.then(() => "closed"), deadline]), "the connection is still open 3.5 s after the first header byte").toBe("closed");
+      expect(
+        await Promise.race([closed.then(() => "closed"), deadline]),
+        "the connection is still open 3.5 s after the first header byte",
+      ).toBe("closed");
       expect(t.closedAfter()).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 500);
       expect(t.answer()).toMatch(/^HTTP\/1\.1 408 /);
     } finally {

@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedIdFor } from "../../src/sandbox/seed.js";
 import { REFUSAL_TEXT as REFUSAL, SEARCHED_TEXT as SEARCHED } from "../guard/harness.js";
-import { SEED_IDS, connectClient, newSandbox, SANDBOX_KEY, serverClock, startHttp, type HttpServer, type McpClient, type Sandbox } from "./helpers.js";
+import {
+  SEED_IDS,
+  connectClient,
+  newSandbox,
+  SANDBOX_KEY,
+  serverClock,
+  startHttp,
+  type HttpServer,
+  type McpClient,
+  type Sandbox,
+} from "./helpers.js";
 
 const JANE = { id: SEED_IDS.customer, zip: "90210", email: "jane.doe@example.com", last4: "4242" };
 const MINUTE = 60_000;
@@ -45,7 +55,9 @@ describe("the guard's oracle rules over stateless HTTP", () => {
     for (const search_term of ["Jane Doe 902", "Jane Doe 0210", "jane.doe@exa", "90210"]) {
       const r = await botA.call("SearchCustomers", { search_term });
       expect(r.isError).toBe(true);
-      expect(r.text, search_term).toMatch(/^\[invalid_arguments\] Invalid arguments for SearchCustomers: search_term: search by a whole email address/);
+      expect(r.text, search_term).toMatch(
+        /^\[invalid_arguments\] Invalid arguments for SearchCustomers: search_term: search by a whole email address/,
+      );
     }
   });
 
@@ -91,7 +103,11 @@ describe("the guard's oracle rules over stateless HTTP", () => {
   });
 
   it("a wrong value's answer gives no count of attempts (there is no conversation to count)", async () => {
-    const r = await botB.call("VerifyCustomer", { customer_id: seedIdFor("customer_id", 3), factor: "zip", value: "00001" });
+    const r = await botB.call("VerifyCustomer", {
+      customer_id: seedIdFor("customer_id", 3),
+      factor: "zip",
+      value: "00001",
+    });
     expect(r.text).toBe("[verification_failed] That does not match the customer's records.");
   });
 

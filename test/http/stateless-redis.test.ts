@@ -10,8 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialOf } from "../../src/secrets/credential.js";
 import { seedIdFor } from "../../src/sandbox/seed.js";
 import {
-  connectClient, newSandbox, SANDBOX_KEY, SEED_IDS, serverClock, startHttp, startRedis,
-  type HttpServer, type McpClient, type RedisProcess, type Sandbox,
+  connectClient,
+  newSandbox,
+  SANDBOX_KEY,
+  SEED_IDS,
+  serverClock,
+  startHttp,
+  startRedis,
+  type HttpServer,
+  type McpClient,
+  type RedisProcess,
+  type Sandbox,
 } from "./helpers.js";
 import { LOCKED_TEXT as LOCKED, REFUSAL_TEXT as REFUSAL } from "../guard/harness.js";
 
@@ -32,11 +41,19 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
   beforeAll(async () => {
     [sandbox, redis] = await Promise.all([newSandbox(), startRedis()]);
     inspect = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    const env = { REDIS_URL: redis.url, REVCENT_GUARD_SECRET: "shared-guard-secret-for-tests", MCP_AUTH_TOKENS: "tok", REVCENT_API_KEY: SANDBOX_KEY };
+    const env = {
+      REDIS_URL: redis.url,
+      REVCENT_GUARD_SECRET: "shared-guard-secret-for-tests",
+      MCP_AUTH_TOKENS: "tok",
+      REVCENT_API_KEY: SANDBOX_KEY,
+    };
     const args = ["--stateless", "--profile", "support", "--api-url", sandbox.url];
     [a, b] = await Promise.all([startHttp(args, env, { now: clock.now }), startHttp(args, env, { now: clock.now })]);
     expect(a.port).not.toBe(b.port);
-    [viaA, viaB] = await Promise.all([connectClient(a.url, { authorization: "Bearer tok" }), connectClient(b.url, { authorization: "Bearer tok" })]);
+    [viaA, viaB] = await Promise.all([
+      connectClient(a.url, { authorization: "Bearer tok" }),
+      connectClient(b.url, { authorization: "Bearer tok" }),
+    ]);
   });
   afterAll(async () => {
     await viaA?.close();
@@ -52,7 +69,11 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
     const get = await fetch(a.url, { headers: { authorization: "Bearer tok", accept: "text/event-stream" } });
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
-    expect(await get.json()).toEqual({ jsonrpc: "2.0", error: { code: -32000, message: "This server is stateless: only POST is supported." }, id: null });
+    expect(await get.json()).toEqual({
+      jsonrpc: "2.0",
+      error: { code: -32000, message: "This server is stateless: only POST is supported." },
+      id: null,
+    });
     // A logging level would be forgotten with the request that set it: no logging is offered.
     expect(viaA.client.getServerCapabilities()?.logging).toBeUndefined();
     expect(viaA.client.getServerCapabilities()?.tools).toBeDefined();
@@ -69,7 +90,11 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
   it("VerifyCustomer through A gives a handle that B accepts: Jane's full record", async () => {
     const verified = await viaA.call("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip });
     expect(verified.isError, verified.text).toBe(false);
-    expect(verified.data).toMatchObject({ verified: true, customer_id: JANE.id, verification: expect.stringMatching(/^[\w-]+\.[\w-]+$/) });
+    expect(verified.data).toMatchObject({
+      verified: true,
+      customer_id: JANE.id,
+      verification: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
+    });
     const handle = verified.data!.verification as string;
     // Clients that give the model only text content must still let it pass the handle on.
     expect(verified.text).toContain(`pass verification "${handle}" with every later call`);
@@ -89,7 +114,9 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
 
   it("failed attempts are counted across A and B: 5 failures split between them lock the customer on both", async () => {
     const other = seedIdFor("customer_id", 1);
-    const record = (await (await fetch(`${sandbox.url}/customers/${other}`, { headers: { "x-api-key": SANDBOX_KEY } })).json()) as { zip: string };
+    const record = (await (
+      await fetch(`${sandbox.url}/customers/${other}`, { headers: { "x-api-key": SANDBOX_KEY } })
+    ).json()) as { zip: string };
     expect(record.zip).toMatch(/^\d{5}$/);
     const wrong = record.zip === "00000" ? "11111" : "00000";
     const replies: string[] = [];
@@ -116,7 +143,9 @@ describe("stateless HTTP, two instances sharing guard state in Redis", () => {
   // verification for a day, where the lockout lasts 30 minutes.
   it("31 minutes after the lock, the right value verifies again", async () => {
     const other = seedIdFor("customer_id", 1);
-    const record = (await (await fetch(`${sandbox.url}/customers/${other}`, { headers: { "x-api-key": SANDBOX_KEY } })).json()) as { zip: string };
+    const record = (await (
+      await fetch(`${sandbox.url}/customers/${other}`, { headers: { "x-api-key": SANDBOX_KEY } })
+    ).json()) as { zip: string };
     clock.advance(31 * MINUTE);
     try {
       const r = await viaB.call("VerifyCustomer", { customer_id: other, factor: "zip", value: record.zip });

@@ -27,12 +27,31 @@ interface InspectorRun {
 
 /** One Inspector CLI call: its options, then `--` and the server command it spawns. */
 function inspect(options: string[]): Promise<InspectorRun> {
-  const args = ["-y", "-p", "node@22", "-p", `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`, "mcp-inspector", "--cli", ...options, "--", process.execPath, SERVER_ENTRY, "--sandbox"];
+  const args = [
+    "-y",
+    "-p",
+    "node@22",
+    "-p",
+    `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`,
+    "mcp-inspector",
+    "--cli",
+    ...options,
+    "--",
+    process.execPath,
+    SERVER_ENTRY,
+    "--sandbox",
+  ];
   // Each run has settings files of its own: runs may overlap.
   const own = mkdtempSync(join(scratch, "run-"));
   return new Promise((resolve) => {
     const child = spawn("npx", args, {
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", MCP_CATALOG_PATH: join(own, "mcp.json"), MCP_CLIENT_CONFIG_PATH: join(own, "client.json") },
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        FORCE_COLOR: "0",
+        MCP_CATALOG_PATH: join(own, "mcp.json"),
+        MCP_CLIENT_CONFIG_PATH: join(own, "client.json"),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const deadline = setTimeout(() => child.kill("SIGKILL"), INSPECTOR_DEADLINE_MS);
@@ -66,7 +85,14 @@ describe("MCP Inspector CLI against dist/server.js --sandbox", () => {
     toolsList = await inspect(["--method", "tools/list"]);
     runs.resources = inspect(["--method", "resources/list"]);
     runs.prompts = inspect(["--method", "prompts/list"]);
-    runs.call = inspect(["--method", "tools/call", "--tool-name", "GetCustomer", "--tool-arg", `customer_id=${SEED_IDS.customer}`]);
+    runs.call = inspect([
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "GetCustomer",
+      "--tool-arg",
+      `customer_id=${SEED_IDS.customer}`,
+    ]);
     runs.badCall = inspect(["--method", "tools/call", "--tool-name", "GetCustomer", "--tool-arg", "customer_id=nope"]);
   }, INSPECTOR_DEADLINE_MS + 10_000);
   afterAll(() => Promise.allSettled(Object.values(runs)));
@@ -75,41 +101,62 @@ describe("MCP Inspector CLI against dist/server.js --sandbox", () => {
     expect(toolsList.code, toolsList.output).toBe(0);
     const tools = toolsList.result.tools as { name: string; inputSchema: { type: string } }[];
     const defaults = new Set<string>(DEFAULT_TOOLSETS);
-    expect(tools.map((t) => t.name).sort()).toEqual(operations.filter((o) => defaults.has(o.toolset)).map((o) => o.id).sort());
+    expect(tools.map((t) => t.name).sort()).toEqual(
+      operations
+        .filter((o) => defaults.has(o.toolset))
+        .map((o) => o.id)
+        .sort(),
+    );
     for (const tool of tools) expect(tool.inputSchema.type, tool.name).toBe("object");
   });
 
   // Resources and prompts are being added on another branch: for now a well-formed list, possibly empty.
-  it("resources/list lists the API guide and the BigQuery tables", async () => {
-    const { code, result, output } = await runs.resources!;
-    expect(code, output).toBe(0);
-    const uris = (result.resources as { uri: string; name: string }[]).map((r) => r.uri);
-    expect(uris, output).toEqual(expect.arrayContaining(["revcent://guide", "revcent://bigquery/tables"]));
-    // Templates list their members: one page per listed operation.
-    expect(uris).toContain("revcent://operations/GetCustomer");
-  }, INSPECTOR_DEADLINE_MS);
+  it(
+    "resources/list lists the API guide and the BigQuery tables",
+    async () => {
+      const { code, result, output } = await runs.resources!;
+      expect(code, output).toBe(0);
+      const uris = (result.resources as { uri: string; name: string }[]).map((r) => r.uri);
+      expect(uris, output).toEqual(expect.arrayContaining(["revcent://guide", "revcent://bigquery/tables"]));
+      // Templates list their members: one page per listed operation.
+      expect(uris).toContain("revcent://operations/GetCustomer");
+    },
+    INSPECTOR_DEADLINE_MS,
+  );
 
-  it("prompts/list lists the workflows the session's tools can carry out", async () => {
-    const { code, result, output } = await runs.prompts!;
-    expect(code, output).toBe(0);
-    const names = (result.prompts as { name: string }[]).map((p) => p.name).sort();
-    expect(names, output).toEqual(["chargeback_evidence", "revenue_report"]);
-  }, INSPECTOR_DEADLINE_MS);
+  it(
+    "prompts/list lists the workflows the session's tools can carry out",
+    async () => {
+      const { code, result, output } = await runs.prompts!;
+      expect(code, output).toBe(0);
+      const names = (result.prompts as { name: string }[]).map((p) => p.name).sort();
+      expect(names, output).toEqual(["chargeback_evidence", "revenue_report"]);
+    },
+    INSPECTOR_DEADLINE_MS,
+  );
 
-  it("tools/call GetCustomer returns the seeded customer from the sandbox", async () => {
-    const { code, result, output } = await runs.call!;
-    expect(code, output).toBe(0);
-    expect(result.isError, output).toBeFalsy();
-    expect(result.structuredContent).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane", last_name: "Doe" });
-  }, INSPECTOR_DEADLINE_MS);
+  it(
+    "tools/call GetCustomer returns the seeded customer from the sandbox",
+    async () => {
+      const { code, result, output } = await runs.call!;
+      expect(code, output).toBe(0);
+      expect(result.isError, output).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane", last_name: "Doe" });
+    },
+    INSPECTOR_DEADLINE_MS,
+  );
 
-  it("tools/call with a bad argument gets a tool error naming the field", async () => {
-    const { code, result, output } = await runs.badCall!;
-    // The Inspector prints the result and reports the tool error in its exit status.
-    expect(code, output).not.toBe(0);
-    expect(output).toContain('"code":"tool_is_error"');
-    expect(result.isError, output).toBe(true);
-    expect(JSON.stringify(result.content)).toContain("[invalid_arguments]");
-    expect(JSON.stringify(result.content)).toContain("customer_id");
-  }, INSPECTOR_DEADLINE_MS);
+  it(
+    "tools/call with a bad argument gets a tool error naming the field",
+    async () => {
+      const { code, result, output } = await runs.badCall!;
+      // The Inspector prints the result and reports the tool error in its exit status.
+      expect(code, output).not.toBe(0);
+      expect(output).toContain('"code":"tool_is_error"');
+      expect(result.isError, output).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("[invalid_arguments]");
+      expect(JSON.stringify(result.content)).toContain("customer_id");
+    },
+    INSPECTOR_DEADLINE_MS,
+  );
 });

@@ -2,7 +2,17 @@
 // GetCustomer call, so it gets the very same refusal for an unverified, foreign or unknown record,
 // and the record only after the visitor is verified. Server in-process, sandbox over HTTP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JANE, REFUSAL_TEXT, SEED_IDS, UNKNOWN_ID, connect, newSandbox, seededCustomer, type Bot, type Sandbox } from "../guard/harness.js";
+import {
+  JANE,
+  REFUSAL_TEXT,
+  SEED_IDS,
+  UNKNOWN_ID,
+  connect,
+  newSandbox,
+  seededCustomer,
+  type Bot,
+  type Sandbox,
+} from "../guard/harness.js";
 
 let sandbox: Sandbox;
 let bot: Bot;
@@ -26,11 +36,18 @@ describe("entity templates in --profile support", () => {
   it("are listed for the customer-facing reads", async () => {
     bot = await connect(sandbox);
     const templates = (await bot.started.client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
-    for (const t of ["revcent://customers/{customer_id}", "revcent://sales/{sale_id}", "revcent://transactions/{transaction_id}", "revcent://subscriptions/{subscription_id}"]) {
+    for (const t of [
+      "revcent://customers/{customer_id}",
+      "revcent://sales/{sale_id}",
+      "revcent://transactions/{transaction_id}",
+      "revcent://subscriptions/{subscription_id}",
+    ]) {
       expect(templates).toContain(t);
     }
     expect(templates).not.toContain("revcent://bigquery/tables/{table_name}");
-    expect((await bot.started.client.listResources()).resources.map((r) => r.uri)).not.toContain("revcent://bigquery/tables");
+    expect((await bot.started.client.listResources()).resources.map((r) => r.uri)).not.toContain(
+      "revcent://bigquery/tables",
+    );
   });
 
   it("refuse an unverified, a foreign and an unknown customer exactly as GetCustomer does", async () => {
@@ -38,7 +55,9 @@ describe("entity templates in --profile support", () => {
     const tool = await bot.call("GetCustomer", { customer_id: JANE.id });
     expect(tool.text).toBe(REFUSAL_TEXT);
     const other = await seededCustomer(sandbox, 1);
-    const refusals = await Promise.all([JANE.id, other.id, UNKNOWN_ID("cus")].map((id) => readError(`revcent://customers/${id}`)));
+    const refusals = await Promise.all(
+      [JANE.id, other.id, UNKNOWN_ID("cus")].map((id) => readError(`revcent://customers/${id}`)),
+    );
     for (const refusal of refusals) {
       expect(refusal.code).toBe(-32002);
       expect(refusal.message).toBe(`MCP error -32002: MCP error -32002: ${REFUSAL_TEXT}`);
@@ -47,7 +66,12 @@ describe("entity templates in --profile support", () => {
 
   it("refuse another customer's sale, transaction and subscription the same way", async () => {
     bot = await connect(sandbox);
-    for (const uri of [`revcent://sales/${SEED_IDS.sale}`, `revcent://transactions/${SEED_IDS.transaction}`, `revcent://subscriptions/${SEED_IDS.subscription}`, `revcent://sales/${UNKNOWN_ID("sal")}`]) {
+    for (const uri of [
+      `revcent://sales/${SEED_IDS.sale}`,
+      `revcent://transactions/${SEED_IDS.transaction}`,
+      `revcent://subscriptions/${SEED_IDS.subscription}`,
+      `revcent://sales/${UNKNOWN_ID("sal")}`,
+    ]) {
       expect((await readError(uri)).message, uri).toContain(REFUSAL_TEXT);
     }
   });
@@ -56,7 +80,8 @@ describe("entity templates in --profile support", () => {
     bot = await connect(sandbox);
     await bot.ok("SearchCustomers", { search_term: JANE.email });
     await bot.verify(JANE.id, "zip", JANE.zip);
-    const read = async (uri: string) => JSON.parse(((await bot.started.client.readResource({ uri })).contents[0] as { text: string }).text);
+    const read = async (uri: string) =>
+      JSON.parse(((await bot.started.client.readResource({ uri })).contents[0] as { text: string }).text);
     const customer = await read(`revcent://customers/${JANE.id}`);
     expect(customer).toMatchObject({ id: JANE.id, email: JANE.email, zip: JANE.zip });
     expect((await read(`revcent://sales/${SEED_IDS.sale}`)).id).toBe(SEED_IDS.sale);

@@ -24,7 +24,11 @@ describe("TtlCache", () => {
   it("shares one load in flight and keeps keys apart", async () => {
     const cache = new TtlCache<string>({ ttlMs: 1000, maxEntries: 10 });
     const { load, count } = counting();
-    const [x, y, z] = await Promise.all([cache.get("k", load("a")), cache.get("k", load("a")), cache.get("other", load("b"))]);
+    const [x, y, z] = await Promise.all([
+      cache.get("k", load("a")),
+      cache.get("k", load("a")),
+      cache.get("other", load("b")),
+    ]);
     expect([x, y, z]).toEqual(["a#1", "a#1", "b#2"]);
     expect(count()).toBe(2);
   });

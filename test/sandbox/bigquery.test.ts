@@ -32,11 +32,16 @@ describe("sandbox BigQuery tables", () => {
     expect(byName.get("approved")).toMatchObject({ type: "BOOL" });
     expect(byName.get("created_date_unix")).toMatchObject({ type: "INT64" });
     expect(byName.get("created_date")).toMatchObject({ type: "TIMESTAMP" });
-    expect(byName.get("customer")).toMatchObject({ type: "RECORD", fields: expect.arrayContaining([expect.objectContaining({ name: "email", type: "STRING" })]) });
+    expect(byName.get("customer")).toMatchObject({
+      type: "RECORD",
+      fields: expect.arrayContaining([expect.objectContaining({ name: "email", type: "STRING" })]),
+    });
     expect(byName.get("metadata")).toMatchObject({ type: "RECORD", mode: "REPEATED" });
 
     const txn = await call(sb, "GET", `/transactions/${SEED_IDS.transaction}`);
-    for (const key of Object.keys(txn.body).filter((k) => !["api_call_id", "api_call_unix", "code", "result"].includes(k))) {
+    for (const key of Object.keys(txn.body).filter(
+      (k) => !["api_call_id", "api_call_unix", "code", "result"].includes(k),
+    )) {
       expect(byName.has(key), key).toBe(true);
     }
   });

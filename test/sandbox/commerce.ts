@@ -37,7 +37,10 @@ export async function get(sb: Sandbox, path: string): Promise<any> {
 
 /** amount_total = amount_original_total - (amount_refunded + amount_discounted). */
 export function expectConsistent(item: any, label = String(item.id)): void {
-  expect(item.amount_total, label).toBeCloseTo(item.amount_original_total - (item.amount_refunded + (item.amount_discounted ?? 0)), 2);
+  expect(item.amount_total, label).toBeCloseTo(
+    item.amount_original_total - (item.amount_refunded + (item.amount_discounted ?? 0)),
+    2,
+  );
 }
 
 export function expect400(reply: Reply, ...words: string[]): void {
@@ -46,11 +49,15 @@ export function expect400(reply: Reply, ...words: string[]): void {
   for (const w of words) expect(reply.body.message).toContain(w);
 }
 
-const OFFICIAL = JSON.parse(readFileSync(new URL("../fixtures/official/GetTransactions.json", import.meta.url), "utf8"));
+const OFFICIAL = JSON.parse(
+  readFileSync(new URL("../fixtures/official/GetTransactions.json", import.meta.url), "utf8"),
+);
 const ITEM_SCHEMA = OFFICIAL.responses["200"].content["application/json"].schema.properties.results.items;
 
 /** Fields of `txn` (as GetTransaction returns it, envelope removed) outside the official item schema. */
 export function outsideOfficialSchema(txn: Record<string, unknown>): string[] {
   const allowed = new Set<string>(ITEM_SCHEMA.allOf.flatMap((p: any) => Object.keys(p.properties ?? {})));
-  return Object.keys(txn).filter((k) => !["api_call_id", "api_call_unix", "code", "result", "transaction_id"].includes(k) && !allowed.has(k));
+  return Object.keys(txn).filter(
+    (k) => !["api_call_id", "api_call_unix", "code", "result", "transaction_id"].includes(k) && !allowed.has(k),
+  );
 }

@@ -10,7 +10,10 @@ const spec: any = loadSpec();
 function deref(node: any): any {
   let current = node;
   while (current && typeof current === "object" && typeof current.$ref === "string") {
-    current = current.$ref.slice(2).split("/").reduce((o: any, k: string) => o[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
+    current = current.$ref
+      .slice(2)
+      .split("/")
+      .reduce((o: any, k: string) => o[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
   }
   return current ?? {};
 }
@@ -49,7 +52,14 @@ function sample(rawSchema: any, name = ""): unknown {
 
 const KNOWN_QUERY: Record<string, string> = { coupon_code: SEED_IDS.couponCode, search_term: "a" };
 
-interface Case { method: string; path: string; operationId: string; url: string; query: Record<string, string | number>; body?: unknown }
+interface Case {
+  method: string;
+  path: string;
+  operationId: string;
+  url: string;
+  query: Record<string, string | number>;
+  body?: unknown;
+}
 
 function cases(): Case[] {
   const out: Case[] = [];
@@ -70,7 +80,11 @@ function cases(): Case[] {
       }
       const bodySchema = deref(op.requestBody)?.content?.["application/json"]?.schema;
       out.push({
-        method: method.toUpperCase(), path, operationId: op.operationId, url, query,
+        method: method.toUpperCase(),
+        path,
+        operationId: op.operationId,
+        url,
+        query,
         ...(method === "post" ? { body: bodySchema ? sample(bodySchema) : {} } : {}),
       });
     }
@@ -89,25 +103,33 @@ type Fixture = (sb: Sandbox) => Promise<{ params?: Record<string, string>; body?
 async function freshSale(sb: Sandbox): Promise<any> {
   const r = await call(sb, "POST", "/sales", {
     body: {
-      campaign: SEED_IDS.campaign, customer: { first_name: "Cov", last_name: "Erage", email: "coverage@example.com" },
+      campaign: SEED_IDS.campaign,
+      customer: { first_name: "Cov", last_name: "Erage", email: "coverage@example.com" },
       credit_card: { card_number: "4242424242424242", exp_month: 1, exp_year: 30 },
       // Not SEED_IDS.product: DisableProduct acts on it, and a disabled product cannot be sold.
       product: [{ id: seedIdFor("product_id", 3) }, { id: SEED_IDS.productMembership }, { id: SEED_IDS.productTrial }],
-      shipping: [{ amount: 4.99, name: "Ground" }], tax: [{ amount: 2, name: "State" }],
+      shipping: [{ amount: 4.99, name: "Ground" }],
+      tax: [{ amount: 2, name: "State" }],
     },
   });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
 }
 
-const sub = (f: (sb: Sandbox, id: string) => Promise<unknown> = async () => undefined): Fixture => async (sb) => {
-  const id = (await freshSale(sb)).subscriptions[0];
-  await f(sb, id);
-  return { params: { subscription_id: id } };
-};
-const trial = (body: Record<string, unknown> = {}): Fixture => async (sb) => ({ params: { trial_id: (await freshSale(sb)).trials[0] }, body });
+const sub =
+  (f: (sb: Sandbox, id: string) => Promise<unknown> = async () => undefined): Fixture =>
+  async (sb) => {
+    const id = (await freshSale(sb)).subscriptions[0];
+    await f(sb, id);
+    return { params: { subscription_id: id } };
+  };
+const trial =
+  (body: Record<string, unknown> = {}): Fixture =>
+  async (sb) => ({ params: { trial_id: (await freshSale(sb)).trials[0] }, body });
 const pending: Fixture = async (sb) => {
-  const r = await call(sb, "POST", "/sales/pending", { body: { campaign: SEED_IDS.campaign, product: [{ id: seedIdFor("product_id", 3) }] } });
+  const r = await call(sb, "POST", "/sales/pending", {
+    body: { campaign: SEED_IDS.campaign, product: [{ id: seedIdFor("product_id", 3) }] },
+  });
   return { params: { sale_id: r.body.sale_id } };
 };
 
@@ -127,7 +149,12 @@ const FIXTURES: Record<string, Fixture> = {
   RefundTax: async (sb) => ({ params: { tax_id: (await freshSale(sb)).tax[0] } }),
   RefundSubscriptionRenewal: async (sb) => {
     const id = (await freshSale(sb)).subscriptions[0];
-    return { params: { subscription_renewal_id: (await call(sb, "POST", `/subscriptions/${id}/renew`, { body: {} })).body.subscription_renewal_id } };
+    return {
+      params: {
+        subscription_renewal_id: (await call(sb, "POST", `/subscriptions/${id}/renew`, { body: {} })).body
+          .subscription_renewal_id,
+      },
+    };
   },
   ActivateSubscription: sub((sb, id) => call(sb, "POST", `/subscriptions/${id}/suspend`, { body: {} })),
   SuspendSubscription: sub(),
@@ -144,7 +171,10 @@ async function prepared(sb: Sandbox, c: Case): Promise<Case> {
   const fixture = FIXTURES[c.operationId];
   if (!fixture) return c;
   const { params = {}, body } = await fixture(sb);
-  const url = Object.entries(params).reduce((u, [name, value]) => u.replace(seedIdFor(name, 0), encodeURIComponent(value)), c.url);
+  const url = Object.entries(params).reduce(
+    (u, [name, value]) => u.replace(seedIdFor(name, 0), encodeURIComponent(value)),
+    c.url,
+  );
   return { ...c, url, ...(body ? { body: { ...(c.body as object), ...body } } : {}) };
 }
 
@@ -169,7 +199,8 @@ describe("every operation in the spec", () => {
       const r = await call(sb, c.method, c.url, { query: c.query, ...(c.body !== undefined ? { body: c.body } : {}) });
       expect(r.status, `${c.operationId} ${c.method} ${c.url}`).not.toBe(404);
       expect(r.status, `${c.operationId} ${c.method} ${c.url}`).not.toBe(405);
-      if (r.status !== 200 || r.body?.code !== 1) failures.push(`${c.operationId} ${c.method} ${c.url} -> ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      if (r.status !== 200 || r.body?.code !== 1)
+        failures.push(`${c.operationId} ${c.method} ${c.url} -> ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     }
     expect(failures).toEqual([]);
   });

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 const NOW_S = Math.floor(FIXED_NOW / 1000);
-const list = (extra: Record<string, string | number | (string | number)[]> = {}, days = 60) => dateWindow(clock, days, extra);
+const list = (extra: Record<string, string | number | (string | number)[]> = {}, days = 60) =>
+  dateWindow(clock, days, extra);
 
 /** Every item of a list operation, across pages. */
 async function listAll(path: string, query: Record<string, string | number | (string | number)[]>) {
@@ -28,7 +29,9 @@ async function listAll(path: string, query: Record<string, string | number | (st
 
 describe("round trip on products", () => {
   it("creates, gets, edits, lists, searches, disables and deletes", async () => {
-    const created = await call(sb, "POST", "/products", { body: { name: "Sandbox Widget", sku: "WIDGET-9", price: 4.5 } });
+    const created = await call(sb, "POST", "/products", {
+      body: { name: "Sandbox Widget", sku: "WIDGET-9", price: 4.5 },
+    });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ code: 1, result: "Success", name: "Sandbox Widget", price: 4.5 });
     const id: string = created.body.id;
@@ -61,7 +64,9 @@ describe("round trip on products", () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ code: 1, result: "Success", id, product_id: id });
     expect((await call(sb, "GET", `/products/${id}`)).status).toBe(404);
-    expect((await call(sb, "GET", "/products/search", { query: { search_term: "widget-9" } })).body.total_count).toBe(0);
+    expect((await call(sb, "GET", "/products/search", { query: { search_term: "widget-9" } })).body.total_count).toBe(
+      0,
+    );
   });
 
   it("stores customers flat, links the campaign and keeps only the last 4 digits of a card", async () => {
@@ -74,11 +79,21 @@ describe("round trip on products", () => {
     });
     expect(created.status).toBe(200);
     const id = created.body.customer_id;
-    expect(created.body).toMatchObject({ first_name: "Rita", email: "rita@example.com", campaign_id: SEED_IDS.campaign, campaign_name: "Main Campaign" });
+    expect(created.body).toMatchObject({
+      first_name: "Rita",
+      email: "rita@example.com",
+      campaign_id: SEED_IDS.campaign,
+      campaign_name: "Main Campaign",
+    });
     expect(JSON.stringify(created.body)).not.toContain("4000056655665556");
     const cards = await call(sb, "GET", "/customer_cards", { query: list({ customer_id: id }) });
     expect(cards.body.results).toHaveLength(1);
-    expect(cards.body.results[0]).toMatchObject({ customer_id: id, last_4: "5556", first_6: "400005", is_default: true });
+    expect(cards.body.results[0]).toMatchObject({
+      customer_id: id,
+      last_4: "5556",
+      first_6: "400005",
+      is_default: true,
+    });
     expect(JSON.stringify(cards.body)).not.toMatch(/4000056655665556|"999"/);
     const search = await call(sb, "GET", "/customers/search", { query: { search_term: "Rita Moreno" } });
     expect(search.body.results.map((c: { id: string }) => c.id)).toEqual([id]);
@@ -107,8 +122,16 @@ describe("actions", () => {
     clock = FIXED_NOW + 60_000;
     try {
       const r = await call(sb, "POST", `/subscriptions/${SEED_IDS.subscription}/suspend`, { body: {} });
-      expect(r.body).toMatchObject({ code: 1, id: SEED_IDS.subscription, subscription_id: SEED_IDS.subscription, status: "Suspended", updated_date_unix: NOW_S + 60 });
-      expect((await call(sb, "POST", `/subscriptions/${SEED_IDS.subscription}/activate`, { body: {} })).body.status).toBe("Active");
+      expect(r.body).toMatchObject({
+        code: 1,
+        id: SEED_IDS.subscription,
+        subscription_id: SEED_IDS.subscription,
+        status: "Suspended",
+        updated_date_unix: NOW_S + 60,
+      });
+      expect(
+        (await call(sb, "POST", `/subscriptions/${SEED_IDS.subscription}/activate`, { body: {} })).body.status,
+      ).toBe("Active");
       expect((await call(sb, "GET", `/subscriptions/${SEED_IDS.subscription}`)).body.status).toBe("Active");
     } finally {
       clock = FIXED_NOW;
@@ -127,7 +150,9 @@ describe("actions", () => {
     expect(r.status).toBe(200);
     expect(r.body.amount_refunded).toBe(before.amount_refunded + 10);
     expect(r.body.amount_total).toBeCloseTo(before.amount_total - 10, 2);
-    const refunded = await call(sb, "GET", "/transactions", { query: list({ customer_id: SEED_IDS.customer, status_filter: "refunded" }) });
+    const refunded = await call(sb, "GET", "/transactions", {
+      query: list({ customer_id: SEED_IDS.customer, status_filter: "refunded" }),
+    });
     expect(refunded.body.results.map((t: { id: string }) => t.id)).toContain(SEED_IDS.transaction);
   });
 });
@@ -141,14 +166,21 @@ describe("attachments and list actions", () => {
     expect(r.body.metadata_id).toMatch(/^[A-Za-z0-9]{20}$/);
     const sale = (await call(sb, "GET", `/sales/${SEED_IDS.sale}`)).body;
     expect(sale.metadata).toContainEqual({ name: "coupon_batch", value: "spring" });
-    const found = await listAll("/sales", list({ "metadata_filter[0][name]": "coupon_batch", "metadata_filter[0][value]": "spring" }));
+    const found = await listAll(
+      "/sales",
+      list({ "metadata_filter[0][name]": "coupon_batch", "metadata_filter[0][value]": "spring" }),
+    );
     expect(found.map((x) => x.id)).toEqual([SEED_IDS.sale]);
-    const missing = await call(sb, "POST", "/metadata", { body: { item_type: "sale", item_id: "ZZZZZZZZZZZZZZZZZZZZ", metadata: [] } });
+    const missing = await call(sb, "POST", "/metadata", {
+      body: { item_type: "sale", item_id: "ZZZZZZZZZZZZZZZZZZZZ", metadata: [] },
+    });
     expect(missing.status).toBe(404);
   });
 
   it("attaches a note to its item", async () => {
-    const r = await call(sb, "POST", "/notes", { body: { item_type: "customer", item_id: SEED_IDS.customer, text: "Called about the order" } });
+    const r = await call(sb, "POST", "/notes", {
+      body: { item_type: "customer", item_id: SEED_IDS.customer, text: "Called about the order" },
+    });
     expect(r.status).toBe(200);
     expect((await call(sb, "GET", `/customers/${SEED_IDS.customer}`)).body.notes).toContain(r.body.note_id);
   });
@@ -156,19 +188,29 @@ describe("attachments and list actions", () => {
   it("adds and removes members, marks as read and keeps a single default card", async () => {
     const group = seedIdFor("gateway_group_id", 0);
     const gw = seedIdFor("user_gateway_id", 1);
-    const added = await call(sb, "POST", `/gateway_groups/${group}/add_user_gateway`, { body: { user_gateway_id: gw } });
+    const added = await call(sb, "POST", `/gateway_groups/${group}/add_user_gateway`, {
+      body: { user_gateway_id: gw },
+    });
     expect(added.body.user_gateways).toEqual([gw]);
-    const removed = await call(sb, "POST", `/gateway_groups/${group}/remove_user_gateway`, { body: { user_gateway_id: gw } });
+    const removed = await call(sb, "POST", `/gateway_groups/${group}/remove_user_gateway`, {
+      body: { user_gateway_id: gw },
+    });
     expect(removed.body.user_gateways).toEqual([]);
 
     const memo = seedIdFor("ai_memo_id", 0);
-    expect((await call(sb, "POST", `/ai_memos/${memo}/mark_as_read`, { body: {} })).body).toMatchObject({ read: true, read_date_unix: NOW_S });
+    expect((await call(sb, "POST", `/ai_memos/${memo}/mark_as_read`, { body: {} })).body).toMatchObject({
+      read: true,
+      read_date_unix: NOW_S,
+    });
 
     const added2 = await call(sb, "POST", `/customers/${SEED_IDS.customer}/add_card`, {
-      body: { payment: { credit_card: { card_number: "5555555555554444", card_code: "123", exp_month: 1, exp_year: 30 } } },
+      body: {
+        payment: { credit_card: { card_number: "5555555555554444", card_code: "123", exp_month: 1, exp_year: 30 } },
+      },
     });
     const newCard = added2.body.customer_card_id;
-    const cards = async () => (await call(sb, "GET", "/customer_cards", { query: list({ customer_id: SEED_IDS.customer }) })).body.results;
+    const cards = async () =>
+      (await call(sb, "GET", "/customer_cards", { query: list({ customer_id: SEED_IDS.customer }) })).body.results;
     expect((await cards()).filter((c: any) => c.is_default).map((c: any) => c.id)).toEqual([newCard]);
     await call(sb, "POST", `/customer_cards/${SEED_IDS.customerCard}/set_default`, { body: {} });
     expect((await cards()).filter((c: any) => c.is_default).map((c: any) => c.id)).toEqual([SEED_IDS.customerCard]);
@@ -180,13 +222,26 @@ describe("pagination", () => {
     const q = { ...list(), limit: 7 };
     const first = await call(sb, "GET", "/customers", { query: { ...q, page: 1 } });
     expect(first.status).toBe(200);
-    expect(Object.keys(first.body).sort()).toEqual(["api_call_id", "api_call_unix", "code", "current_count", "current_page", "results", "total_count", "total_pages"]);
+    expect(Object.keys(first.body).sort()).toEqual([
+      "api_call_id",
+      "api_call_unix",
+      "code",
+      "current_count",
+      "current_page",
+      "results",
+      "total_count",
+      "total_pages",
+    ]);
     const total: number = first.body.total_count;
     expect(total).toBeGreaterThanOrEqual(30);
     expect(first.body).toMatchObject({ code: 1, current_count: 7, current_page: 1, total_pages: Math.ceil(total / 7) });
     const pages = first.body.total_pages as number;
     const last = await call(sb, "GET", "/customers", { query: { ...q, page: pages } });
-    expect(last.body).toMatchObject({ current_page: pages, current_count: total - 7 * (pages - 1), total_count: total });
+    expect(last.body).toMatchObject({
+      current_page: pages,
+      current_count: total - 7 * (pages - 1),
+      total_count: total,
+    });
     const beyond = await call(sb, "GET", "/customers", { query: { ...q, page: pages + 1 } });
     expect(beyond.body).toMatchObject({ current_count: 0, results: [], total_count: total });
 
@@ -208,26 +263,49 @@ describe("pagination", () => {
 
 describe("filters", () => {
   it("applies metadata_filter the same way in both documented forms", async () => {
-    const indexed = await listAll("/sales", list({
-      "metadata_filter[0][name]": "source", "metadata_filter[0][value]": "newsletter",
-      "metadata_filter[1][name]": "landing_page", "metadata_filter[1][value]": "v2",
-    }));
-    const json = await listAll("/sales", list({
-      metadata_filter: [JSON.stringify({ name: "source", value: "newsletter" }), JSON.stringify({ name: "landing_page", value: "v2" })],
-    }));
+    const indexed = await listAll(
+      "/sales",
+      list({
+        "metadata_filter[0][name]": "source",
+        "metadata_filter[0][value]": "newsletter",
+        "metadata_filter[1][name]": "landing_page",
+        "metadata_filter[1][value]": "v2",
+      }),
+    );
+    const json = await listAll(
+      "/sales",
+      list({
+        metadata_filter: [
+          JSON.stringify({ name: "source", value: "newsletter" }),
+          JSON.stringify({ name: "landing_page", value: "v2" }),
+        ],
+      }),
+    );
     expect(indexed.map((s) => s.id)).toContain(SEED_IDS.sale);
     expect(json.map((s) => s.id)).toEqual(indexed.map((s) => s.id));
     const all = await listAll("/sales", list());
-    const expected = all.filter((s) => (s.metadata ?? []).some((m: any) => m.name === "source" && m.value === "newsletter") && (s.metadata ?? []).some((m: any) => m.name === "landing_page" && m.value === "v2"));
+    const expected = all.filter(
+      (s) =>
+        (s.metadata ?? []).some((m: any) => m.name === "source" && m.value === "newsletter") &&
+        (s.metadata ?? []).some((m: any) => m.name === "landing_page" && m.value === "v2"),
+    );
     expect(indexed.map((s) => s.id)).toEqual(expected.map((s) => s.id));
     expect(indexed.length).toBeLessThan(all.length);
   });
 
   it("matches any value with METADATA_NAME_EXISTS", async () => {
-    const exists = await listAll("/sales", list({ metadata_filter: JSON.stringify({ name: "landing_page", value: "METADATA_NAME_EXISTS" }) }));
-    const v2 = await listAll("/sales", list({ "metadata_filter[0][name]": "landing_page", "metadata_filter[0][value]": "v2" }));
+    const exists = await listAll(
+      "/sales",
+      list({ metadata_filter: JSON.stringify({ name: "landing_page", value: "METADATA_NAME_EXISTS" }) }),
+    );
+    const v2 = await listAll(
+      "/sales",
+      list({ "metadata_filter[0][name]": "landing_page", "metadata_filter[0][value]": "v2" }),
+    );
     const all = await listAll("/sales", list());
-    expect(exists.length).toBe(all.filter((s) => (s.metadata ?? []).some((m: any) => m.name === "landing_page")).length);
+    expect(exists.length).toBe(
+      all.filter((s) => (s.metadata ?? []).some((m: any) => m.name === "landing_page")).length,
+    );
     expect(exists.length).toBeGreaterThan(v2.length);
     expect(exists.length).toBeLessThan(all.length);
   });
@@ -255,11 +333,19 @@ describe("idempotency", () => {
     expect((await call(sb, "POST", "/products", { body })).status).toBe(200);
     const again = await call(sb, "POST", "/products", { body });
     expect(again.status).toBe(400);
-    expect(again.body).toMatchObject({ code: 0, error_code: "E_IDEMPOTENCY", message: "Duplicate idempotency_key: this request was already received.", result: "Error" });
+    expect(again.body).toMatchObject({
+      code: 0,
+      error_code: "E_IDEMPOTENCY",
+      message: "Duplicate idempotency_key: this request was already received.",
+      result: "Error",
+    });
     expect((await call(sb, "GET", "/products/search", { query: { search_term: "IDEM-1" } })).body.total_count).toBe(1);
 
     // The key is per account, not per path.
-    expect((await call(sb, "POST", `/subscriptions/${SEED_IDS.subscription}/cancel`, { body: { idempotency_key: key } })).status).toBe(400);
+    expect(
+      (await call(sb, "POST", `/subscriptions/${SEED_IDS.subscription}/cancel`, { body: { idempotency_key: key } }))
+        .status,
+    ).toBe(400);
     expect((await call(sb, "GET", `/subscriptions/${SEED_IDS.subscription}`)).body.status).not.toBe("Cancelled");
 
     clock = FIXED_NOW + 23 * 3600 * 1000;
@@ -276,6 +362,8 @@ describe("idempotency", () => {
   it("does not consume a key on a request that fails validation", async () => {
     const key = "validation-failure-key-1";
     expect((await call(sb, "POST", "/products", { body: { price: "x", idempotency_key: key } })).status).toBe(400);
-    expect((await call(sb, "POST", "/products", { body: { name: "After Fix", idempotency_key: key } })).status).toBe(200);
+    expect((await call(sb, "POST", "/products", { body: { name: "After Fix", idempotency_key: key } })).status).toBe(
+      200,
+    );
   });
 });

@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => sb.close());
 
-const list = (extra: Record<string, string | number | (string | number)[]> = {}, days = 30) => dateWindow(FIXED_NOW, days, extra);
+const list = (extra: Record<string, string | number | (string | number)[]> = {}, days = 30) =>
+  dateWindow(FIXED_NOW, days, extra);
 
 function expect400(reply: { status: number; body: any }, ...words: string[]) {
   expect(reply.status).toBe(400);
@@ -64,7 +65,9 @@ describe("routing", () => {
       expect(r.status).toBe(404);
       expect(r.body).toMatchObject({ code: 0, result: "Not Found" });
     }
-    const outside = await request(`${sb.url.replace(/\/v2$/, "")}/v1/customers`, { headers: { "x-api-key": "sandbox-key" } });
+    const outside = await request(`${sb.url.replace(/\/v2$/, "")}/v1/customers`, {
+      headers: { "x-api-key": "sandbox-key" },
+    });
     expect(outside.statusCode).toBe(404);
     expect(await outside.body.json()).toMatchObject({ code: 0, result: "Not Found" });
   });
@@ -113,11 +116,17 @@ describe("validation", () => {
 
   it("rejects date_end before date_start", async () => {
     const q = list();
-    expect400(await call(sb, "GET", "/sales", { query: { ...q, date_start: q.date_end, date_end: q.date_start } }), "date_end");
+    expect400(
+      await call(sb, "GET", "/sales", { query: { ...q, date_start: q.date_end, date_end: q.date_start } }),
+      "date_end",
+    );
   });
 
   it("rejects enum violations in array filters", async () => {
-    expect400(await call(sb, "GET", "/transactions", { query: list({ status_filter: ["settled", "bogus"] }) }), "status_filter");
+    expect400(
+      await call(sb, "GET", "/transactions", { query: list({ status_filter: ["settled", "bogus"] }) }),
+      "status_filter",
+    );
     expect((await call(sb, "GET", "/transactions", { query: list({ status_filter: "settled" }) })).status).toBe(200);
   });
 
@@ -129,7 +138,11 @@ describe("validation", () => {
 
   it("rejects malformed metadata_filter values", async () => {
     expect400(await call(sb, "GET", "/sales", { query: list({ metadata_filter: "not json" }) }), "metadata_filter");
-    expect400(await call(sb, "GET", "/sales", { query: list({ "metadata_filter[0][name]": "source" }) }), "metadata_filter", "value");
+    expect400(
+      await call(sb, "GET", "/sales", { query: list({ "metadata_filter[0][name]": "source" }) }),
+      "metadata_filter",
+      "value",
+    );
   });
 
   it("rejects invalid JSON and non-object bodies", async () => {
@@ -142,13 +155,22 @@ describe("validation", () => {
   it("names missing and mistyped body fields", async () => {
     expect400(await call(sb, "POST", "/bigquery", { body: {} }), "bigquery_sql");
     expect400(await call(sb, "POST", "/bigquery", { rawBody: "" }), "body");
-    expect400(await call(sb, "POST", "/customers", { body: { campaign: SEED_IDS.campaign, customer: { first_name: "A" } } }), "customer.last_name");
+    expect400(
+      await call(sb, "POST", "/customers", { body: { campaign: SEED_IDS.campaign, customer: { first_name: "A" } } }),
+      "customer.last_name",
+    );
     expect400(await call(sb, "POST", "/products", { body: { name: "X", price: "cheap" } }), "price");
     expect400(await call(sb, "POST", `/trials/${SEED_IDS.trial}/extend`, { body: { days: 1, extra: true } }), "extra");
   });
 
   it("rejects idempotency keys shorter than 10 or longer than 255 characters", async () => {
-    expect400(await call(sb, "POST", "/products", { body: { name: "X", idempotency_key: "short" } }), "idempotency_key");
-    expect400(await call(sb, "POST", "/products", { body: { name: "X", idempotency_key: "k".repeat(256) } }), "idempotency_key");
+    expect400(
+      await call(sb, "POST", "/products", { body: { name: "X", idempotency_key: "short" } }),
+      "idempotency_key",
+    );
+    expect400(
+      await call(sb, "POST", "/products", { body: { name: "X", idempotency_key: "k".repeat(256) } }),
+      "idempotency_key",
+    );
   });
 });

@@ -55,7 +55,11 @@ export async function call(sandbox: Sandbox, method: string, path: string, optio
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await request(`${sandbox.url}${path}${queryString(options.query)}`, { method: method as "GET", headers, body });
+  const res = await request(`${sandbox.url}${path}${queryString(options.query)}`, {
+    method: method as "GET",
+    headers,
+    body,
+  });
   const text = await res.body.text();
   let parsed: unknown = text;
   try {
@@ -67,7 +71,11 @@ export async function call(sandbox: Sandbox, method: string, path: string, optio
 }
 
 /** A date window ending at `nowMs`, `days` long, as list query params. */
-export function dateWindow(nowMs: number, days: number, extra: Record<string, string | number | (string | number)[]> = {}) {
+export function dateWindow(
+  nowMs: number,
+  days: number,
+  extra: Record<string, string | number | (string | number)[]> = {},
+) {
   const end = Math.floor(nowMs / 1000);
   return { date_start: end - days * DAY, date_end: end, limit: 25, page: 1, ...extra };
 }

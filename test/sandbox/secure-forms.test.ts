@@ -31,10 +31,19 @@ describe("secure forms", () => {
 
   it("are completed by sb.submitSecureForm, keeping a card as first 6 / last 4 and other secrets by name only", async () => {
     const form = await create();
-    const done = sb.submitSecureForm(form.form_url, { card_number: "4111 1111 1111 1111", card_code: "321", api_password: "hunter2" }, NOW_S + 60);
+    const done = sb.submitSecureForm(
+      form.form_url,
+      { card_number: "4111 1111 1111 1111", card_code: "321", api_password: "hunter2" },
+      NOW_S + 60,
+    );
     expect(done.status).toBe("completed");
     const got = await get(sb, `/secure_forms/${form.secure_form_id}`);
-    expect(got).toMatchObject({ status: "completed", completed_date_unix: NOW_S + 60, card: { first_6: "411111", last_4: "1111" }, fields_completed: ["card_number", "card_code", "api_password"] });
+    expect(got).toMatchObject({
+      status: "completed",
+      completed_date_unix: NOW_S + 60,
+      card: { first_6: "411111", last_4: "1111" },
+      fields_completed: ["card_number", "card_code", "api_password"],
+    });
     const text = JSON.stringify(got);
     for (const secret of ["4111111111111111", "4111 1111", "hunter2"]) expect(text).not.toContain(secret);
     // The card code as a value, not as digits anywhere: the form URL carries a random port and token.
@@ -51,10 +60,14 @@ describe("secure forms", () => {
       const expired = await get(sb, `/secure_forms/${form.secure_form_id}`);
       expect(expired.status).toBe("expired");
       expect(expired).not.toHaveProperty("fields_completed");
-      expect(() => sb.submitSecureForm(form.form_url, { card_number: "4242424242424242" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS)).toThrow(/expired/);
+      expect(() =>
+        sb.submitSecureForm(form.form_url, { card_number: "4242424242424242" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS),
+      ).toThrow(/expired/);
       // A form created now lives its own hour.
       const later = await create();
-      expect(sb.submitSecureForm(later.form_url, { username: "u" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS + 1).status).toBe("completed");
+      expect(
+        sb.submitSecureForm(later.form_url, { username: "u" }, NOW_S + SECURE_FORM_LIFETIME_SECONDS + 1).status,
+      ).toBe("completed");
     } finally {
       clock = FIXED_NOW;
     }

@@ -7,7 +7,9 @@ import type { Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { DAY, FIXED_NOW, call, dateWindow, start, withoutCall, type Reply } from "./helpers.js";
 
-const OFFICIAL = JSON.parse(readFileSync(new URL("../fixtures/official/GetTransactions.json", import.meta.url), "utf8"));
+const OFFICIAL = JSON.parse(
+  readFileSync(new URL("../fixtures/official/GetTransactions.json", import.meta.url), "utf8"),
+);
 const NOW_S = Math.floor(FIXED_NOW / 1000);
 /** sha256 prefix of the seeded commerce lists at FIXED_NOW. */
 const SEED_FINGERPRINT = "0e06008d62a7ae27";
@@ -37,20 +39,29 @@ async function listAll(target: Sandbox, path: string, query: Record<string, stri
  */
 function schemaErrors(schema: any, value: unknown, path = "item"): string[] {
   if (schema.allOf) {
-    const merged = { type: "object", additionalProperties: false, properties: Object.assign({}, ...schema.allOf.map((p: any) => p.properties ?? {})) };
+    const merged = {
+      type: "object",
+      additionalProperties: false,
+      properties: Object.assign({}, ...schema.allOf.map((p: any) => p.properties ?? {})),
+    };
     return schemaErrors(merged, value, path);
   }
   const errors: string[] = [];
   const type = schema.type;
   const actual = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-  const ok = !type || (type === "integer" ? Number.isInteger(value) : type === "number" ? typeof value === "number" : actual === type);
+  const ok =
+    !type ||
+    (type === "integer" ? Number.isInteger(value) : type === "number" ? typeof value === "number" : actual === type);
   if (!ok) return [`${path}: expected ${type}, got ${actual}`];
   if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${String(value)} not in enum`);
   if (typeof value === "string") {
-    if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${path}: shorter than ${schema.minLength}`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${path}: longer than ${schema.maxLength}`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      errors.push(`${path}: shorter than ${schema.minLength}`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      errors.push(`${path}: longer than ${schema.maxLength}`);
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => errors.push(...schemaErrors(schema.items, v, `${path}[${i}]`)));
+  if (Array.isArray(value) && schema.items)
+    value.forEach((v, i) => errors.push(...schemaErrors(schema.items, v, `${path}[${i}]`)));
   if (actual === "object") {
     const obj = value as Record<string, unknown>;
     for (const req of schema.required ?? []) if (!(req in obj)) errors.push(`${path}.${req}: missing`);
@@ -66,7 +77,16 @@ describe("determinism", () => {
   it("seeds the same data on every start with the same clock", async () => {
     const other = await start({ now: () => FIXED_NOW });
     try {
-      for (const path of ["/customers", "/sales", "/transactions", "/subscriptions", "/trials", "/shipping", "/products", "/chargebacks"]) {
+      for (const path of [
+        "/customers",
+        "/sales",
+        "/transactions",
+        "/subscriptions",
+        "/trials",
+        "/shipping",
+        "/products",
+        "/chargebacks",
+      ]) {
         const a = await listAll(sb, path, list());
         const b = await listAll(other, path, list());
         expect(a.length, path).toBeGreaterThan(0);
@@ -82,7 +102,8 @@ describe("determinism", () => {
 
   it("matches the recorded fingerprint, so it is the same in every process (update it only when the seed changes on purpose)", async () => {
     const data: Record<string, unknown[]> = {};
-    for (const path of ["/customers", "/sales", "/transactions", "/subscriptions", "/trials", "/shipping"]) data[path] = await listAll(sb, path, list());
+    for (const path of ["/customers", "/sales", "/transactions", "/subscriptions", "/trials", "/shipping"])
+      data[path] = await listAll(sb, path, list());
     const fingerprint = createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 16);
     expect(fingerprint).toBe(SEED_FINGERPRINT);
   });
@@ -115,9 +136,17 @@ describe("determinism", () => {
 describe("fixed seed ids", () => {
   it("are 20 alphanumeric characters and all resolve", async () => {
     const paths: Record<string, string> = {
-      customer: "/customers/", customerCard: "/customer_cards/", sale: "/sales/", transaction: "/transactions/",
-      subscription: "/subscriptions/", trial: "/trials/", shipment: "/shipping/", campaign: "/campaigns/",
-      product: "/products/", productMembership: "/products/", productTrial: "/products/",
+      customer: "/customers/",
+      customerCard: "/customer_cards/",
+      sale: "/sales/",
+      transaction: "/transactions/",
+      subscription: "/subscriptions/",
+      trial: "/trials/",
+      shipment: "/shipping/",
+      campaign: "/campaigns/",
+      product: "/products/",
+      productMembership: "/products/",
+      productTrial: "/products/",
     };
     for (const [name, prefix] of Object.entries(paths)) {
       const id = SEED_IDS[name as keyof typeof SEED_IDS];
@@ -133,8 +162,15 @@ describe("fixed seed ids", () => {
   it("include Jane Doe", async () => {
     const r = await call(sb, "GET", `/customers/${SEED_IDS.customer}`);
     expect(r.body).toMatchObject({
-      code: 1, result: "Success", id: SEED_IDS.customer, first_name: "Jane", last_name: "Doe",
-      email: "jane.doe@example.com", zip: "90210", country: "USA", campaign_id: SEED_IDS.campaign,
+      code: 1,
+      result: "Success",
+      id: SEED_IDS.customer,
+      first_name: "Jane",
+      last_name: "Doe",
+      email: "jane.doe@example.com",
+      zip: "90210",
+      country: "USA",
+      campaign_id: SEED_IDS.campaign,
     });
     expect(r.body.phone).toBeTruthy();
     expect(r.body.address_line_1).toBeTruthy();
@@ -156,15 +192,30 @@ describe("links", () => {
   it("connects Jane's sale, transaction, subscription, trial and shipment", async () => {
     const sale = (await call(sb, "GET", `/sales/${SEED_IDS.sale}`)).body;
     expect(sale).toMatchObject({
-      customer_id: SEED_IDS.customer, transactions: [SEED_IDS.transaction], subscriptions: [SEED_IDS.subscription],
-      trials: [SEED_IDS.trial], shipping: [SEED_IDS.shipment],
+      customer_id: SEED_IDS.customer,
+      transactions: [SEED_IDS.transaction],
+      subscriptions: [SEED_IDS.subscription],
+      trials: [SEED_IDS.trial],
+      shipping: [SEED_IDS.shipment],
     });
     expect(sale.customer).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane" });
     const txn = (await call(sb, "GET", `/transactions/${SEED_IDS.transaction}`)).body;
-    expect(txn).toMatchObject({ sales: [SEED_IDS.sale], customer: { id: SEED_IDS.customer }, customer_card: { id: SEED_IDS.customerCard, last_4: "4242" } });
-    for (const [path, id] of [["/subscriptions/", SEED_IDS.subscription], ["/trials/", SEED_IDS.trial], ["/shipping/", SEED_IDS.shipment]] as const) {
+    expect(txn).toMatchObject({
+      sales: [SEED_IDS.sale],
+      customer: { id: SEED_IDS.customer },
+      customer_card: { id: SEED_IDS.customerCard, last_4: "4242" },
+    });
+    for (const [path, id] of [
+      ["/subscriptions/", SEED_IDS.subscription],
+      ["/trials/", SEED_IDS.trial],
+      ["/shipping/", SEED_IDS.shipment],
+    ] as const) {
       const item = (await call(sb, "GET", `${path}${id}`)).body;
-      expect(item, path).toMatchObject({ sale_id: SEED_IDS.sale, customer_id: SEED_IDS.customer, status: expect.any(String) });
+      expect(item, path).toMatchObject({
+        sale_id: SEED_IDS.sale,
+        customer_id: SEED_IDS.customer,
+        status: expect.any(String),
+      });
     }
     const jane = (await call(sb, "GET", `/customers/${SEED_IDS.customer}`)).body;
     expect(jane.sales).toContain(SEED_IDS.sale);
@@ -197,8 +248,9 @@ describe("transactions", () => {
     try {
       const r = await call(other, "POST", `/transactions/${SEED_IDS.transaction}/refund`, { body: { amount: 1 } });
       expect(r.status).toBe(200);
-      const t = (await call(other, "GET", "/transactions", { query: { ...list(), customer_id: SEED_IDS.customer } })).body.results
-        .find((x: { id: string }) => x.id === SEED_IDS.transaction);
+      const t = (
+        await call(other, "GET", "/transactions", { query: { ...list(), customer_id: SEED_IDS.customer } })
+      ).body.results.find((x: { id: string }) => x.id === SEED_IDS.transaction);
       expect(t.amount_refunded).toBe(1);
       expect(schemaErrors(itemSchema, t)).toEqual([]);
     } finally {
@@ -207,7 +259,9 @@ describe("transactions", () => {
   });
 
   it("the checker itself rejects fields outside the schema", () => {
-    expect(schemaErrors(itemSchema, { id: "x".repeat(20), status: "Settled" })).toEqual(["item.status: not in the schema"]);
+    expect(schemaErrors(itemSchema, { id: "x".repeat(20), status: "Settled" })).toEqual([
+      "item.status: not in the schema",
+    ]);
     expect(schemaErrors(itemSchema, { id: "short" })).toHaveLength(1);
   });
 });

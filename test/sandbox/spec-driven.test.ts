@@ -17,24 +17,47 @@ const MINI = {
     },
     schemas: {
       // Closed, and without idempotency_key, as RevCent's official operation files write bodies.
-      Gizmo: { type: "object", additionalProperties: false, required: ["label"], properties: { label: { type: "string", minLength: 2 }, size: { type: "string", enum: ["S", "M", "L"] } } },
+      Gizmo: {
+        type: "object",
+        additionalProperties: false,
+        required: ["label"],
+        properties: { label: { type: "string", minLength: 2 }, size: { type: "string", enum: ["S", "M", "L"] } },
+      },
     },
   },
   paths: {
     "/gizmos": {
-      get: { operationId: "GetGizmos", "x-revcent-max-range-days": 5, parameters: [
-        { name: "date_start", in: "query", required: true, schema: { type: "integer" } },
-        { name: "date_end", in: "query", required: true, schema: { type: "integer" } },
-        { $ref: "#/components/parameters/limit" }, { $ref: "#/components/parameters/page" },
-      ] },
-      post: { operationId: "CreateGizmo", requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Gizmo" } } } } },
+      get: {
+        operationId: "GetGizmos",
+        "x-revcent-max-range-days": 5,
+        parameters: [
+          { name: "date_start", in: "query", required: true, schema: { type: "integer" } },
+          { name: "date_end", in: "query", required: true, schema: { type: "integer" } },
+          { $ref: "#/components/parameters/limit" },
+          { $ref: "#/components/parameters/page" },
+        ],
+      },
+      post: {
+        operationId: "CreateGizmo",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Gizmo" } } },
+        },
+      },
     },
     "/gizmos/{gizmo_id}": {
       parameters: [{ $ref: "#/components/parameters/gizmo_id" }],
       get: { operationId: "GetGizmo" },
     },
-    "/gizmos/{gizmo_id}/polish": { post: { operationId: "PolishGizmo", parameters: [{ $ref: "#/components/parameters/gizmo_id" }] } },
-    "/gizmos/search": { get: { operationId: "SearchGizmos", parameters: [{ name: "search_term", in: "query", required: true, schema: { type: "string" } }] } },
+    "/gizmos/{gizmo_id}/polish": {
+      post: { operationId: "PolishGizmo", parameters: [{ $ref: "#/components/parameters/gizmo_id" }] },
+    },
+    "/gizmos/search": {
+      get: {
+        operationId: "SearchGizmos",
+        parameters: [{ name: "search_term", in: "query", required: true, schema: { type: "string" } }],
+      },
+    },
     "/settings": { get: { operationId: "GetSettings" }, post: { operationId: "EditSettings" } },
   },
 };
@@ -48,13 +71,17 @@ describe("a synthetic spec", () => {
   const opts = { key: "k" };
 
   it("validates from the spec: $ref parameters, limits, range days and body schema", async () => {
-    expect((await call(sb, "GET", "/gizmos", { ...opts, query: dateWindow(FIXED_NOW, 5, { limit: 11 }) })).status).toBe(400);
+    expect((await call(sb, "GET", "/gizmos", { ...opts, query: dateWindow(FIXED_NOW, 5, { limit: 11 }) })).status).toBe(
+      400,
+    );
     const tooLong = await call(sb, "GET", "/gizmos", { ...opts, query: dateWindow(FIXED_NOW, 6, { limit: 5 }) });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.message).toContain("5 days");
     const noLabel = await call(sb, "POST", "/gizmos", { ...opts, body: { size: "M" } });
     expect(noLabel.body.message).toContain("label");
-    expect((await call(sb, "POST", "/gizmos", { ...opts, body: { label: "ok", size: "XL" } })).body.message).toContain("size");
+    expect((await call(sb, "POST", "/gizmos", { ...opts, body: { label: "ok", size: "XL" } })).body.message).toContain(
+      "size",
+    );
     expect((await call(sb, "POST", "/gizmos", { ...opts, rawBody: "" })).status).toBe(400);
   });
 
@@ -77,15 +104,29 @@ describe("a synthetic spec", () => {
     expect((await call(sb, "GET", `/gizmos/${id}`, opts)).body).toMatchObject({ id, label: "Shiny" });
     const listed = await call(sb, "GET", "/gizmos", { ...opts, query: dateWindow(FIXED_NOW, 5, { limit: 10 }) });
     expect(listed.body.results.map((g: { id: string }) => g.id)).toContain(id);
-    expect((await call(sb, "GET", "/gizmos/search", { ...opts, query: { search_term: "shiny" } })).body.results[0].id).toBe(id);
+    expect(
+      (await call(sb, "GET", "/gizmos/search", { ...opts, query: { search_term: "shiny" } })).body.results[0].id,
+    ).toBe(id);
     const polished = await call(sb, "POST", `/gizmos/${id}/polish`, { ...opts, body: {} });
-    expect(polished.body).toMatchObject({ id, gizmo_id: id, status: "Polished", polished_date_unix: Math.floor(FIXED_NOW / 1000) });
+    expect(polished.body).toMatchObject({
+      id,
+      gizmo_id: id,
+      status: "Polished",
+      polished_date_unix: Math.floor(FIXED_NOW / 1000),
+    });
     expect((await call(sb, "GET", "/customers", opts)).status).toBe(404);
   });
 
   it("treats a GET/POST path without items or paging as singleton settings", async () => {
-    expect((await call(sb, "POST", "/settings", { ...opts, body: { theme: "dark" } })).body).toMatchObject({ code: 1, theme: "dark" });
-    expect((await call(sb, "GET", "/settings", opts)).body).toMatchObject({ code: 1, result: "Success", theme: "dark" });
+    expect((await call(sb, "POST", "/settings", { ...opts, body: { theme: "dark" } })).body).toMatchObject({
+      code: 1,
+      theme: "dark",
+    });
+    expect((await call(sb, "GET", "/settings", opts)).body).toMatchObject({
+      code: 1,
+      result: "Success",
+      theme: "dark",
+    });
   });
 });
 
@@ -96,14 +137,26 @@ describe("classification of the project spec", () => {
   it("derives kinds and collections from path patterns", () => {
     expect(kind("GET", "/customers")).toMatchObject({ kind: "list", collection: "customers", maxRangeDays: 90 });
     expect(kind("GET", "/customers/search")).toMatchObject({ kind: "search", collection: "customers" });
-    expect(kind("POST", "/customers/{customer_id}/add_to_group")).toMatchObject({ kind: "action", action: "add_to_group", idParam: "customer_id" });
-    expect(kind("POST", "/sales/pending/{sale_id}/process")).toMatchObject({ kind: "action", collection: "sales", action: "process" });
+    expect(kind("POST", "/customers/{customer_id}/add_to_group")).toMatchObject({
+      kind: "action",
+      action: "add_to_group",
+      idParam: "customer_id",
+    });
+    expect(kind("POST", "/sales/pending/{sale_id}/process")).toMatchObject({
+      kind: "action",
+      collection: "sales",
+      action: "process",
+    });
     expect(kind("POST", "/sales/pending")).toMatchObject({ kind: "create", collection: "sales" });
     expect(kind("GET", "/products/sync/{product_sync_id}")).toMatchObject({ kind: "get", collection: "products/sync" });
     expect(kind("GET", "/sentinel")).toMatchObject({ kind: "singleton" });
     expect(kind("POST", "/sentinel")).toMatchObject({ kind: "singleton-edit" });
     expect(kind("GET", "/bigquery_tables")).toMatchObject({ kind: "all", collection: "bigquery_tables" });
-    expect(kind("GET", "/coupons/validate")).toMatchObject({ kind: "lookup", collection: "coupons", lookupField: "coupon_code" });
+    expect(kind("GET", "/coupons/validate")).toMatchObject({
+      kind: "lookup",
+      collection: "coupons",
+      lookupField: "coupon_code",
+    });
     expect(api.collections.get("shipping")).toMatchObject({ idKey: "shipping_id", fixedLengthIds: true });
     expect(api.collections.get("key_values")).toMatchObject({ idKey: "key", fixedLengthIds: false });
   });

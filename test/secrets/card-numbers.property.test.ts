@@ -10,8 +10,25 @@ import { findCardNumbers, luhnValid, maskCardNumbers } from "../../src/secrets/c
 
 /** [prefix, length]: a few real issuer prefixes of each major brand (this file's own list). */
 const ISSUERS: [string, number][] = [
-  ["4", 16], ["4", 19], ["51", 16], ["55", 16], ["2221", 16], ["2720", 16], ["34", 15], ["37", 15],
-  ["6011", 16], ["65", 16], ["644", 19], ["3528", 16], ["3589", 19], ["36", 14], ["38", 16], ["62", 16], ["62", 19], ["6759", 16], ["2200", 16],
+  ["4", 16],
+  ["4", 19],
+  ["51", 16],
+  ["55", 16],
+  ["2221", 16],
+  ["2720", 16],
+  ["34", 15],
+  ["37", 15],
+  ["6011", 16],
+  ["65", 16],
+  ["644", 19],
+  ["3528", 16],
+  ["3589", 19],
+  ["36", 14],
+  ["38", 16],
+  ["62", 16],
+  ["62", 19],
+  ["6759", 16],
+  ["2200", 16],
 ];
 
 function withCheckDigit(body: string): string {
@@ -20,13 +37,38 @@ function withCheckDigit(body: string): string {
 }
 
 const cardNumber = fc
-  .record({ issuer: fc.constantFrom(...ISSUERS), fill: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 19, maxLength: 19 }) })
-  .map(({ issuer: [prefix, length], fill }) => withCheckDigit(prefix + fill.slice(0, length - prefix.length - 1).join("")))
+  .record({
+    issuer: fc.constantFrom(...ISSUERS),
+    fill: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 19, maxLength: 19 }),
+  })
+  .map(({ issuer: [prefix, length], fill }) =>
+    withCheckDigit(prefix + fill.slice(0, length - prefix.length - 1).join("")),
+  )
   .filter((n) => !/^(\d)\1+$/.test(n));
 
 /** Zero of each digit script a person (or a model told to disguise a number) might type. */
 const SCRIPTS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1d7ce, 0x1d7ec];
-const SEPARATORS = [" ", "  ", "-", " - ", ".", "/", "_", ",", ", ", "\n", "\r\n", "\t", "\u00a0", "\u2009", "\u2013", "\u2011", "\u3000", "\uff0d", "\u2212"];
+const SEPARATORS = [
+  " ",
+  "  ",
+  "-",
+  " - ",
+  ".",
+  "/",
+  "_",
+  ",",
+  ", ",
+  "\n",
+  "\r\n",
+  "\t",
+  "\u00a0",
+  "\u2009",
+  "\u2013",
+  "\u2011",
+  "\u3000",
+  "\uff0d",
+  "\u2212",
+];
 const HIDDEN = ["\u200b", "\u200d", "\u2060", "\u00ad", "\ufeff"];
 const BEFORE = ["", "card ", "x", "Card:", "pay with ", "7", "#", "(", "number=", "cc ", "\u202e"];
 const AFTER = ["", " 12/27", "/1227", "x", ")", " exp 09/29 cvv 123", "9", " thanks", "12/27/123", "."];
@@ -54,7 +96,9 @@ const spelledCard = fc
   })
   .map(({ card, script, style, separators, hidden, before, after, prose }) => {
     const inScript = (digits: string) => [...digits].map((d) => String.fromCodePoint(script + Number(d))).join("");
-    const groups = groupsOf(card, style).map((group) => [...group].map((d, i) => inScript(d) + (i < group.length - 1 ? (hidden[i] ?? "") : "")).join(""));
+    const groups = groupsOf(card, style).map((group) =>
+      [...group].map((d, i) => inScript(d) + (i < group.length - 1 ? (hidden[i] ?? "") : "")).join(""),
+    );
     const body = groups.map((g, i) => (i ? separators[i]! : "") + g).join("");
     return { card, text: `${prose}${before}${body}${after}` };
   });
@@ -73,7 +117,8 @@ function asciiDigits(text: string): string {
 
 // ---------------------------------------------------------------------------- text without cards
 
-const digits = (min: number, max: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""));
+const digits = (min: number, max: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""));
 const nonZero = fc.integer({ min: 1, max: 9 }).map(String);
 const pad2 = (n: number) => String(n).padStart(2, "0");
 
@@ -97,34 +142,70 @@ const phoneNumber = fc.oneof(
   fc.tuple(digits(11, 13)).map(([a]) => `+${a}`),
 );
 const date = fc
-  .record({ y: fc.integer({ min: 1990, max: 2035 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }), h: fc.integer({ min: 0, max: 23 }), style: fc.integer({ min: 0, max: 6 }) })
-  .map(({ y, m, d, h, style }) =>
-    [
-      `${y}-${pad2(m)}-${pad2(d)}`,
-      `${pad2(m)}/${pad2(d)}/${y}`,
-      `${pad2(d)}.${pad2(m)}.${y}`,
-      `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:15:00Z`,
-      `${pad2(m)}/${pad2(d)}/${String(y).slice(2)}`,
-      String(Math.floor(Date.UTC(y, m - 1, d, h) / 1000)),
-      String(Date.UTC(y, m - 1, d, h)),
-    ][style]!,
+  .record({
+    y: fc.integer({ min: 1990, max: 2035 }),
+    m: fc.integer({ min: 1, max: 12 }),
+    d: fc.integer({ min: 1, max: 28 }),
+    h: fc.integer({ min: 0, max: 23 }),
+    style: fc.integer({ min: 0, max: 6 }),
+  })
+  .map(
+    ({ y, m, d, h, style }) =>
+      [
+        `${y}-${pad2(m)}-${pad2(d)}`,
+        `${pad2(m)}/${pad2(d)}/${y}`,
+        `${pad2(d)}.${pad2(m)}.${y}`,
+        `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:15:00Z`,
+        `${pad2(m)}/${pad2(d)}/${String(y).slice(2)}`,
+        String(Math.floor(Date.UTC(y, m - 1, d, h) / 1000)),
+        String(Date.UTC(y, m - 1, d, h)),
+      ][style]!,
   );
 const amount = fc
-  .record({ whole: fc.integer({ min: 0, max: 9_999_999 }), cents: fc.integer({ min: 0, max: 99 }), style: fc.integer({ min: 0, max: 4 }) })
-  .map(({ whole, cents, style }) =>
-    [
-      `$${whole.toLocaleString("en-US")}.${pad2(cents)}`,
-      `USD ${whole}.${pad2(cents)}`,
-      `${whole.toLocaleString("de-DE")},${pad2(cents)} €`,
-      `${whole}.${pad2(cents)}`,
-      `£${whole.toLocaleString("en-GB")}`,
-    ][style]!,
+  .record({
+    whole: fc.integer({ min: 0, max: 9_999_999 }),
+    cents: fc.integer({ min: 0, max: 99 }),
+    style: fc.integer({ min: 0, max: 4 }),
+  })
+  .map(
+    ({ whole, cents, style }) =>
+      [
+        `$${whole.toLocaleString("en-US")}.${pad2(cents)}`,
+        `USD ${whole}.${pad2(cents)}`,
+        `${whole.toLocaleString("de-DE")},${pad2(cents)} €`,
+        `${whole}.${pad2(cents)}`,
+        `£${whole.toLocaleString("en-GB")}`,
+      ][style]!,
   );
-const revcentId = fc.array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), { minLength: 20, maxLength: 20 }).map((c) => c.join(""));
+const revcentId = fc
+  .array(fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), {
+    minLength: 20,
+    maxLength: 20,
+  })
+  .map((c) => c.join(""));
 const piece = fc.oneof(orderNumber, phoneNumber, date, amount, revcentId);
-const JOINERS = [" ", ", ", "; ", " and ", " - ", "\n", " | ", " / ", ": ", " on ", " for ", " call ", ", ref ", " (", ") "];
+const JOINERS = [
+  " ",
+  ", ",
+  "; ",
+  " and ",
+  " - ",
+  "\n",
+  " | ",
+  " / ",
+  ": ",
+  " on ",
+  " for ",
+  " call ",
+  ", ref ",
+  " (",
+  ") ",
+];
 const textWithoutCards = fc
-  .record({ pieces: fc.array(piece, { minLength: 1, maxLength: 6 }), joiners: fc.array(fc.constantFrom(...JOINERS), { minLength: 6, maxLength: 6 }) })
+  .record({
+    pieces: fc.array(piece, { minLength: 1, maxLength: 6 }),
+    joiners: fc.array(fc.constantFrom(...JOINERS), { minLength: 6, maxLength: 6 }),
+  })
   .map(({ pieces, joiners }) => pieces.map((p, i) => (i ? joiners[i]! : "") + p).join(""));
 
 // ---------------------------------------------------------------------------- properties
@@ -134,7 +215,10 @@ describe("card-number detector (property-based)", () => {
     fc.assert(
       fc.property(spelledCard, ({ card, text }) => {
         const found = findCardNumbers(text);
-        expect(found.some((f) => f.includes(card)), JSON.stringify(text)).toBe(true);
+        expect(
+          found.some((f) => f.includes(card)),
+          JSON.stringify(text),
+        ).toBe(true);
       }),
       { numRuns: 5_000 },
     );
@@ -157,7 +241,9 @@ describe("card-number detector (property-based)", () => {
     const texts = fc.sample(textWithoutCards, { numRuns: 10_000, seed: 20261203 });
     const flagged = texts.filter((t) => findCardNumbers(t).length > 0 || maskCardNumbers(t) !== t);
     const rate = flagged.length / texts.length;
-    console.log(`card-number detector: ${flagged.length} false positives in ${texts.length} generated texts (rate ${rate})`);
+    console.log(
+      `card-number detector: ${flagged.length} false positives in ${texts.length} generated texts (rate ${rate})`,
+    );
     expect(flagged.slice(0, 5)).toEqual([]);
   });
 
