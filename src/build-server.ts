@@ -3,8 +3,7 @@
 // McpServer.registerTool would convert zod to JSON Schema for 282 tools on every list (docs/design-notes.md, start-up).
 // Resources, prompts and completions are few and use McpServer's own registration; tools,
 // resources and prompts all run operations through one SessionOperations.
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { randomUUID } from "node:crypto";
 import { ClientLog } from "./tools/client-log.js";
 import { registerPrompts } from "./prompts/register.js";
@@ -47,7 +46,7 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
   // Declared on the underlying Server: declared in McpServer's options, the capability would make
   // McpServer install its own zod-based tool handlers and advertise a list that changes.
   server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: deps.catalog.tools.slice() }));
+  server.server.setRequestHandler("tools/list", () => ({ tools: deps.catalog.tools.slice() }));
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
   const principal = options.principal ?? `k:${deps.credential}`;
   const operations = new SessionOperations(
@@ -57,13 +56,13 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
     principal,
     new ClientLog(options.sessions === "none" ? undefined : server),
   );
-  server.server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+  server.server.setRequestHandler("tools/call", (request, extra) => {
     const token = request.params._meta?.progressToken;
     const progress =
       token === undefined
         ? undefined
         : (done: number, total: number | undefined, message: string) =>
-            extra.sendNotification({
+            extra.mcpReq.notify({
               method: "notifications/progress",
               params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message },
             });

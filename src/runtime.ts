@@ -4,7 +4,7 @@
 // server through here, so what tests exercise is what users run.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
 import { buildServer } from "./build-server.js";
 import { SANDBOX_API_KEY, v1EndpointFor, type Config } from "./config.js";

@@ -9,7 +9,7 @@
 import { isCollectionRead, isRecordRead } from "../operations/kind.js";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import { RevCentError } from "../errors.js";
 import type { RevCentClient } from "../client/revcent-client.js";
 import { DAY_SECONDS, type Operation } from "../operations/operation.js";

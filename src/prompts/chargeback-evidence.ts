@@ -1,7 +1,7 @@
 // chargeback_evidence: RevCent's chargeback guide (002) as one flow — find the charged-back
 // transaction, record the chargeback, build the sale document narrowed with the documents' filter
 // grammar, and summarize the evidence for representment.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { numbered, userText, type PromptContext } from "./context.js";
 

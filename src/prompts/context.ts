@@ -1,6 +1,6 @@
 // What a prompt may rely on in this session: which tools exist (so a flow names only tools the
 // session offers, literally), and how they are reached (directly, or through CallOperation).
-import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
+import type { GetPromptResult } from "@modelcontextprotocol/server";
 import { VERIFY_TOOL } from "../guard/guard.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import { CALL_OPERATION, DESCRIBE_OPERATION } from "../tools/dynamic.js";

@@ -1,6 +1,6 @@
 // Every prompt a session offers. A prompt is offered only where the session has every tool its
 // flow needs, and names only tools the session has.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { TableSchemas } from "../resources/bigquery.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import { registerChargebackEvidence } from "./chargeback-evidence.js";

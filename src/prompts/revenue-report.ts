@@ -1,8 +1,8 @@
 // revenue_report: a revenue report written in BigQuery SQL, with the account's table schemas
 // embedded in the prompt so the model writes against columns that exist.
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
+import { completable } from "@modelcontextprotocol/server";
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { GetPromptResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { BIGQUERY_TABLES_URI, type TableSchemas } from "../resources/bigquery.js";
 import { numbered, userText, type PromptContext } from "./context.js";
@@ -28,18 +28,15 @@ const PERIOD = completable(
   z.string().min(1).max(100).describe("The period: e.g. last 30 days, last month, 2026-01-01 to 2026-03-31."),
   matching(PERIODS),
 );
+// Optional arguments wrap the completable, not the other way round: the SDK finds the completer on
+// the argument's own schema.
 const GROUP_BY = completable(
-  z
-    .string()
-    .max(40)
-    .optional()
-    .describe("How to break the figures down: day, week, month, campaign, product or gateway."),
+  z.string().max(40).describe("How to break the figures down: day, week, month, campaign, product or gateway."),
   matching(GROUPINGS),
-);
+).optional();
 const TABLE = z
   .string()
   .max(200)
-  .optional()
   .describe("The table to start from, if you know it (default: the transactions table).");
 
 export function registerRevenueReport(server: McpServer, context: PromptContext, tables: TableSchemas): void {
@@ -54,7 +51,7 @@ export function registerRevenueReport(server: McpServer, context: PromptContext,
         period: PERIOD,
         group_by: GROUP_BY,
         // completable() marks the schema it is given, so each session completes on a copy of its own.
-        table: completable(TABLE.clone(), (value) => tables.complete(value ?? "")),
+        table: completable(TABLE.clone(), (value) => tables.complete(value ?? "")).optional(),
       },
     },
     async ({ period, group_by, table }, extra) => {

@@ -1,7 +1,7 @@
 // verify_and_help_customer: the guarded support flow — find the account, verify the visitor
 // with a detail they give, then help with only what the session offers. The guard enforces the
 // verification in code; the prompt explains it so the model works with it, not around it.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { VERIFY_TOOL } from "../guard/guard.js";
 import { numbered, userText, type PromptContext } from "./context.js";

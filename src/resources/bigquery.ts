@@ -1,10 +1,13 @@
 // BigQuery table schemas for writing BigQueryRunQuery SQL: read through the session's own call
 // path (policy, guard, hygiene) and cached per credential, since schemas change rarely and every
 // session of one account would otherwise ask again.
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError } from "@modelcontextprotocol/server";
 import type { RequestExtra, SessionOperations } from "../tools/session-operations.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import type { TtlCache } from "./ttl-cache.js";
+
+/** JSON-RPC code for a request given up (v1 named it RequestTimeout; v2 keeps that code inside the SDK). */
+const REQUEST_CANCELLED = -32001;
 
 const LIST_TABLES = "GetBigQueryTables";
 const GET_TABLE = "GetBigQueryTable";
@@ -64,12 +67,12 @@ export class TableSchemas {
     extra: RequestExtra | undefined,
     read: (load: RequestExtra | undefined) => Promise<Record<string, unknown>>,
   ): Promise<Record<string, unknown>> {
-    const load = extra && { ...extra, signal: new AbortController().signal };
+    const load = extra && { ...extra, mcpReq: { ...extra.mcpReq, signal: new AbortController().signal } };
     const value = this.cache.get(key, () => read(load));
-    const signal = extra?.signal;
+    const signal = extra?.mcpReq.signal;
     if (!signal) return value;
     return new Promise((resolve, reject) => {
-      const stop = () => reject(new McpError(ErrorCode.RequestTimeout, "cancelled"));
+      const stop = () => reject(new ProtocolError(REQUEST_CANCELLED, "cancelled"));
       if (signal.aborted) return stop();
       signal.addEventListener("abort", stop, { once: true });
       value.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));

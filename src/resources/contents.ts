@@ -1,6 +1,6 @@
 // The shapes every resource read answers with, and reading a URI template's variables.
-import type { Variables } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
-import type { ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Variables } from "@modelcontextprotocol/server";
+import type { ReadResourceResult } from "@modelcontextprotocol/server";
 
 export function jsonContents(uri: URL, body: unknown): ReadResourceResult {
   return { contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(body) }] };

@@ -1,7 +1,7 @@
 // Entity templates (revcent://customers/{customer_id}, sales, transactions, subscriptions): a read
 // of one record, through exactly the path its Get tool takes. A template exists only where the
 // session lists that Get operation, and its URI is the operation's own path, so the two agree.
-import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/server";
 import type { SessionOperations } from "../tools/session-operations.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import { jsonContents, variableOf } from "./contents.js";

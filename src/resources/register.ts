@@ -1,8 +1,8 @@
 // Every resource a session offers, wired into its McpServer: the API guide, a page per listed
 // operation and toolset, BigQuery table schemas, and the entity templates. Each follows the
 // session's policy — what the session cannot call, it is not offered to read.
-import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/server";
+import { ProtocolError } from "@modelcontextprotocol/server";
 import { RESOURCE_NOT_FOUND, type SessionOperations } from "../tools/session-operations.js";
 import type { ToolCatalog } from "../tools/catalog.js";
 import { summaryOf } from "../operations/operation.js";
@@ -58,7 +58,7 @@ export function registerResources(
     (uri, variables) => {
       const op = catalog.get(variableOf(variables, "operationId"));
       if (!op)
-        throw new McpError(
+        throw new ProtocolError(
           RESOURCE_NOT_FOUND,
           `No operation named ${variableOf(variables, "operationId")} is available in this session.`,
         );
@@ -89,7 +89,7 @@ export function registerResources(
       const toolset = variableOf(variables, "toolset");
       const members = catalog.operations().filter((op) => op.toolset === toolset);
       if (!members.length)
-        throw new McpError(
+        throw new ProtocolError(
           RESOURCE_NOT_FOUND,
           `No toolset named ${toolset} in this session; there are: ${catalog.toolsets.join(", ")}.`,
         );

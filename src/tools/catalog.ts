@@ -1,7 +1,7 @@
 // The tools one session can see: operations filtered by the policy, with their tools/list entries
 // computed once from the spec's JSON Schema (no zod at start-up at start-up) and shared by every
 // session with the same policy.
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import type { Policy } from "../operations/policy.js";
 import { isPaged } from "../operations/kind.js";
 import { serverInstructions } from "./instructions.js";

@@ -2,17 +2,22 @@
 // call — which operation, its outcome code, how long it took — never arguments, results or keys.
 // A client that never sets a level gets nothing: the server's own logs go to stderr (pino), and
 // an unasked-for stream of notifications would only cost the client context.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import {
-  LoggingLevelSchema,
-  SetLevelRequestSchema,
-  type LoggingLevel,
-  type ServerNotification,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { LoggingLevel, ServerNotification } from "@modelcontextprotocol/server";
 
-const SEVERITY: ReadonlyMap<LoggingLevel, number> = new Map(
-  LoggingLevelSchema.options.map((level, rank) => [level, rank]),
-);
+/** MCP's logging levels, least severe first (RFC 5424's, as the specification lists them). */
+const LEVELS: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+const SEVERITY: ReadonlyMap<LoggingLevel, number> = new Map(LEVELS.map((level, rank) => [level, rank]));
 const CLIENT_LOGGER = "revcent-mcp";
 
 /** The event each way of reaching an operation reports. */
@@ -43,7 +48,7 @@ export class ClientLog {
   constructor(server: McpServer | undefined) {
     if (!server) return;
     server.server.registerCapabilities({ logging: {} });
-    server.server.setRequestHandler(SetLevelRequestSchema, (request) => {
+    server.server.setRequestHandler("logging/setLevel", (request) => {
       this.level = request.params.level;
       return {};
     });

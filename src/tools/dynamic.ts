@@ -1,7 +1,7 @@
 // --tools-mode dynamic: three tools instead of one per operation, for clients with
 // small context or tool-count limits. They reach exactly the operations the session may list,
 // and CallOperation goes through the same validation, guard and policy path as a static tool.
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/server";
 import { stemmer } from "stemmer";
 import { z } from "zod";
 import { effectOf, summaryOf, type Operation } from "../operations/operation.js";

@@ -1,6 +1,6 @@
 // What a call gives back: a success with its structured content, or an error the model can act on,
 // with the call's outcome (ok, or the error code) as data for logs and audit.
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { RevCentError, type ErrorCode } from "../errors.js";
 import { applyFieldFilters, type FieldFilter } from "../operations/field-filter.js";
 import type { Operation } from "../operations/operation.js";

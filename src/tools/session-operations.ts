@@ -1,25 +1,28 @@
 // How one session runs an operation, whoever asks: a tool call, a resource read or a prompt all go
 // through callTool — validation, guard, policy, client, hygiene — with the same caller identity,
 // and each call is reported to a client that asked for MCP logging.
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import { ErrorCode, McpError, type ServerNotification, type ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError, ProtocolErrorCode, type ServerContext } from "@modelcontextprotocol/server";
 import type { ClientLog, OperationEvent } from "./client-log.js";
 import type { CallerContext } from "../guard/guard.js";
 import { callTool, type ToolCallDeps } from "./call-tool.js";
 import type { CallOutcome } from "./results.js";
 import type { Progress } from "./paging.js";
 
-export type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** What the SDK tells a handler about the request it answers (its session, signal, notify). */
+export type RequestExtra = ServerContext;
 
-/** The MCP spec's code for a resource that does not exist (not in the SDK's ErrorCode enum). */
-export const RESOURCE_NOT_FOUND = -32002;
+/**
+ * A resource that does not exist. The SDK sends it as -32602 on every protocol revision, as the
+ * 2026-07-28 specification requires (clients still accept the older -32002).
+ */
+export const RESOURCE_NOT_FOUND = ProtocolErrorCode.ResourceNotFound;
 
 /** Errors a reader can act on by asking for something else, rather than retrying. */
 const REFUSALS: Record<string, number> = {
   not_found: RESOURCE_NOT_FOUND,
   verification_required: RESOURCE_NOT_FOUND,
-  invalid_arguments: ErrorCode.InvalidParams,
-  operation_not_allowed: ErrorCode.InvalidParams,
+  invalid_arguments: ProtocolErrorCode.InvalidParams,
+  operation_not_allowed: ProtocolErrorCode.InvalidParams,
 };
 
 export class SessionOperations {
@@ -51,10 +54,10 @@ export class SessionOperations {
     progress?: Progress,
   ): Promise<CallOutcome> {
     const started = performance.now();
-    const called = await callTool(this.deps, this.caller(extra), name, args, extra?.signal, progress);
+    const called = await callTool(this.deps, this.caller(extra), name, args, extra?.mcpReq.signal, progress);
     // Only names the session knows are reported; anything else could be text the client made up.
     const known = this.deps.catalog.listsTool(name) || this.deps.catalog.get(name) !== undefined;
-    await this.clientLog.operation(extra && ((n) => extra.sendNotification(n)), {
+    await this.clientLog.operation(extra && ((n) => extra.mcpReq.notify(n)), {
       via,
       name: known ? name : "(unknown)",
       outcome: called.outcome,
@@ -64,7 +67,7 @@ export class SessionOperations {
   }
 
   /**
-   * A read for a resource or prompt: the cleaned body, or an McpError carrying the very text a
+   * A read for a resource or prompt: the cleaned body, or an ProtocolError carrying the very text a
    * tool call would have answered (the guard's refusal included).
    */
   async read(
@@ -76,8 +79,8 @@ export class SessionOperations {
     const { result, outcome } = await this.run(via, name, args, extra);
     if (outcome !== "ok") {
       const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
-      throw new McpError(REFUSALS[outcome] ?? ErrorCode.InternalError, text);
+      throw new ProtocolError(REFUSALS[outcome] ?? ProtocolErrorCode.InternalError, text);
     }
-    return result.structuredContent ?? {};
+    return (result.structuredContent as Record<string, unknown> | undefined) ?? {};
   }
 }

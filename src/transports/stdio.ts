@@ -1,6 +1,6 @@
 // stdio: stdout carries JSON-RPC only; the process ends when the client closes stdin or on a signal.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { McpServer } from "@modelcontextprotocol/server";
+import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 
 export async function serveStdio(server: McpServer, shutdown: () => Promise<void>): Promise<void> {
   const transport = new StdioServerTransport();

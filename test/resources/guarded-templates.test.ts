@@ -59,8 +59,9 @@ describe("entity templates in --profile support", () => {
       [JANE.id, other.id, UNKNOWN_ID("cus")].map((id) => readError(`revcent://customers/${id}`)),
     );
     for (const refusal of refusals) {
-      expect(refusal.code).toBe(-32002);
-      expect(refusal.message).toBe(`MCP error -32002: MCP error -32002: ${REFUSAL_TEXT}`);
+      // Resource not found is -32602 on every revision since 2026-07-28 (clients still accept -32002).
+      expect(refusal.code).toBe(-32602);
+      expect(refusal.message).toBe(`MCP error -32602: ${REFUSAL_TEXT}`);
     }
   });
 
@@ -99,6 +100,6 @@ describe("entity templates in --profile support", () => {
     expect(templates).toContain("revcent://transactions/{transaction_id}");
     const refused = await readError(`revcent://customers/${JANE.id}`);
     expect(refused.code).toBe(-32602);
-    expect(refused.message).toMatch(/Resource revcent:\/\/customers\/\S+ not found/);
+    expect(refused.message).toMatch(/Resource not found: revcent:\/\/customers\/\S+/);
   });
 });

@@ -113,11 +113,11 @@ describe("resources in the default operator session", () => {
 
   it("refuses pages for operations and toolsets the session does not have", async () => {
     await expect(s.client.readResource({ uri: "revcent://operations/CreateUserGateway" })).rejects.toThrow(
-      /-32002.*No operation named CreateUserGateway/,
+      /-32602.*No operation named CreateUserGateway/,
     );
-    await expect(s.client.readResource({ uri: "revcent://operations/NoSuchThing" })).rejects.toThrow(/-32002/);
+    await expect(s.client.readResource({ uri: "revcent://operations/NoSuchThing" })).rejects.toThrow(/-32602/);
     await expect(s.client.readResource({ uri: "revcent://toolsets/gateways" })).rejects.toThrow(
-      /-32002.*No toolset named gateways/,
+      /-32602.*No toolset named gateways/,
     );
   });
 
@@ -130,7 +130,7 @@ describe("resources in the default operator session", () => {
     expect(one.table_name).toBe("transactions");
     expect(one.schema.fields.some((f: { name: string }) => f.name === "amount")).toBe(true);
     await expect(s.client.readResource({ uri: "revcent://bigquery/tables/no_such_table" })).rejects.toThrow(
-      /-32002.*\[not_found\]/,
+      /-32602.*\[not_found\]/,
     );
   });
 
@@ -162,7 +162,7 @@ describe("resources in the default operator session", () => {
       /-32602.*\[invalid_arguments\] Invalid arguments for GetCustomer: customer_id/,
     );
     await expect(s.client.readResource({ uri: "revcent://sales/sal00000000000nobody" })).rejects.toThrow(
-      /-32002.*\[not_found\]/,
+      /-32602.*\[not_found\]/,
     );
   });
 

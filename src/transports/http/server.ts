@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server as NodeServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { hostHeaderValidation } from "@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { McpServer } from "@modelcontextprotocol/server";
+import { hostHeaderValidation } from "@modelcontextprotocol/node";
+import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
+import { isInitializeRequest } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
 import { authenticator, type Caller, type HttpAuth } from "./auth.js";
 import { readJsonBody, type BodyError } from "./body.js";
@@ -80,7 +80,11 @@ export async function serveHttp(
   app.get("/healthz", (_req, res) => {
     res.json({ status: closing ? "closing" : "ok", sessions: sessions.size });
   });
-  app.use(hostHeaderValidation(options.allowedHosts));
+  const validHost = hostHeaderValidation(options.allowedHosts);
+  app.use((req, res, next) => {
+    // The guard answers 403 itself when the Host is not one of ours.
+    if (validHost(req, res)) next();
+  });
   app.use(originValidation(options.allowedOrigins, options.allowedHosts));
   // Route-level handlers, not app.use("/mcp", …): a mounted middleware makes the router rewrite
   // req.url on every request, measurable at hundreds of calls per second.
@@ -138,7 +142,7 @@ export async function serveHttp(
 
     if (options.stateless) {
       const server = serverFor(caller, "none");
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
       res.once("close", () => {
         void transport.close();
         void server.close();
@@ -164,7 +168,7 @@ export async function serveHttp(
       return sendError(res, 503, -32000, "Too many open sessions; try again later.", { "retry-after": "30" });
     }
     const server = serverFor(caller, "transport");
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id: string): void => sessions.open(id, transport, server, caller.principal),
     });

@@ -1,10 +1,10 @@
 // Open protocol sessions, each bound to the caller that opened it. A session of another caller is
 // as unknown as a made-up id; an idle one is closed by a sweep; a busy one is never swept.
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 
 interface Session {
-  transport: StreamableHTTPServerTransport;
+  transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
   principal: string;
   lastSeen: number;
@@ -23,7 +23,7 @@ export class SessionTable {
     return this.sessions.size;
   }
 
-  open(id: string, transport: StreamableHTTPServerTransport, server: McpServer, principal: string): void {
+  open(id: string, transport: NodeStreamableHTTPServerTransport, server: McpServer, principal: string): void {
     this.sessions.set(id, { transport, server, principal, lastSeen: this.now(), busy: 0 });
   }
 
