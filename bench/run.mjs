@@ -15,6 +15,7 @@ const encoder = new Tiktoken(o200k_base);
 
 const subjects = {
   minimal: { args: [root + "bench/minimal-server.mjs"], env: {} },
+  minimalV2: { args: [root + "bench/minimal-server-v2.mjs"], env: {} },
   default: { args: [root + "dist/server.js"], env: { REVCENT_API_KEY: "bench-not-a-real-key" } },
   all: { args: [root + "dist/server.js", "--toolsets", "all"], env: { REVCENT_API_KEY: "bench-not-a-real-key" } },
 };
@@ -81,24 +82,31 @@ for (let i = 0; i < RUNS; i++) {
   }
 }
 
-const base = { ms: median(samples.minimal.map((s) => s.ms)), kb: median(samples.minimal.map((s) => s.peakKb)) };
+const baseOf = (name) => ({
+  ms: median(samples[name].map((s) => s.ms)),
+  kb: median(samples[name].map((s) => s.peakKb)),
+});
+// Two baselines: the v1 SDK's minimal server, and the v2 line's, which revcent-mcp is built on.
+const base = baseOf("minimal");
+const baseV2 = baseOf("minimalV2");
 const rows = [];
 rows.push(
-  "| configuration | tools | spawn -> tools/list (median) | ratio | peak RSS (median) | ratio | tools/list bytes | tokens (o200k) |",
+  "| configuration | tools | spawn -> tools/list (median) | ratio to v1 / v2 minimal | peak RSS (median) | ratio to v1 / v2 minimal | tools/list bytes | tokens (o200k) |",
 );
 rows.push("|---|---:|---:|---:|---:|---:|---:|---:|");
 for (const name of Object.keys(subjects)) {
   const ms = median(samples[name].map((s) => s.ms));
   const kb = median(samples[name].map((s) => s.peakKb));
   const json = JSON.stringify(lists[name]);
-  const label =
-    name === "minimal"
-      ? "minimal SDK server, 1 tool (baseline)"
-      : name === "default"
-        ? "revcent-mcp, default toolsets"
-        : "revcent-mcp, --toolsets all";
+  const label = {
+    minimal: "minimal SDK server (v1 SDK), 1 tool (baseline)",
+    minimalV2: "minimal SDK server (v2 SDK), 1 tool (baseline)",
+    default: "revcent-mcp, default toolsets",
+    all: "revcent-mcp, --toolsets all",
+  }[name];
+  const ratios = (value, key) => `${(value / base[key]).toFixed(2)}x / ${(value / baseV2[key]).toFixed(2)}x`;
   rows.push(
-    `| ${label} | ${lists[name].tools.length} | ${ms.toFixed(0)} ms | ${(ms / base.ms).toFixed(2)}x | ${(kb / 1024).toFixed(1)} MB | ${(kb / base.kb).toFixed(2)}x | ${json.length} | ${encoder.encode(json).length} |`,
+    `| ${label} | ${lists[name].tools.length} | ${ms.toFixed(0)} ms | ${ratios(ms, "ms")} | ${(kb / 1024).toFixed(1)} MB | ${ratios(kb, "kb")} | ${json.length} | ${encoder.encode(json).length} |`,
   );
 }
 console.log(`Node ${process.version}, ${RUNS} interleaved runs each\n`);
