@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   };
   if (config.transport === "http") return serveOverHttp(config, runtime, shutdown);
 
-  await serveStdio(runtime.stdioServer(), shutdown);
+  serveStdio(runtime.stdioServer, shutdown, (error) =>
+    logger.warn({ err: { message: error.message } }, "stdio transport error"),
+  );
   logger.info(
     {
       tools: runtime.parts.catalog.tools.length,

@@ -10,6 +10,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { hostHeaderValidation } from "@modelcontextprotocol/node";
 import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { isInitializeRequest } from "@modelcontextprotocol/server";
+import { modernRequests } from "./modern.js";
 import type { Logger } from "pino";
 import { authenticator, type Caller, type HttpAuth } from "./auth.js";
 import { readJsonBody, type BodyError } from "./body.js";
@@ -71,6 +72,10 @@ export async function serveHttp(
   const sessions = new SessionTable(options.idleMs, options.now);
   const rateLimit = new CallerRateLimit(options.rate, options.now);
   const authenticate = authenticator(options.auth);
+  const modern = modernRequests(
+    (caller) => serverFor(caller, "none"),
+    (error) => logger.warn({ err: { message: error.message, name: error.name } }, "2026-07-28 request failed"),
+  );
   let inFlight = 0;
   let drained: (() => void) | undefined;
   let closing = false;
@@ -140,6 +145,7 @@ export async function serveHttp(
     if (typeof body !== "object" || body === null)
       return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
 
+    if (await modern.claims(req, body)) return modern.handle(req, res, body, caller);
     if (options.stateless) {
       const server = serverFor(caller, "none");
       const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });

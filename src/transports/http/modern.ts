@@ -1,0 +1,40 @@
+// Requests of the 2026-07-28 revision: each carries its protocol version in _meta and stands alone
+// (no initialize, no session), answered by the SDK's handler with a server built for this caller.
+// 2025-era requests keep their own path (sessions, initialize); isLegacyRequest tells them apart.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
+import { createMcpHandler, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import type { Caller } from "./auth.js";
+
+export interface ModernRequests {
+  /** Whether the parsed POST body is a 2026-07-28 request (it claims a version in _meta). */
+  claims(req: IncomingMessage, body: unknown): Promise<boolean>;
+  /** Answers a 2026-07-28 request with a server of the caller's own. */
+  handle(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void>;
+}
+
+export function modernRequests(
+  serverFor: (caller: Caller) => McpServer,
+  onError: (error: Error) => void,
+): ModernRequests {
+  // The caller travels to the factory as the request's auth info: the handler passes it through
+  // untouched, and it is set here only, after our own authentication.
+  const handler = createMcpHandler(
+    (ctx) => {
+      const caller = ctx.authInfo?.extra?.caller as Caller | undefined;
+      if (!caller) throw new Error("a 2026-07-28 request reached the handler without an authenticated caller");
+      return serverFor(caller);
+    },
+    { legacy: "reject", onerror: onError },
+  );
+  return {
+    async claims(req, body) {
+      return !(await isLegacyRequest(await toWebRequest(req, body)));
+    },
+    handle(req, res, body, caller) {
+      const authInfo = { token: caller.principal, clientId: caller.principal, scopes: [], extra: { caller } };
+      const forCaller = { fetch: (request: Request) => handler.fetch(request, { authInfo }) };
+      return toNodeHandler(forCaller, { onerror: onError })(req, res, body);
+    },
+  };
+}
