@@ -15,6 +15,22 @@ import type { ToolCallDeps } from "./tools/call-tool.js";
 const SERVER_NAME = "revcent-mcp";
 const SERVER_VERSION = "0.1.0";
 
+/**
+ * How long a 2026-07-28 client may keep a list (2025 clients get no cache fields). What a session
+ * lists depends on its caller's credential and profile, so every answer is `private`: no shared
+ * cache may hand one caller's list to another. Lists change only with a new process; a resource's
+ * contents are live RevCent data and are not cached at all.
+ */
+const LIST_TTL_MS = 10 * 60_000;
+const CACHE_HINTS = {
+  "server/discover": { ttlMs: LIST_TTL_MS, cacheScope: "private" },
+  "tools/list": { ttlMs: LIST_TTL_MS, cacheScope: "private" },
+  "prompts/list": { ttlMs: LIST_TTL_MS, cacheScope: "private" },
+  "resources/list": { ttlMs: LIST_TTL_MS, cacheScope: "private" },
+  "resources/templates/list": { ttlMs: LIST_TTL_MS, cacheScope: "private" },
+  "resources/read": { ttlMs: 0, cacheScope: "private" },
+} as const;
+
 export interface ServerDeps extends ToolCallDeps {
   /** Identifies the RevCent credential (a hash of the key, never the key) for guard state. */
   credential: string;
@@ -39,9 +55,7 @@ export interface BuildOptions {
 export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions: "instance" }): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
-    {
-      instructions: deps.catalog.instructions,
-    },
+    { instructions: deps.catalog.instructions, cacheHints: CACHE_HINTS },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make
   // McpServer install its own zod-based tool handlers and advertise a list that changes.
