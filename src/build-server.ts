@@ -11,6 +11,7 @@ import { TableSchemas, type SchemaCache } from "./resources/bigquery.js";
 import { registerResources } from "./resources/register.js";
 import { SessionOperations } from "./tools/session-operations.js";
 import type { ToolCallDeps } from "./tools/call-tool.js";
+import { requestStateCodec } from "./tools/request-state.js";
 
 const SERVER_NAME = "revcent-mcp";
 const SERVER_VERSION = "0.1.0";
@@ -36,6 +37,8 @@ export interface ServerDeps extends ToolCallDeps {
   credential: string;
   /** BigQuery table schemas, shared by the server's sessions and keyed by credential. */
   tableSchemas: SchemaCache;
+  /** The key that seals 2026-07-28 request state, the same on every instance that shares a secret. */
+  requestStateKey: Uint8Array;
 }
 
 export interface BuildOptions {
@@ -53,16 +56,20 @@ export interface BuildOptions {
 }
 
 export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions: "instance" }): McpServer {
+  const principal = options.principal ?? `k:${deps.credential}`;
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
-    { instructions: deps.catalog.instructions, cacheHints: CACHE_HINTS },
+    {
+      instructions: deps.catalog.instructions,
+      cacheHints: CACHE_HINTS,
+      requestState: { verify: requestStateCodec(deps.requestStateKey, principal).verify },
+    },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make
   // McpServer install its own zod-based tool handlers and advertise a list that changes.
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler("tools/list", () => ({ tools: deps.catalog.tools.slice() }));
   const instanceSession = options.sessions === "instance" ? randomUUID() : undefined;
-  const principal = options.principal ?? `k:${deps.credential}`;
   const operations = new SessionOperations(
     deps,
     instanceSession,

@@ -2,7 +2,7 @@
 // another document), the sandbox when asked for, the guard's shared state (memory or Redis), and
 // the parts every session shares. The command line (server.ts) and in-process tests both start the
 // server through here, so what tests exercise is what users run.
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
@@ -100,14 +100,16 @@ async function sharedState(
   options: RuntimeOptions,
 ): Promise<SharedState & { close: () => Promise<void> }> {
   const now = options.now;
+  // One secret, two keys: handles and request state are sealed with different ones.
+  const requestStateKey = config.guardSecret ? requestStateKeyFrom(config.guardSecret) : undefined;
   const handles = config.guardSecret
     ? new VerificationHandles(createHash("sha256").update(config.guardSecret).digest(), now)
     : undefined;
-  if (!config.redisUrl) return { handles, now, close: async () => {} };
+  if (!config.redisUrl) return { handles, requestStateKey, now, close: async () => {} };
   const { connectRedisGuardStore } = await import("./guard/redis-store.js");
   try {
     const redis = await connectRedisGuardStore(config.redisUrl, now);
-    return { guardStore: redis.store, handles, now, close: () => redis.close() };
+    return { guardStore: redis.store, handles, requestStateKey, now, close: () => redis.close() };
   } catch (err) {
     throw new ConfigError(`cannot reach Redis at REDIS_URL: ${(err as Error).message}`);
   }
@@ -157,4 +159,9 @@ export async function httpOptionsFor(config: Config, serverKey: string): Promise
     maxSessions: config.maxSessions,
     rate: { perSecond: config.rateLimit, burst: config.rateLimit * 2 },
   };
+}
+
+/** The request-state key of instances sharing REVCENT_GUARD_SECRET (not the handles' key). */
+export function requestStateKeyFrom(guardSecret: string): Buffer {
+  return createHmac("sha256", guardSecret).update("revcent-mcp request state").digest();
 }

@@ -1,6 +1,7 @@
 // What a server's sessions share — the catalog, validators, result hygiene, the guard's store and
 // handle key, one upstream pool, cached BigQuery schemas — and what each credential gets: a client holding its key, and a
 // guard reading through that client. buildServer() makes one McpServer per session from these.
+import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { ServerDeps } from "./build-server.js";
 import { Policy } from "./operations/policy.js";
@@ -44,6 +45,8 @@ const SCHEMA_CACHE = { ttlMs: 10 * 60_000, failureTtlMs: 30_000, maxEntries: 100
 export interface SharedState {
   guardStore?: GuardStore;
   handles?: VerificationHandles;
+  /** The key that seals 2026-07-28 request state; random per process when not given. */
+  requestStateKey?: Uint8Array;
   /** The guard's clock (ms); tests move it instead of waiting. */
   now?: () => number;
 }
@@ -62,6 +65,7 @@ export class SharedServerParts {
   private readonly byId: ReadonlyMap<string, Operation>;
   private readonly guardStore: GuardStore;
   private readonly handles: VerificationHandles;
+  private readonly requestStateKey: Uint8Array;
   private readonly now: () => number;
   private readonly depsByCredential = new Map<string, ServerDeps>();
 
@@ -93,6 +97,7 @@ export class SharedServerParts {
     this.now = shared.now ?? Date.now;
     this.guardStore = shared.guardStore ?? new MemoryGuardStore(this.now);
     this.handles = shared.handles ?? new VerificationHandles(undefined, this.now);
+    this.requestStateKey = shared.requestStateKey ?? randomBytes(32);
   }
 
   /** The deps of sessions that call RevCent with this key: one client and guard per credential. */
@@ -127,6 +132,7 @@ export class SharedServerParts {
       allowCardData: this.config.allowCardData,
       credential,
       tableSchemas: this.tableSchemas,
+      requestStateKey: this.requestStateKey,
     };
   }
 

@@ -5,11 +5,7 @@
 import { Client as ClientV2, StreamableHTTPClientTransport as HttpV2 } from "@modelcontextprotocol/client";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  CLIENT_INFO_META_KEY,
-  PROTOCOL_VERSION_META_KEY,
-} from "@modelcontextprotocol/server";
+import { modernRequest } from "./modern-request.js";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -130,39 +126,12 @@ describe("streamable HTTP (in-process, real loopback), each caller with their ow
     await expect(client.connect(new HttpV2(new URL(http.url)))).rejects.toThrow(/401|Unauthorized/);
   });
 
-  /** One raw 2026-07-28 request, with the standard headers the revision requires. */
-  async function modernRequest(method: string): Promise<Record<string, any>> {
-    const res = await fetch(http.url, {
-      method: "POST",
-      headers: {
-        ...headers,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "mcp-protocol-version": "2026-07-28",
-        "mcp-method": method,
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method,
-        params: {
-          _meta: {
-            [PROTOCOL_VERSION_META_KEY]: "2026-07-28",
-            [CLIENT_INFO_META_KEY]: { name: "raw", version: "0.0.0" },
-            [CLIENT_CAPABILITIES_META_KEY]: {},
-          },
-        },
-      }),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { result: Record<string, any> }).result;
-  }
-
   it("marks every list private to its caller (a list depends on the credential and profile), and never caches a read", async () => {
     for (const method of ["tools/list", "prompts/list", "resources/list", "resources/templates/list"]) {
-      const result = await modernRequest(method);
-      expect(result.cacheScope, method).toBe("private");
-      expect(result.ttlMs, method).toBe(10 * 60_000);
+      const { status, result } = await modernRequest(http.url, method, {}, headers);
+      expect(status, method).toBe(200);
+      expect(result?.cacheScope, method).toBe("private");
+      expect(result?.ttlMs, method).toBe(10 * 60_000);
     }
     // A 2025 client gets no cache fields at all.
     const client = new ClientV1({ name: "revision-tests", version: "0.0.0" });

@@ -1,0 +1,48 @@
+// One raw 2026-07-28 request over HTTP, with the standard headers and the _meta envelope the
+// revision requires: for checking what the SDK's clients hide (cache fields, error data).
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from "@modelcontextprotocol/server";
+
+export interface ModernReply {
+  status: number;
+  result?: Record<string, any>;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+export async function modernRequest(
+  url: string,
+  method: string,
+  params: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<ModernReply> {
+  const name: Record<string, string> = typeof params.name === "string" ? { "mcp-name": params.name } : {};
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      ...headers,
+      ...name,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": method,
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          [PROTOCOL_VERSION_META_KEY]: "2026-07-28",
+          [CLIENT_INFO_META_KEY]: { name: "raw", version: "0.0.0" },
+          [CLIENT_CAPABILITIES_META_KEY]: {},
+        },
+      },
+    }),
+  });
+  const body = (await res.json()) as { result?: Record<string, any>; error?: ModernReply["error"] };
+  return { status: res.status, ...body };
+}
