@@ -44,6 +44,16 @@ async function exercise(session: Session): Promise<void> {
   expect(prompt.messages.length).toBeGreaterThan(0);
 }
 
+/** The v2 SDK's client in its default (2025-11-25) mode, and pinned to 2026-07-28. */
+const V2_ERAS = [
+  ["2025-11-25 (the v2 SDK's default)", undefined],
+  ["2026-07-28 (pinned)", { mode: { pin: "2026-07-28" } }],
+] as const;
+
+function v2Client(versionNegotiation: (typeof V2_ERAS)[number][1]): ClientV2 {
+  return new ClientV2({ name: "revision-tests", version: "0.0.0" }, versionNegotiation ? { versionNegotiation } : {});
+}
+
 describe("stdio, the built server", () => {
   it("serves a 2025-11-25 client of the v1 SDK", async () => {
     const started = await startStdioClient(["--api-url", sandbox.url], { REVCENT_API_KEY: "sandbox-key" });
@@ -55,15 +65,9 @@ describe("stdio, the built server", () => {
     }
   });
 
-  for (const [era, versionNegotiation] of [
-    ["2025-11-25 (the v2 SDK's default)", undefined],
-    ["2026-07-28 (pinned)", { mode: { pin: "2026-07-28" } }],
-  ] as const) {
+  for (const [era, versionNegotiation] of V2_ERAS) {
     it(`serves a ${era} client of the v2 SDK`, async () => {
-      const client = new ClientV2(
-        { name: "revision-tests", version: "0.0.0" },
-        versionNegotiation ? { versionNegotiation } : {},
-      );
+      const client = v2Client(versionNegotiation);
       const transport = new StdioV2({
         command: process.execPath,
         args: [SERVER_ENTRY, "--api-url", sandbox.url],
@@ -99,15 +103,9 @@ describe("streamable HTTP (in-process, real loopback), each caller with their ow
     }
   });
 
-  for (const [era, versionNegotiation] of [
-    ["2025-11-25 (the v2 SDK's default)", undefined],
-    ["2026-07-28 (pinned)", { mode: { pin: "2026-07-28" } }],
-  ] as const) {
+  for (const [era, versionNegotiation] of V2_ERAS) {
     it(`serves a ${era} client of the v2 SDK`, async () => {
-      const client = new ClientV2(
-        { name: "revision-tests", version: "0.0.0" },
-        versionNegotiation ? { versionNegotiation } : {},
-      );
+      const client = v2Client(versionNegotiation);
       await client.connect(new HttpV2(new URL(http.url), { requestInit: { headers } }));
       try {
         expect(client.getProtocolEra()).toBe(versionNegotiation ? "modern" : "legacy");
