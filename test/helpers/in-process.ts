@@ -96,13 +96,16 @@ export async function startHttpInProcess(
     ...options.overrides,
   };
   const running = await serveHttp(runtime.serverFor, logs.logger, httpOptions);
+  let closed: Promise<void> | undefined;
   return {
     url: running.url,
     stderr: logs.text,
     sessions: running.sessions,
-    async close() {
-      await running.close();
-      await runtime.close();
-    },
+    // Idempotent: a test may close it itself and again in its cleanup.
+    close: () =>
+      (closed ??= (async () => {
+        await running.close();
+        await runtime.close();
+      })()),
   };
 }

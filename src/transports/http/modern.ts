@@ -11,11 +11,14 @@ export interface ModernRequests {
   claims(req: IncomingMessage, body: unknown): Promise<boolean>;
   /** Answers a 2026-07-28 request with a server of the caller's own. */
   handle(req: IncomingMessage, res: ServerResponse, body: unknown, caller: Caller): Promise<void>;
+  /** Ends open listen streams (gracefully: the client sees the listen result) and exchanges. */
+  close(): Promise<void>;
 }
 
 export function modernRequests(
   serverFor: (caller: Caller) => McpServer,
   onError: (error: Error) => void,
+  maxSubscriptions: number,
 ): ModernRequests {
   // The caller travels to the factory as the request's auth info: the handler passes it through
   // untouched, and it is set here only, after our own authentication.
@@ -25,7 +28,7 @@ export function modernRequests(
       if (!caller) throw new Error("a 2026-07-28 request reached the handler without an authenticated caller");
       return serverFor(caller);
     },
-    { legacy: "reject", onerror: onError },
+    { legacy: "reject", onerror: onError, maxSubscriptions },
   );
   return {
     async claims(req, body) {
@@ -36,5 +39,6 @@ export function modernRequests(
       const forCaller = { fetch: (request: Request) => handler.fetch(request, { authInfo }) };
       return toNodeHandler(forCaller, { onerror: onError })(req, res, body);
     },
+    close: () => handler.close(),
   };
 }

@@ -75,6 +75,8 @@ export async function serveHttp(
   const modern = modernRequests(
     (caller) => serverFor(caller, "none"),
     (error) => logger.warn({ err: { message: error.message, name: error.name } }, "2026-07-28 request failed"),
+    // Open listen streams are capped like open sessions: each holds a connection.
+    options.maxSessions,
   );
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -100,13 +102,19 @@ export async function serveHttp(
     if (!caller) return;
     if (!rateLimit.take(caller.principal, res)) return;
     res.locals.caller = caller;
-    // Shutdown waits for calls in progress, not for idle SSE streams (GET), which it closes.
+    // Shutdown waits for calls in progress, not for idle SSE streams (GET, or a 2026-07-28
+    // subscriptions/listen POST), which it closes.
     if (req.method === "POST") {
       inFlight += 1;
-      res.once("close", () => {
+      let counted = true;
+      const release = () => {
+        if (!counted) return;
+        counted = false;
         inFlight -= 1;
         if (inFlight === 0) drained?.();
-      });
+      };
+      res.locals.release = release;
+      res.once("close", release);
     }
     next();
   };
@@ -145,7 +153,11 @@ export async function serveHttp(
     if (typeof body !== "object" || body === null)
       return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
 
-    if (await modern.claims(req, body)) return modern.handle(req, res, body, caller);
+    if (await modern.claims(req, body)) {
+      // A listen stream stays open until the client or shutdown ends it: it is not a call in progress.
+      if ((body as { method?: unknown }).method === "subscriptions/listen") (res.locals.release as () => void)();
+      return modern.handle(req, res, body, caller);
+    }
     if (options.stateless) {
       const server = serverFor(caller, "none");
       const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
@@ -258,6 +270,7 @@ export async function serveHttp(
           };
         });
       }
+      await modern.close();
       await sessions.closeAll();
       httpServer.closeAllConnections();
       await stopped;
