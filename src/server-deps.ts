@@ -39,6 +39,9 @@ export interface Upstream {
   v1Url?: string | undefined;
 }
 
+/** Credentials whose client and guard are kept between requests (the least recently used go first). */
+export const MAX_CACHED_CREDENTIALS = 1000;
+
 /** BigQuery schemas change rarely; ten minutes of staleness saves every session a call. */
 const SCHEMA_CACHE = { ttlMs: 10 * 60_000, failureTtlMs: 30_000, maxEntries: 1000 };
 
@@ -100,14 +103,24 @@ export class SharedServerParts {
     this.requestStateKey = shared.requestStateKey ?? randomBytes(32);
   }
 
-  /** The deps of sessions that call RevCent with this key: one client and guard per credential. */
+  /**
+   * The deps of sessions that call RevCent with this key: one client and guard per credential,
+   * kept for the most recent credentials only. Over HTTP any x-api-key reaches here before RevCent
+   * has judged it, so the cache must not grow with every made-up key; a client and a guard hold no
+   * state of their own (the guard's is in its store), so rebuilding one loses nothing.
+   */
   forKey(apiKey: string): ServerDeps {
     const credential = credentialOf(apiKey);
     let deps = this.depsByCredential.get(credential);
-    if (!deps) {
+    if (deps) {
+      this.depsByCredential.delete(credential); // most recently used last
+    } else {
       deps = this.depsFor(apiKey, credential);
-      this.depsByCredential.set(credential, deps);
+      if (this.depsByCredential.size >= MAX_CACHED_CREDENTIALS) {
+        this.depsByCredential.delete(this.depsByCredential.keys().next().value!);
+      }
     }
+    this.depsByCredential.set(credential, deps);
     return deps;
   }
 

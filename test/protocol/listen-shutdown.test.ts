@@ -1,9 +1,17 @@
-// A 2026-07-28 client may hold a subscriptions/listen stream open indefinitely. Shutdown must not
-// take it for a call in progress and wait out the drain deadline: it ends the stream gracefully
-// (the client sees the listen result) and stops. The drain deadline here is longer than the test's
-// own timeout, so waiting on it would fail the test.
+// 2026-07-28 subscriptions/listen streams hold a connection each for as long as they are open.
+// Shutdown must not take one for a call in progress and wait out the drain deadline: it ends the
+// stream gracefully (the client sees the listen result) and stops; the drain deadline here is
+// longer than the test's own timeout, so waiting on it would fail the test. A caller may hold only
+// a few at once, and none for longer than a session may sit idle, or a handful of callers (in BYOK,
+// anyone with made-up keys) could hold every connection.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { expect, it } from "vitest";
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from "@modelcontextprotocol/server";
+import { MAX_LISTENS_PER_CALLER } from "../../src/transports/http/listens.js";
 import { startHttpInProcess } from "../helpers/in-process.js";
 
 it("shutdown ends an open listen stream gracefully instead of waiting for it", async () => {
@@ -19,6 +27,69 @@ it("shutdown ends an open listen stream gracefully instead of waiting for it", a
     expect(await subscription.closed).toBe("graceful");
   } finally {
     await client.close();
+    await http.close();
+  }
+});
+
+/**
+ * A raw listen stream, as a client that wants to be told of changes opens it (the SDK's own client
+ * closes a stream at once when the server honours nothing of its filter, which ours never does).
+ */
+async function openListen(url: string, key: string): Promise<{ status: number; ended: Promise<string> }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "x-api-key": key,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": "subscriptions/listen",
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "subscriptions/listen",
+      params: {
+        notifications: { resourcesListChanged: true },
+        _meta: {
+          [PROTOCOL_VERSION_META_KEY]: "2026-07-28",
+          [CLIENT_INFO_META_KEY]: { name: "raw", version: "0.0.0" },
+          [CLIENT_CAPABILITIES_META_KEY]: {},
+        },
+      },
+    }),
+  });
+  // Resolves with what was read when the server ends the stream (or cuts the connection).
+  const ended = res.text().catch(() => "cut");
+  return { status: res.status, ended };
+}
+
+it(`a caller may hold ${MAX_LISTENS_PER_CALLER} listen streams at once; another caller is not affected`, async () => {
+  const http = await startHttpInProcess(["--api-url", "http://127.0.0.1:9/v2"]);
+  try {
+    const held = [];
+    for (let i = 0; i < MAX_LISTENS_PER_CALLER; i++) {
+      const stream = await openListen(http.url, "made-up-key-1");
+      expect(stream.status).toBe(200);
+      held.push(stream);
+    }
+    const refused = await openListen(http.url, "made-up-key-1");
+    expect(refused.status).toBe(429);
+    expect(await refused.ended).toMatch(/Too many open listen streams/);
+    expect((await openListen(http.url, "made-up-key-2")).status).toBe(200);
+  } finally {
+    await http.close();
+  }
+});
+
+it("a listen stream ends when it has been open as long as a session may sit idle", async () => {
+  const http = await startHttpInProcess(["--api-url", "http://127.0.0.1:9/v2"], {}, { overrides: { idleMs: 200 } });
+  try {
+    const stream = await openListen(http.url, "made-up-key-3");
+    expect(stream.status).toBe(200);
+    // The server cuts the connection after its lifetime; the client re-listens if it still wants to.
+    await stream.ended;
+  } finally {
     await http.close();
   }
 });

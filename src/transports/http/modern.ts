@@ -20,11 +20,14 @@ export function modernRequests(
   onError: (error: Error) => void,
   maxSubscriptions: number,
 ): ModernRequests {
-  // The caller travels to the factory as the request's auth info: the handler passes it through
-  // untouched, and it is set here only, after our own authentication.
+  // The caller reaches the factory through the request's auth info, set here only, after our own
+  // authentication. The auth info carries an opaque ticket, never the caller's RevCent key: the SDK
+  // hands auth info to every handler's context, where a key must not be.
+  const callers = new WeakMap<object, Caller>();
   const handler = createMcpHandler(
     (ctx) => {
-      const caller = ctx.authInfo?.extra?.caller as Caller | undefined;
+      const ticket = ctx.authInfo?.extra?.ticket;
+      const caller = typeof ticket === "object" && ticket !== null ? callers.get(ticket) : undefined;
       if (!caller) throw new Error("a 2026-07-28 request reached the handler without an authenticated caller");
       return serverFor(caller);
     },
@@ -35,7 +38,9 @@ export function modernRequests(
       return !(await isLegacyRequest(await toWebRequest(req, body)));
     },
     handle(req, res, body, caller) {
-      const authInfo = { token: caller.principal, clientId: caller.principal, scopes: [], extra: { caller } };
+      const ticket = {};
+      callers.set(ticket, caller);
+      const authInfo = { token: caller.principal, clientId: caller.principal, scopes: [], extra: { ticket } };
       const forCaller = { fetch: (request: Request) => handler.fetch(request, { authInfo }) };
       return toNodeHandler(forCaller, { onerror: onError })(req, res, body);
     },

@@ -10,6 +10,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { hostHeaderValidation } from "@modelcontextprotocol/node";
 import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { isInitializeRequest } from "@modelcontextprotocol/server";
+import { ListenStreams } from "./listens.js";
 import { modernRequests } from "./modern.js";
 import type { Logger } from "pino";
 import { authenticator, type Caller, type HttpAuth } from "./auth.js";
@@ -72,6 +73,7 @@ export async function serveHttp(
   const sessions = new SessionTable(options.idleMs, options.now);
   const rateLimit = new CallerRateLimit(options.rate, options.now);
   const authenticate = authenticator(options.auth);
+  const listens = new ListenStreams(options.idleMs);
   const modern = modernRequests(
     (caller) => serverFor(caller, "none"),
     (error) => logger.warn({ err: { message: error.message, name: error.name } }, "2026-07-28 request failed"),
@@ -154,8 +156,12 @@ export async function serveHttp(
       return sendError(res, 400, -32600, "The body must be one JSON-RPC message.");
 
     if (await modern.claims(req, body)) {
-      // A listen stream stays open until the client or shutdown ends it: it is not a call in progress.
-      if ((body as { method?: unknown }).method === "subscriptions/listen") (res.locals.release as () => void)();
+      // A listen stream stays open until the client, its lifetime or shutdown ends it: it is not a
+      // call in progress, and a caller may hold only a few.
+      if ((body as { method?: unknown }).method === "subscriptions/listen") {
+        (res.locals.release as () => void)();
+        if (!listens.admit(caller.principal, res)) return;
+      }
       return modern.handle(req, res, body, caller);
     }
     if (options.stateless) {
