@@ -31,6 +31,13 @@ export async function measureHttp(root) {
   });
   const subjects = {
     minimal: { args: [root + "bench/minimal-http-server.mjs"], env: {}, tool: "echo", toolArgs: { text: "hi" } },
+    upstream: {
+      args: [root + "bench/upstream-http-server.mjs"],
+      env: { SANDBOX_URL: apiUrl },
+      tool: "get_customer",
+      toolArgs: { customer_id: "cus0000000000000jane" },
+      upstreamPid: sandbox.pid,
+    },
     revcent: {
       args: [
         root + "dist/server.js",

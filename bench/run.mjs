@@ -142,6 +142,7 @@ console.log(
 const { measureHttp } = await import(root + "bench/http-load.mjs");
 const h = await measureHttp(root);
 const m = h.minimal;
+const u = h.upstream;
 const r = h.revcent;
 console.log(
   "\n| streamable HTTP, 50 concurrent sessions | tool calls/s | ratio | p50 | p99 | p99 ratio | CPU per call: server / sandbox / load client | server CPU ratio (baseline / ours) | memory per idle session (1,000 sessions) |",
@@ -154,4 +155,15 @@ console.log(
 );
 console.log(
   `| revcent-mcp, GetCustomer via the sandbox | ${r.callsPerSecond.toFixed(0)} | ${(r.callsPerSecond / m.callsPerSecond).toFixed(2)}x | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${(r.p99 / m.p99).toFixed(2)}x | ${cpu(r)} | ${(m.serverCpuMsPerCall / r.serverCpuMsPerCall).toFixed(2)}x | ${r.kbPerIdleSession.toFixed(0)} KB |`,
+);
+// The fair comparison: a baseline whose tool also makes one loopback call to the same sandbox.
+console.log(
+  "\n| streamable HTTP, 50 concurrent sessions, fair baseline | tool calls/s | ratio | p50 | p99 | p99 ratio | CPU per call: server / sandbox / load client | server CPU per call, ours / baseline | memory per idle session |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+console.log(
+  `| minimal SDK server, one sandbox call per tool call (baseline) | ${u.callsPerSecond.toFixed(0)} | 1.00x | ${u.p50.toFixed(0)} ms | ${u.p99.toFixed(0)} ms | 1.00x | ${cpu(u)} | 1.00x | ${u.kbPerIdleSession.toFixed(0)} KB |`,
+);
+console.log(
+  `| revcent-mcp, GetCustomer via the sandbox | ${r.callsPerSecond.toFixed(0)} | ${(r.callsPerSecond / u.callsPerSecond).toFixed(2)}x | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${(r.p99 / u.p99).toFixed(2)}x | ${cpu(r)} | ${(r.serverCpuMsPerCall / u.serverCpuMsPerCall).toFixed(2)}x | ${r.kbPerIdleSession.toFixed(0)} KB |`,
 );

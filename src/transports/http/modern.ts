@@ -3,7 +3,12 @@
 // 2025-era requests keep their own path (sessions, initialize); isLegacyRequest tells them apart.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { toNodeHandler, toWebRequest } from "@modelcontextprotocol/node";
-import { createMcpHandler, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  PROTOCOL_VERSION_META_KEY,
+  type McpServer,
+} from "@modelcontextprotocol/server";
 import type { Caller } from "./auth.js";
 
 export interface ModernRequests {
@@ -35,6 +40,9 @@ export function modernRequests(
   );
   return {
     async claims(req, body) {
+      // The SDK's classification builds a web Request from the body: worth it only for a message
+      // that claims a version somewhere. One with no claim is 2025 traffic, as the SDK would say.
+      if (!claimsAVersion(req, body)) return false;
       return !(await isLegacyRequest(await toWebRequest(req, body)));
     },
     handle(req, res, body, caller) {
@@ -46,4 +54,13 @@ export function modernRequests(
     },
     close: () => handler.close(),
   };
+}
+
+/** A version claim in _meta, a 2026 or later protocol header, or a discovery request. */
+function claimsAVersion(req: IncomingMessage, body: unknown): boolean {
+  const message = body as { method?: unknown; params?: { _meta?: unknown } };
+  const meta = message.params?._meta;
+  if (typeof meta === "object" && meta !== null && PROTOCOL_VERSION_META_KEY in meta) return true;
+  const header = req.headers["mcp-protocol-version"];
+  return (typeof header === "string" && header >= "2026") || message.method === "server/discover";
 }
