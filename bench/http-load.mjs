@@ -58,6 +58,27 @@ export async function measureHttp(root) {
       toolArgs: { customer_id: "cus0000000000000jane" },
       upstreamPid: sandbox.pid,
     },
+    revcentStateless: {
+      args: [
+        root + "dist/server.js",
+        "--api-url",
+        apiUrl,
+        "--transport",
+        "http",
+        "--stateless",
+        "--port",
+        "0",
+        "--rate-limit",
+        "1000000",
+        "--max-sessions",
+        String(IDLE_SESSIONS + SESSIONS + 10),
+      ],
+      env: { MCP_AUTH_TOKENS: "bench-token", REVCENT_API_KEY: "sandbox-key" },
+      headers: { authorization: "Bearer bench-token" },
+      tool: "GetCustomer",
+      toolArgs: { customer_id: "cus0000000000000jane" },
+      upstreamPid: sandbox.pid,
+    },
   };
   try {
     // Interleaved rounds, medians of each measure: load on this machine drifts.

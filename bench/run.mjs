@@ -144,6 +144,7 @@ const h = await measureHttp(root);
 const m = h.minimal;
 const u = h.upstream;
 const r = h.revcent;
+const rs = h.revcentStateless;
 console.log(
   "\n| streamable HTTP, 50 concurrent sessions | tool calls/s | ratio | p50 | p99 | p99 ratio | CPU per call: server / sandbox / load client | server CPU ratio (baseline / ours) | memory per idle session (1,000 sessions) |",
 );
@@ -166,4 +167,8 @@ console.log(
 );
 console.log(
   `| revcent-mcp, GetCustomer via the sandbox | ${r.callsPerSecond.toFixed(0)} | ${(r.callsPerSecond / u.callsPerSecond).toFixed(2)}x | ${r.p50.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${(r.p99 / u.p99).toFixed(2)}x | ${cpu(r)} | ${(r.serverCpuMsPerCall / u.serverCpuMsPerCall).toFixed(2)}x | ${r.kbPerIdleSession.toFixed(0)} KB |`,
+);
+// Stateless: a fresh McpServer per request, nothing kept between them (so no memory per session).
+console.log(
+  `| revcent-mcp --stateless, GetCustomer via the sandbox | ${rs.callsPerSecond.toFixed(0)} | ${(rs.callsPerSecond / u.callsPerSecond).toFixed(2)}x | ${rs.p50.toFixed(0)} ms | ${rs.p99.toFixed(0)} ms | ${(rs.p99 / u.p99).toFixed(2)}x | ${cpu(rs)} | ${(rs.serverCpuMsPerCall / u.serverCpuMsPerCall).toFixed(2)}x | — |`,
 );
