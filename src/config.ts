@@ -38,6 +38,8 @@ export interface Config extends PolicyConfig {
   allowedHosts: string[];
   /** Origins browsers may call the HTTP server from, besides the allowed hosts. */
   allowedOrigins: string[];
+  /** Behind a load balancer: a client's address is the first X-Forwarded-For entry. */
+  trustProxy: boolean;
   maxSessions: number;
   /** Per-caller requests per second on HTTP (burst: twice this). */
   rateLimit: number;

@@ -14,6 +14,7 @@ import { BUNDLED_SPEC, bundledOperations } from "./operations/bundled.js";
 import { SpecError, loadOperations } from "./operations/openapi.js";
 import type { Operation } from "./operations/operation.js";
 import { bundledV1Operations } from "./operations/v1-catalog.js";
+import { checkKey, type KeyVerdict } from "./client/key-check.js";
 import { SharedServerParts, type SharedState } from "./server-deps.js";
 import type { HttpAuth } from "./transports/http/auth.js";
 import type { HttpOptions } from "./transports/http/server.js";
@@ -31,6 +32,8 @@ export interface Runtime {
   serverFor(caller: { apiKey: string; principal: string }, sessions: "transport" | "none"): McpServer;
   /** The one McpServer of a stdio process (one conversation). */
   stdioServer(): McpServer;
+  /** Whether RevCent accepts a caller's own key (one request that reads nothing). */
+  checkKey(apiKey: string): Promise<KeyVerdict>;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
     serverFor: (caller, sessions) =>
       buildServer(parts.forKey(caller.apiKey), { sessions, principal: caller.principal }),
     stdioServer: () => buildServer(parts.forKey(serverKey)),
+    checkKey: (apiKey) => checkKey(parts.pool, apiUrl, apiKey, config.requestTimeoutMs),
     async close() {
       await parts.close();
       await closeStore();
@@ -130,7 +134,11 @@ export function readSpec(path: string | undefined): unknown {
  * key, or nobody on a loopback sandbox), and which Host names and Origins it answers. Throws
  * ConfigError for a sandbox without authentication on a non-loopback host.
  */
-export async function httpOptionsFor(config: Config, serverKey: string): Promise<HttpOptions> {
+export async function httpOptionsFor(
+  config: Config,
+  runtime: Pick<Runtime, "serverKey" | "checkKey">,
+): Promise<HttpOptions> {
+  const serverKey = runtime.serverKey;
   const { HTTP_DEFAULTS } = await import("./transports/http/server.js");
   const { isLoopback } = await import("./transports/http/origin.js");
   const auth: HttpAuth = config.authTokens.length
@@ -158,6 +166,8 @@ export async function httpOptionsFor(config: Config, serverKey: string): Promise
     allowedOrigins: config.allowedOrigins,
     maxSessions: config.maxSessions,
     rate: { perSecond: config.rateLimit, burst: config.rateLimit * 2 },
+    trustProxy: config.trustProxy,
+    checkKey: runtime.checkKey,
   };
 }
 

@@ -64,7 +64,7 @@ async function serveOverHttp(config: Config, runtime: Runtime, shutdown: () => P
   const { serveHttp } = await import("./transports/http/server.js");
   let options;
   try {
-    options = await httpOptionsFor(config, runtime.serverKey);
+    options = await httpOptionsFor(config, runtime);
   } catch (err) {
     await shutdown();
     throw err;

@@ -236,6 +236,17 @@ export const SETTINGS: readonly Setting[] = [
     readme: { default: "—", meaning: "browser origins allowed besides those hosts" },
   },
   {
+    key: "trustProxy",
+    flag: "trust-proxy",
+    env: "MCP_TRUST_PROXY",
+    kind: { type: "boolean" },
+    help: "behind a load balancer: a client's address is the first X-Forwarded-For",
+    readme: {
+      default: "`false`",
+      meaning: "behind a load balancer: per-address limits read the client's address from `X-Forwarded-For`",
+    },
+  },
+  {
     key: "maxSessions",
     flag: "max-sessions",
     env: "MCP_MAX_SESSIONS",

@@ -23,7 +23,8 @@ export interface AppOptions {
   /** The V1 catalog's operations, answered at /v1. */
   v1Operations: readonly Operation[];
   store: Store;
-  apiKey: string;
+  /** The keys it accepts; idempotency keys are remembered per API key. */
+  apiKeys: ReadonlySet<string>;
   /** Clock in ms. */
   clock: () => number;
   faults: FaultInjector;
@@ -134,7 +135,7 @@ interface Routed {
 }
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, v1Operations, store, apiKey, clock, faults, origin } = options;
+  const { api, v1Operations, store, apiKeys, clock, faults, origin } = options;
   const router = new Router(api.operations);
   const idempotency = new IdempotencyKeys();
   const ids = new Prng(ID_SEED);
@@ -146,7 +147,7 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
   };
 
   /** A V2 request: routed by path and method; validated, with its idempotency key, when it runs. */
-  const routeV2 = (url: URL, method: string, raw: string, call: ApiCall): Routed => {
+  const routeV2 = (url: URL, method: string, raw: string, call: ApiCall, apiKey: string): Routed => {
     const segments = pathSegments(url.pathname.slice(BASE_PATH.length));
     const notFoundPath = () => unknownEndpoint(method, url.pathname);
     if (!segments) throw notFoundPath();
@@ -190,8 +191,9 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     const isV1 = url.pathname === V1_PATH;
     if (!isV1 && url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`))
       throw unknownEndpoint(method, url.pathname);
-    if (req.headers["x-api-key"] !== apiKey) throw unauthorized();
-    const routed = isV1 ? routeV1(method, raw, call) : routeV2(url, method, raw, call);
+    const apiKey = req.headers["x-api-key"];
+    if (typeof apiKey !== "string" || !apiKeys.has(apiKey)) throw unauthorized();
+    const routed = isV1 ? routeV1(method, raw, call) : routeV2(url, method, raw, call, apiKey);
 
     const fault = faults.take(routed.target);
     if (fault && (await injectBefore(fault, res, () => faults.abandoned.push(routed.target)))) return;

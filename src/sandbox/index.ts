@@ -19,6 +19,7 @@ export interface SandboxOptions {
   port?: number; // default 0 = any free port
   host?: string; // default "127.0.0.1"
   apiKey?: string; // default "sandbox-key"
+  otherApiKeys?: readonly string[]; // more keys it accepts, e.g. for tests of several callers (same data)
   now?: () => number; // clock in ms, default Date.now (tests may control it)
 }
 
@@ -47,7 +48,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       api,
       v1Operations: options.v1Operations ?? bundledV1Operations(),
       store,
-      apiKey: options.apiKey ?? "sandbox-key",
+      apiKeys: new Set([options.apiKey ?? "sandbox-key", ...(options.otherApiKeys ?? [])]),
       clock: () => clock.now(),
       faults,
       origin: () => origin,

@@ -91,7 +91,7 @@ export async function startHttpInProcess(
   const logs = keptLogs(config.logLevel);
   const runtime = await startRuntime(config, logs.logger, options);
   const httpOptions = {
-    ...(await httpOptionsFor(config, runtime.serverKey)),
+    ...(await httpOptionsFor(config, runtime)),
     ...(options.now ? { now: options.now } : {}),
     ...options.overrides,
   };

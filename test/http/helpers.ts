@@ -33,8 +33,9 @@ export const PROTOCOL_VERSION = "2025-06-18";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 
-export function newSandbox(): Promise<Sandbox> {
-  return startSandbox({ spec });
+/** The sandbox; `otherApiKeys` are further keys it accepts (several callers, the same data). */
+export function newSandbox(otherApiKeys: string[] = []): Promise<Sandbox> {
+  return startSandbox({ spec, otherApiKeys });
 }
 
 export interface Exit {

@@ -87,9 +87,10 @@ describe("graceful shutdown", () => {
 
   it("SIGTERM during a slow tool call: the call completes, new requests are refused, exit 0", async () => {
     sandbox.faults.clear();
-    sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault: { kind: "latency", ms: 1500 } });
     const s = await startHttpServer(["--api-url", sandbox.url]);
     const c = await connectClient(s.url, { "x-api-key": SANDBOX_KEY });
+    // Held upstream only now: connecting asked RevCent about the key already (a GetCustomer too).
+    sandbox.faults.add({ match: { operationId: "GetCustomer" }, fault: { kind: "latency", ms: 1500 } });
     try {
       const pending = c.call("GetCustomer", { customer_id: SEED_IDS.customer });
       await vi.waitFor(() => expect(sandbox.faults.hits.map((h) => h.operationId)).toContain("GetCustomer"), {

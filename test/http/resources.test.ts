@@ -15,11 +15,13 @@ import {
   type Sandbox,
 } from "./helpers.js";
 
+/** Another account's key, which the sandbox accepts too. */
+const STRANGER_KEY = "someone-elses-key";
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
 let server: HttpServer;
 beforeAll(async () => {
-  sandbox = await newSandbox();
+  sandbox = await newSandbox([STRANGER_KEY]);
   proxy = await recordingProxy(sandbox);
   server = await startHttp(["--api-url", proxy.url]);
 });
@@ -35,14 +37,20 @@ describe("resources over streamable HTTP", () => {
   it("caches BigQuery schemas per credential: one upstream read for two sessions of a key, none shared with another key", async () => {
     const first = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
     const second = await connectClient(server.url, { "x-api-key": SANDBOX_KEY });
-    const stranger = await connectClient(server.url, { "x-api-key": "someone-elses-key" });
+    const stranger = await connectClient(server.url, { "x-api-key": STRANGER_KEY });
     try {
       const before = tableReads();
       const a = await first.client.readResource({ uri: "revcent://bigquery/tables" });
       const b = await second.client.readResource({ uri: "revcent://bigquery/tables" });
       expect(b.contents[0]).toEqual(a.contents[0]);
       expect(tableReads() - before).toBe(1);
-      // Another credential never sees the first one's tables: it asks RevCent, which refuses its key.
+      // Another credential never sees the first one's tables: it asks RevCent itself, and here RevCent
+      // refuses (401 on this one read: the key was accepted when the session opened, then revoked).
+      sandbox.faults.add({
+        match: { operationId: "GetBigQueryTables" },
+        fault: { kind: "status", status: 401 },
+        times: 1,
+      });
       await expect(stranger.client.readResource({ uri: "revcent://bigquery/tables" })).rejects.toThrow(
         /\[unauthorized\]/,
       );

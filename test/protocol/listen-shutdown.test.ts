@@ -5,7 +5,9 @@
 // a few at once, and none for longer than a session may sit idle, or a handful of callers (in BYOK,
 // anyone with made-up keys) could hold every connection.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
@@ -13,6 +15,15 @@ import {
 } from "@modelcontextprotocol/server";
 import { MAX_LISTENS_PER_CALLER } from "../../src/transports/http/listens.js";
 import { startHttpInProcess } from "../helpers/in-process.js";
+
+// Callers' own keys are asked about upstream before anything is opened for them: the sandbox
+// accepts these three.
+let sandbox: Sandbox;
+beforeAll(async () => {
+  const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
+  sandbox = await startSandbox({ spec, otherApiKeys: ["caller-key-1", "caller-key-2", "caller-key-3"] });
+});
+afterAll(() => sandbox?.close());
 
 it("shutdown ends an open listen stream gracefully instead of waiting for it", async () => {
   const http = await startHttpInProcess(["--sandbox"], {}, { overrides: { drainMs: 60_000 } });
@@ -65,27 +76,27 @@ async function openListen(url: string, key: string): Promise<{ status: number; e
 }
 
 it(`a caller may hold ${MAX_LISTENS_PER_CALLER} listen streams at once; another caller is not affected`, async () => {
-  const http = await startHttpInProcess(["--api-url", "http://127.0.0.1:9/v2"]);
+  const http = await startHttpInProcess(["--api-url", sandbox.url]);
   try {
     const held = [];
     for (let i = 0; i < MAX_LISTENS_PER_CALLER; i++) {
-      const stream = await openListen(http.url, "made-up-key-1");
+      const stream = await openListen(http.url, "caller-key-1");
       expect(stream.status).toBe(200);
       held.push(stream);
     }
-    const refused = await openListen(http.url, "made-up-key-1");
+    const refused = await openListen(http.url, "caller-key-1");
     expect(refused.status).toBe(429);
     expect(await refused.ended).toMatch(/Too many open listen streams/);
-    expect((await openListen(http.url, "made-up-key-2")).status).toBe(200);
+    expect((await openListen(http.url, "caller-key-2")).status).toBe(200);
   } finally {
     await http.close();
   }
 });
 
 it("a listen stream ends when it has been open as long as a session may sit idle", async () => {
-  const http = await startHttpInProcess(["--api-url", "http://127.0.0.1:9/v2"], {}, { overrides: { idleMs: 200 } });
+  const http = await startHttpInProcess(["--api-url", sandbox.url], {}, { overrides: { idleMs: 200 } });
   try {
-    const stream = await openListen(http.url, "made-up-key-3");
+    const stream = await openListen(http.url, "caller-key-3");
     expect(stream.status).toBe(200);
     // The server cuts the connection after its lifetime; the client re-listens if it still wants to.
     await stream.ended;

@@ -18,6 +18,8 @@ export class CallerRateLimit {
   constructor(
     private readonly rate: Rate,
     private readonly now: () => number = Date.now,
+    /** Who is refused, in the 429's words. */
+    private readonly subject = "this caller",
   ) {}
 
   /** Takes one request's token, or answers 429 with Retry-After and returns false. */
@@ -34,7 +36,7 @@ export class CallerRateLimit {
       return true;
     }
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
-    sendError(res, 429, -32000, `Too many requests from this caller; retry after ${retryAfter} s.`, {
+    sendError(res, 429, -32000, `Too many requests from ${this.subject}; retry after ${retryAfter} s.`, {
       "retry-after": String(retryAfter),
     });
     return false;

@@ -10,6 +10,8 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { hostHeaderValidation } from "@modelcontextprotocol/node";
 import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { isInitializeRequest } from "@modelcontextprotocol/server";
+import type { KeyVerdict } from "../../client/key-check.js";
+import { KnownKeys } from "./known-keys.js";
 import { ListenStreams } from "./listens.js";
 import { modernRequests } from "./modern.js";
 import type { Logger } from "pino";
@@ -41,6 +43,10 @@ export interface HttpOptions {
   now?: () => number;
   /** How often idle sessions and rate buckets are swept; by default a quarter of idleMs (1-60 s). */
   sweepEveryMs?: number;
+  /** Behind a load balancer: the client's address is the first of X-Forwarded-For. */
+  trustProxy: boolean;
+  /** Asks RevCent whether a caller's own key is real (callers' own keys only). */
+  checkKey?: (apiKey: string) => Promise<KeyVerdict>;
 }
 
 export const HTTP_DEFAULTS = {
@@ -73,6 +79,13 @@ export async function serveHttp(
   const sessions = new SessionTable(options.idleMs, options.now);
   const rateLimit = new CallerRateLimit(options.rate, options.now);
   const authenticate = authenticator(options.auth);
+  // Callers' own keys: any value passes authenticate(); RevCent is the judge of whether it is real.
+  const knownKeys = options.auth.mode === "byok" && options.checkKey ? new KnownKeys(options.checkKey) : undefined;
+  const addressLimit = new CallerRateLimit(
+    options.rate,
+    options.now,
+    "this address with keys RevCent has not accepted yet",
+  );
   const listens = new ListenStreams(options.idleMs);
   const modern = modernRequests(
     (caller) => serverFor(caller, "none"),
@@ -104,6 +117,30 @@ export async function serveHttp(
     if (!caller) return;
     if (!rateLimit.take(caller.principal, res)) return;
     res.locals.caller = caller;
+    if (knownKeys && !knownKeys.isKnown(caller.principal)) {
+      void firstSeen(req, res, caller).then((admitted) => admitted && admit(req, res, next));
+      return;
+    }
+    admit(req, res, next);
+  };
+  /**
+   * A key this server has not seen accepted: the caller's address pays from its own bucket (random
+   * keys each get a fresh per-caller bucket), and RevCent is asked once whether the key is real
+   * before anything is opened for it.
+   */
+  const firstSeen = async (req: Request, res: Response, caller: Caller): Promise<boolean> => {
+    if (!addressLimit.take(`a:${addressOf(req, options.trustProxy)}`, res)) return false;
+    const verdict = await knownKeys!.verify(caller.principal, caller.apiKey);
+    if (verdict === "valid") return true;
+    if (verdict === "invalid") sendError(res, 401, -32001, "Unauthorized: RevCent does not accept this API key.");
+    else {
+      sendError(res, 503, -32000, "RevCent could not be asked whether this API key is valid; try again shortly.", {
+        "retry-after": "5",
+      });
+    }
+    return false;
+  };
+  const admit = (req: Request, res: Response, next: NextFunction) => {
     // Shutdown waits for calls in progress, not for idle SSE streams (GET, or a 2026-07-28
     // subscriptions/listen POST), which it closes.
     if (req.method === "POST") {
@@ -233,6 +270,7 @@ export async function serveHttp(
     () => {
       sessions.closeIdle();
       rateLimit.forgetIdle();
+      addressLimit.forgetIdle();
     },
     options.sweepEveryMs ?? Math.min(60_000, Math.max(1000, options.idleMs / 4)),
   );
@@ -282,4 +320,10 @@ export async function serveHttp(
       await stopped;
     },
   };
+}
+
+/** The client's address: the socket's, or behind a trusted proxy the first X-Forwarded-For entry. */
+function addressOf(req: Request, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.header("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+  return forwarded || req.socket.remoteAddress || "unknown";
 }
