@@ -115,12 +115,14 @@ export async function serveHttp(
       return sendError(res, 503, -32000, "The server is shutting down; reconnect shortly.", { "retry-after": "5" });
     const caller = authenticate(req, res);
     if (!caller) return;
-    if (!rateLimit.take(caller.principal, res)) return;
     res.locals.caller = caller;
+    // An unknown key pays from its address's bucket alone: a bucket per made-up key would be a map
+    // entry per attempt.
     if (knownKeys && !knownKeys.isKnown(caller.principal)) {
       void firstSeen(req, res, caller).then((admitted) => admitted && admit(req, res, next));
       return;
     }
+    if (!rateLimit.take(caller.principal, res)) return;
     admit(req, res, next);
   };
   /**
