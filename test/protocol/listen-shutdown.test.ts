@@ -5,23 +5,17 @@
 // a few at once, and none for longer than a session may sit idle, or a handful of callers (in BYOK,
 // anyone with made-up keys) could hold every connection.
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import {
-  CLIENT_CAPABILITIES_META_KEY,
-  CLIENT_INFO_META_KEY,
-  PROTOCOL_VERSION_META_KEY,
-} from "@modelcontextprotocol/server";
 import { MAX_LISTENS_PER_CALLER } from "../../src/transports/http/listens.js";
 import { startHttpInProcess } from "../helpers/in-process.js";
+import { newSandbox, type Sandbox } from "../http/helpers.js";
+import { modernPost } from "./modern-request.js";
 
 // Callers' own keys are asked about upstream before anything is opened for them: the sandbox
 // accepts these three.
 let sandbox: Sandbox;
 beforeAll(async () => {
-  const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
-  sandbox = await startSandbox({ spec, otherApiKeys: ["caller-key-1", "caller-key-2", "caller-key-3"] });
+  sandbox = await newSandbox(["caller-key-1", "caller-key-2", "caller-key-3"]);
 });
 afterAll(() => sandbox?.close());
 
@@ -47,29 +41,12 @@ it("shutdown ends an open listen stream gracefully instead of waiting for it", a
  * closes a stream at once when the server honours nothing of its filter, which ours never does).
  */
 async function openListen(url: string, key: string): Promise<{ status: number; ended: Promise<string> }> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: {
-      "x-api-key": key,
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": "subscriptions/listen",
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "subscriptions/listen",
-      params: {
-        notifications: { resourcesListChanged: true },
-        _meta: {
-          [PROTOCOL_VERSION_META_KEY]: "2026-07-28",
-          [CLIENT_INFO_META_KEY]: { name: "raw", version: "0.0.0" },
-          [CLIENT_CAPABILITIES_META_KEY]: {},
-        },
-      },
-    }),
-  });
+  const res = await modernPost(
+    url,
+    "subscriptions/listen",
+    { notifications: { resourcesListChanged: true } },
+    { "x-api-key": key },
+  );
   // Resolves with what was read when the server ends the stream (or cuts the connection).
   const ended = res.text().catch(() => "cut");
   return { status: res.status, ended };

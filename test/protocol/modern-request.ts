@@ -1,5 +1,6 @@
 // One raw 2026-07-28 request over HTTP, with the standard headers and the _meta envelope the
-// revision requires: for checking what the SDK's clients hide (cache fields, error data).
+// revision requires: for checking what the SDK's clients hide (cache fields, error data) and for
+// holding streams the way a client of our own choosing would.
 import {
   CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
@@ -12,14 +13,15 @@ export interface ModernReply {
   error?: { code: number; message: string; data?: unknown };
 }
 
-export async function modernRequest(
+/** Sends the request; the response is the caller's to read (a listen stream stays open). */
+export function modernPost(
   url: string,
   method: string,
   params: Record<string, unknown> = {},
   headers: Record<string, string> = {},
-): Promise<ModernReply> {
+): Promise<Response> {
   const name: Record<string, string> = typeof params.name === "string" ? { "mcp-name": params.name } : {};
-  const res = await fetch(url, {
+  return fetch(url, {
     method: "POST",
     headers: {
       ...headers,
@@ -43,6 +45,16 @@ export async function modernRequest(
       },
     }),
   });
+}
+
+/** Sends the request and reads its one JSON answer. */
+export async function modernRequest(
+  url: string,
+  method: string,
+  params: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<ModernReply> {
+  const res = await modernPost(url, method, params, headers);
   const body = (await res.json()) as { result?: Record<string, any>; error?: ModernReply["error"] };
   return { status: res.status, ...body };
 }

@@ -7,14 +7,11 @@ import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as HttpV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { modernRequest } from "./modern-request.js";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
+import { newSandbox, type Sandbox } from "../http/helpers.js";
 import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { SERVER_ENTRY, startStdioClient } from "../helpers/stdio-client.js";
-import { readFileSync } from "node:fs";
-
-const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 
 interface Session {
   listTools(): Promise<{ tools: { name: string }[] }>;
@@ -25,7 +22,7 @@ interface Session {
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ spec });
+  sandbox = await newSandbox();
 });
 afterAll(() => sandbox?.close());
 
