@@ -29,6 +29,27 @@ export async function measureHttp(root) {
       }
     });
   });
+  const revcentSubject = (extraArgs) => ({
+    args: [
+      root + "dist/server.js",
+      "--api-url",
+      apiUrl,
+      "--transport",
+      "http",
+      ...extraArgs,
+      "--port",
+      "0",
+      "--rate-limit",
+      "1000000",
+      "--max-sessions",
+      String(IDLE_SESSIONS + SESSIONS + 10),
+    ],
+    env: { MCP_AUTH_TOKENS: "bench-token", REVCENT_API_KEY: "sandbox-key" },
+    headers: { authorization: "Bearer bench-token" },
+    tool: "GetCustomer",
+    toolArgs: { customer_id: "cus0000000000000jane" },
+    upstreamPid: sandbox.pid,
+  });
   const subjects = {
     minimal: { args: [root + "bench/minimal-http-server.mjs"], env: {}, tool: "echo", toolArgs: { text: "hi" } },
     upstream: {
@@ -38,47 +59,9 @@ export async function measureHttp(root) {
       toolArgs: { customer_id: "cus0000000000000jane" },
       upstreamPid: sandbox.pid,
     },
-    revcent: {
-      args: [
-        root + "dist/server.js",
-        "--api-url",
-        apiUrl,
-        "--transport",
-        "http",
-        "--port",
-        "0",
-        "--rate-limit",
-        "1000000",
-        "--max-sessions",
-        String(IDLE_SESSIONS + SESSIONS + 10),
-      ],
-      env: { MCP_AUTH_TOKENS: "bench-token", REVCENT_API_KEY: "sandbox-key" },
-      headers: { authorization: "Bearer bench-token" },
-      tool: "GetCustomer",
-      toolArgs: { customer_id: "cus0000000000000jane" },
-      upstreamPid: sandbox.pid,
-    },
-    revcentStateless: {
-      args: [
-        root + "dist/server.js",
-        "--api-url",
-        apiUrl,
-        "--transport",
-        "http",
-        "--stateless",
-        "--port",
-        "0",
-        "--rate-limit",
-        "1000000",
-        "--max-sessions",
-        String(IDLE_SESSIONS + SESSIONS + 10),
-      ],
-      env: { MCP_AUTH_TOKENS: "bench-token", REVCENT_API_KEY: "sandbox-key" },
-      headers: { authorization: "Bearer bench-token" },
-      tool: "GetCustomer",
-      toolArgs: { customer_id: "cus0000000000000jane" },
-      upstreamPid: sandbox.pid,
-    },
+    revcent: revcentSubject([]),
+    // The same server without protocol sessions: a fresh McpServer per request.
+    revcentStateless: revcentSubject(["--stateless"]),
   };
   try {
     // Interleaved rounds, medians of each measure: load on this machine drifts.

@@ -1,32 +1,10 @@
 // Baseline for the HTTP load benchmark: the smallest SDK streamable-HTTP server — one session per
 // client, one trivial tool — as the SDK's own examples build it.
-import { randomUUID } from "node:crypto";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { createMcpExpressApp } from "@modelcontextprotocol/sdk/server/express.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { serveSessions } from "./sdk-http-sessions.mjs";
 
-const transports = new Map();
-const app = createMcpExpressApp();
-app.post("/mcp", async (req, res) => {
-  const id = req.header("mcp-session-id");
-  let transport = id ? transports.get(id) : undefined;
-  if (!transport) {
-    if (!isInitializeRequest(req.body))
-      return res.status(400).json({ jsonrpc: "2.0", error: { code: -32000, message: "no session" }, id: null });
-    transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
-      onsessioninitialized: (sid) => transports.set(sid, transport),
-    });
-    const server = new McpServer({ name: "minimal", version: "0.0.0" });
-    server.registerTool("echo", { description: "Echo text.", inputSchema: { text: z.string() } }, ({ text }) => ({
-      content: [{ type: "text", text }],
-    }));
-    await server.connect(transport);
-  }
-  await transport.handleRequest(req, res, req.body);
-});
-const listener = app.listen(0, "127.0.0.1", () =>
-  process.stderr.write(`serving MCP at http://127.0.0.1:${listener.address().port}/mcp\n`),
+serveSessions("minimal", (server) =>
+  server.registerTool("echo", { description: "Echo text.", inputSchema: { text: z.string() } }, ({ text }) => ({
+    content: [{ type: "text", text }],
+  })),
 );
