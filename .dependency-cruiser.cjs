@@ -6,6 +6,8 @@ const LAYERS = [
   { name: "operations", path: "^src/operations/" },
   { name: "client", path: "^src/client/" },
   { name: "guard", path: "^src/guard/" },
+  { name: "audit", path: "^src/audit/" },
+  { name: "money", path: "^src/money/" },
   { name: "tools", path: "^src/tools/" },
   { name: "resources and prompts", path: "^src/(resources|prompts)/" },
   { name: "transports", path: "^src/transports/" },
