@@ -1,0 +1,49 @@
+// Money is counted in integer minor units (cents) inside both ledgers and the per-call check:
+// 0.1 + 0.2 in floating point is 0.30000000000000004, which would refuse a sum that is exactly
+// the max (or, rounded the other way, let one cent too many through). Integers add exactly.
+// A `max_calls` allowance counts 1 per call, so it is 100 "cents" a call; the unit never leaks out.
+import type { Allowance } from "./ledger.js";
+
+/**
+ * The amount in cents (Math.round(amount * 100)). Throws on a negative or non-finite amount (a
+ * caller's bug), and past 2^53 cents, where integers stop being exact and Redis would get "1e+22".
+ */
+export function toCents(amount: number): number {
+  const cents = Math.round(amount * 100);
+  if (!(amount >= 0 && Number.isSafeInteger(cents))) throw new RangeError(`not an amount of money: ${amount}`);
+  return cents;
+}
+
+/** Cents back to the unit the limits file speaks (dollars, or calls). */
+export function fromCents(cents: number): number {
+  return cents / 100;
+}
+
+/** An allowance as both ledgers count it: max and amount in cents. */
+export interface CountedAllowance {
+  key: string;
+  name: string;
+  windowMs: number;
+  maxCents: number;
+  cents: number;
+}
+
+/**
+ * Checks and converts a reservation's allowances. The same key twice would be checked without its
+ * own first amount (and in Redis the two entries would be one member); allowancesFor never does
+ * that, so it is a caller's bug and throws, as does a window that is not a positive number of ms.
+ */
+export function counted(allowances: Allowance[]): CountedAllowance[] {
+  if (new Set(allowances.map((a) => a.key)).size !== allowances.length)
+    throw new Error("a reservation names the same ledger key twice");
+  return allowances.map((a) => {
+    if (!(Number.isFinite(a.windowMs) && a.windowMs > 0)) throw new RangeError(`not a window: ${a.windowMs} ms`);
+    return {
+      key: a.key,
+      name: a.name,
+      windowMs: Math.ceil(a.windowMs),
+      maxCents: toCents(a.max),
+      cents: toCents(a.amount),
+    };
+  });
+}
