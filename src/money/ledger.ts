@@ -12,7 +12,7 @@ export interface Allowance {
   windowMs: number;
   /** The most the window may hold, this call included. */
   max: number;
-  /** What this call adds: an amount of money, or 1 for a call. */
+  /** What this call adds: an amount of money, or 1 for a call. Counted to the cent (see amounts.ts). */
   amount: number;
 }
 
@@ -27,7 +27,10 @@ export interface MoneyLedger {
    * none. Atomic: concurrent reservations, from any instance sharing the ledger, never exceed a max.
    */
   reserve(allowances: Allowance[]): Promise<Reservation>;
-  /** Takes back a reservation whose call certainly moved nothing (refused, declined, never sent). */
+  /**
+   * Takes back a reservation whose call certainly moved nothing (refused, declined, never sent).
+   * Pass the allowances it was reserved with: an entry is found by its key, id and amount.
+   */
   release(id: string, allowances: Allowance[]): Promise<void>;
   /** Keeps `value` under `key` for `ttlMs`, to be taken once. */
   putOnce(key: string, value: string, ttlMs: number): Promise<void>;
