@@ -25,6 +25,8 @@ const operations = read("spec/src/operations.json");
 const descriptions = read("spec/src/descriptions.json");
 const bodies = read("spec/src/bodies.json");
 const usageNotes = read("spec/src/usage-notes.json");
+// Operations that move money, by the class their limits are counted in (refunds, voids, sales).
+const moneyClasses = read("spec/src/money.json");
 const searchKeywords = read("spec/src/search-keywords.json").keywords;
 const officialFacts = loadOfficialFacts(root + "spec/official/");
 const official = { GetTransactions: read("test/fixtures/official/GetTransactions.json") };
@@ -204,6 +206,12 @@ function description(op, kind) {
   if (!text) throw new Error(`spec/src/descriptions.json has no description for ${op.operationId}`);
   if (kind === "list" && op.maxRangeDays) return `${text} Date range at most ${op.maxRangeDays} days.`;
   return text;
+}
+
+/** The marks the server's confirmation and limits read: official operations carry them too. */
+function moneyMarks(id) {
+  const moneyClass = moneyClasses[id];
+  return moneyClass ? { "x-revcent-moves-money": true, "x-revcent-money-class": moneyClass } : {};
 }
 
 function buildOperation(op) {
@@ -404,8 +412,10 @@ const components = {
 const paths = {};
 for (const op of operations) {
   paths[op.path] ??= {};
-  paths[op.path][op.method.toLowerCase()] = buildOperation(op);
+  paths[op.path][op.method.toLowerCase()] = { ...buildOperation(op), ...moneyMarks(op.operationId) };
 }
+for (const id of Object.keys(moneyClasses))
+  if (!operations.some((op) => op.operationId === id)) throw new Error(`spec/src/money.json names ${id}, which is no operation`);
 const tagNames = [...new Set(operations.map((o) => o.tag))];
 const spec = {
   openapi: "3.1.0",

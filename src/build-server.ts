@@ -12,6 +12,7 @@ import { registerResources } from "./resources/register.js";
 import { SessionOperations } from "./tools/session-operations.js";
 import type { ToolCallDeps } from "./tools/call-tool.js";
 import { requestStateCodec } from "./tools/request-state.js";
+import { humanChannel } from "./tools/human-channel.js";
 
 const SERVER_NAME = "revcent-mcp";
 const SERVER_VERSION = "0.1.0";
@@ -57,12 +58,13 @@ export interface BuildOptions {
 
 export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions: "instance" }): McpServer {
   const principal = options.principal ?? `k:${deps.credential}`;
+  const stateCodec = requestStateCodec(deps.requestStateKey, principal);
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION },
     {
       instructions: deps.catalog.instructions,
       cacheHints: CACHE_HINTS,
-      requestState: { verify: requestStateCodec(deps.requestStateKey, principal).verify },
+      requestState: { verify: stateCodec.verify },
     },
   );
   // Declared on the underlying Server: declared in McpServer's options, the capability would make
@@ -87,8 +89,9 @@ export function buildServer(deps: ServerDeps, options: BuildOptions = { sessions
               method: "notifications/progress",
               params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), message },
             });
+    const human = humanChannel(extra, server.server.getClientCapabilities(), stateCodec);
     return operations
-      .run("tool", request.params.name, request.params.arguments, extra, progress)
+      .run("tool", request.params.name, request.params.arguments, extra, progress, human)
       .then((called) => called.result);
   });
   const tables = new TableSchemas(deps.tableSchemas, deps.credential, operations, deps.catalog);

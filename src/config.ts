@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "./errors.js";
 import type { PolicyConfig } from "./operations/policy.js";
+import type { ConfirmMode } from "./money/rules.js";
 import {
   DEFAULT_API_URL,
   SETTINGS,
@@ -26,6 +27,10 @@ export interface Config extends PolicyConfig {
   openapiPath: string | undefined;
   /** PCI-scoped deployments only: card numbers and codes may be passed as arguments. */
   allowCardData: boolean;
+  /** How a person confirms money movement and destructive calls. */
+  confirm: ConfirmMode;
+  /** The operator's limits file; undefined = no limits (support refunds get their defaults). */
+  limitsPath: string | undefined;
   toolsMode: ToolsMode;
   transport: Transport;
   port: number;

@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   verification_required:
     "The guard: the record's customer is not verified in this conversation (also the answer for an unknown id).",
   verification_failed: "The guard: VerifyCustomer did not match, or verification is locked for a while.",
+  confirmation_required:
+    "A call that moves money or cannot be undone waits for a person's confirmation; the message says what will happen and how to confirm. Nothing was sent.",
+  cancelled_by_user: "The person declined or dismissed the confirmation; nothing was sent.",
+  limit_exceeded: "The call would go over a limit the operator set (per call, per day, per customer, per hour); nothing was sent.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

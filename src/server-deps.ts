@@ -19,6 +19,11 @@ import { TtlCache } from "./resources/ttl-cache.js";
 import { ToolCatalog } from "./tools/catalog.js";
 import type { Operation } from "./operations/operation.js";
 import { Validators } from "./operations/validation.js";
+import type { AuditSink } from "./audit/audit-log.js";
+import type { MoneyLedger } from "./money/ledger.js";
+import { MemoryLedger } from "./money/memory-ledger.js";
+import { loadLimits, SUPPORT_REFUND_DEFAULTS, type Limits } from "./money/limits.js";
+import { MoneyRules } from "./money/rules.js";
 
 export type DepsConfig = Pick<
   Config,
@@ -31,7 +36,9 @@ export type DepsConfig = Pick<
   | "allowCardData"
   | "requestTimeoutMs"
   | "toolsMode"
->;
+  | "supportRefunds"
+  | "confirm"
+> & { limitsPath?: string | undefined };
 
 /** Where RevCent is: the V2 base, and the legacy V1 endpoint when there is one. */
 export interface Upstream {
@@ -52,6 +59,16 @@ export interface SharedState {
   requestStateKey?: Uint8Array;
   /** The guard's clock (ms); tests move it instead of waiting. */
   now?: () => number;
+  /** Where money limits and confirmation tokens are counted; in memory when not given. */
+  ledger?: MoneyLedger;
+  /** The audit trail; none when no file or Redis is configured. */
+  audit?: AuditSink;
+}
+
+/** The operator's limits; the support profile's refund defaults when it may refund and no file is given. */
+function limitsOf(config: DepsConfig): Limits {
+  if (config.limitsPath) return loadLimits(config.limitsPath);
+  return config.profile === "support" && config.supportRefunds ? SUPPORT_REFUND_DEFAULTS : {};
 }
 
 export class SharedServerParts {
@@ -71,6 +88,8 @@ export class SharedServerParts {
   private readonly requestStateKey: Uint8Array;
   private readonly now: () => number;
   private readonly depsByCredential = new Map<string, ServerDeps>();
+  readonly money: MoneyRules;
+  private readonly audit: AuditSink | undefined;
 
   /** Throws ConfigError for an unknown toolset or tool name. */
   constructor(
@@ -87,7 +106,11 @@ export class SharedServerParts {
         `${v1Listed.id} is a V1 operation, and the V1 endpoint cannot be derived from ${upstream.apiUrl} (it does not end in /v2): set --api-v1-url.`,
       );
     }
-    this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode);
+    this.money = new MoneyRules(config.confirm, limitsOf(config), shared.ledger ?? new MemoryLedger(shared.now ?? Date.now));
+    const money = this.money;
+    this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode, (op) =>
+      money.offersTokens && money.governs(op),
+    );
     this.hygiene = new ResultHygiene(operations);
     this.byId = new Map(operations.map((op) => [op.id, op]));
     const origin = new URL(upstream.apiUrl).origin;
@@ -101,6 +124,7 @@ export class SharedServerParts {
     this.guardStore = shared.guardStore ?? new MemoryGuardStore(this.now);
     this.handles = shared.handles ?? new VerificationHandles(undefined, this.now);
     this.requestStateKey = shared.requestStateKey ?? randomBytes(32);
+    this.audit = shared.audit;
   }
 
   /**
@@ -142,6 +166,13 @@ export class SharedServerParts {
       logger: this.logger,
       hygiene: this.hygiene,
       guard: this.config.guard ? new Guard(this.byId, client, this.guardStore, this.handles, this.now) : undefined,
+      gate: {
+        rules: this.money,
+        audit: this.audit,
+        profile: this.config.profile,
+        operations: this.byId,
+        read: async (id, args) => (await client.call(this.byId.get(id)!, args)).body,
+      },
       allowCardData: this.config.allowCardData,
       credential,
       tableSchemas: this.tableSchemas,

@@ -30,6 +30,8 @@ export interface Setting {
   readme: { default: string; meaning: string };
 }
 
+import { CONFIRM_MODES } from "./money/rules.js";
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const SETTINGS: readonly Setting[] = [
@@ -137,6 +139,45 @@ export const SETTINGS: readonly Setting[] = [
     readme: {
       default: "`verification` in `support`, else `off`",
       meaning: "verification on search-then-get, on any profile",
+    },
+  },
+  {
+    key: "supportRefunds",
+    flag: "support-refunds",
+    env: "REVCENT_SUPPORT_REFUNDS",
+    kind: { type: "boolean" },
+    help: "support profile: a verified visitor may refund their own transactions and product sales, within limits",
+    readme: {
+      default: "`false`",
+      meaning:
+        "the `support` profile may refund a verified visitor's own transactions and product sales (`RefundTransaction`, `RefundProductSale`), within limits (without `--limits`: 50 per refund, 100 per customer per 30 days), the visitor confirming",
+    },
+  },
+  {
+    key: "confirm",
+    flag: "confirm",
+    env: "REVCENT_CONFIRM",
+    kind: { type: "choice", values: CONFIRM_MODES },
+    default: "auto",
+    arg: "MODE",
+    help: "auto | elicit | token | off: how a person confirms money movement and destructive calls",
+    readme: {
+      default: "`auto`",
+      meaning:
+        "how a person confirms a call that moves money or cannot be undone: `elicit` asks through the client (elicitation), `token` returns a summary and a one-time token the same call must repeat, `auto` elicits when the client can and else uses a token, `off` leaves it to the client (see Money movement)",
+    },
+  },
+  {
+    key: "limitsPath",
+    flag: "limits",
+    env: "REVCENT_LIMITS",
+    kind: { type: "string" },
+    arg: "FILE",
+    help: "JSON limits on money movement (per call, 24 h, per customer, calls per hour)",
+    readme: {
+      default: "—",
+      meaning:
+        "a JSON file of limits on refunds, voids, sales and destructive calls, checked at start-up (see Money movement)",
     },
   },
   {

@@ -6,9 +6,8 @@ import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { DAY, HOUR } from "../guard/store.js";
 import { toCents } from "./amounts.js";
+import type { MoneyClass } from "../operations/operation.js";
 import type { Allowance } from "./ledger.js";
-
-export type MoneyClass = "refunds" | "voids" | "sales";
 
 const POSITIVE = "must be a positive number";
 const WHOLE = "must be a positive whole number";
@@ -114,10 +113,14 @@ const WINDOW_MS = { max_total: DAY, max_per_customer: 30 * DAY, max_calls: HOUR 
  * Every rule that applies to the call: its money class's, `destructive`'s when it destroys, and its
  * operation's own. Rolling limits become ledger allowances (in that order, so a refusal names the
  * class rule first); `max_amount` is a per-call check, returned as the tightest `perCall`.
- * `max_total` and `max_per_customer` need the amount (and the customer); without them only
- * `max_calls` counts, so the caller should learn the amount before reserving.
+ * `max_total` and `max_per_customer` need the amount (and the customer); a rule that cannot be
+ * counted for want of them is named in `uncounted`, and the caller refuses the call: a limit that
+ * silently does not apply is no limit.
  */
-export function allowancesFor(limits: Limits, call: MoneyCall): { allowances: Allowance[]; perCall?: PerCall } {
+export function allowancesFor(
+  limits: Limits,
+  call: MoneyCall,
+): { allowances: Allowance[]; perCall?: PerCall; uncounted?: string } {
   const scopes: Array<[string, Rules | undefined]> = [];
   if (call.moneyClass) scopes.push([call.moneyClass, limits[call.moneyClass]]);
   if (call.destructive) scopes.push(["destructive", limits.destructive]);
@@ -125,6 +128,7 @@ export function allowancesFor(limits: Limits, call: MoneyCall): { allowances: Al
 
   const allowances: Allowance[] = [];
   let perCall: PerCall | undefined;
+  let uncounted: string | undefined;
   for (const [scope, rules] of scopes) {
     if (!rules) continue;
     const allow = (rule: keyof typeof WINDOW_MS, max: number, amount: number, ...who: string[]) => {
@@ -135,13 +139,18 @@ export function allowancesFor(limits: Limits, call: MoneyCall): { allowances: Al
     };
     if (rules.max_amount !== undefined && (!perCall || rules.max_amount < perCall.max))
       perCall = { name: `${scope}.max_amount`, max: rules.max_amount };
-    if (rules.max_total !== undefined && call.amount !== undefined)
-      allow("max_total", rules.max_total, call.amount, call.credential);
-    if (rules.max_per_customer !== undefined && call.amount !== undefined && call.customer !== undefined)
-      allow("max_per_customer", rules.max_per_customer, call.amount, call.credential, call.customer);
+    if (rules.max_total !== undefined) {
+      if (call.amount !== undefined) allow("max_total", rules.max_total, call.amount, call.credential);
+      else uncounted ??= `${scope}.max_total`;
+    }
+    if (rules.max_per_customer !== undefined) {
+      if (call.amount !== undefined && call.customer !== undefined)
+        allow("max_per_customer", rules.max_per_customer, call.amount, call.credential, call.customer);
+      else uncounted ??= `${scope}.max_per_customer`;
+    }
     if (rules.max_calls !== undefined) allow("max_calls", rules.max_calls, 1, call.credential);
   }
-  return perCall ? { allowances, perCall } : { allowances };
+  return { allowances, ...(perCall ? { perCall } : {}), ...(uncounted ? { uncounted } : {}) };
 }
 
 /**

@@ -5,7 +5,15 @@ import { isCardFieldName, isSecretName } from "../secrets/field-names.js";
 import { compactInputSchema } from "./compact-schema.js";
 import { makeDereferencer } from "./json-ref.js";
 import { isPaged, kindOf } from "./kind.js";
-import { isObject, type HttpMethod, type JsonSchema, type Operation, type ParameterSpec } from "./operation.js";
+import {
+  isObject,
+  MONEY_CLASSES,
+  type HttpMethod,
+  type JsonSchema,
+  type MoneyClass,
+  type Operation,
+  type ParameterSpec,
+} from "./operation.js";
 
 type OpenApiDocument = {
   paths?: Record<string, Record<string, unknown>>;
@@ -33,6 +41,8 @@ type RawOperation = {
   responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
   "x-revcent-max-range-days"?: number;
   "x-revcent-destructive"?: boolean;
+  "x-revcent-moves-money"?: boolean;
+  "x-revcent-money-class"?: string;
   "x-revcent-read-only"?: boolean;
   "x-revcent-idempotent"?: boolean;
   "x-revcent-usage"?: string;
@@ -246,21 +256,47 @@ export function strictInput(input: InputParts): JsonSchema {
   return inputSchema;
 }
 
+type Marks = {
+  "x-revcent-destructive"?: boolean;
+  "x-revcent-idempotent"?: boolean;
+  "x-revcent-moves-money"?: boolean;
+  "x-revcent-money-class"?: string;
+};
+
 /**
- * MCP hints from the spec's marks, or else from the words of the operation's name and action:
- * delete, void, refund, cancel … are destructive; enable, set_default … are idempotent.
+ * MCP hints and the money mark from the spec's marks, or else from the words of the operation's
+ * name and action: delete, void, refund, cancel … are destructive; enable, set_default … are
+ * idempotent; refund, void, process, renew and creating a sale move money. The words matter for a
+ * document without our marks (RevCent's own openapi.json): confirmation and limits must not vanish
+ * with them.
  */
 export function hints(
   id: string,
   action: string,
   readOnly: boolean,
-  marks: { "x-revcent-destructive"?: boolean; "x-revcent-idempotent"?: boolean },
-): Pick<Operation, "readOnly" | "destructive" | "idempotent"> {
+  marks: Marks,
+): Pick<Operation, "readOnly" | "destructive" | "idempotent" | "movesMoney"> {
   const verbs = camelWords(id).concat(action);
   const destructive = !readOnly && (marks["x-revcent-destructive"] ?? verbs.some((w) => DESTRUCTIVE_WORDS.has(w)));
   const idempotent =
     readOnly || (marks["x-revcent-idempotent"] ?? (action === "edit" || IDEMPOTENT_ACTIONS.has(action)));
-  return { readOnly, destructive, idempotent };
+  const movesMoney = readOnly ? undefined : moneyClassOf(id, verbs, marks);
+  return { readOnly, destructive, idempotent, ...(movesMoney ? { movesMoney } : {}) };
+}
+
+function moneyClassOf(id: string, verbs: string[], marks: Marks): MoneyClass | undefined {
+  if (marks["x-revcent-moves-money"] === false) return undefined;
+  if (marks["x-revcent-moves-money"] === true) {
+    const named = marks["x-revcent-money-class"];
+    if (!MONEY_CLASSES.includes(named as MoneyClass))
+      throw new SpecError(`${id}: x-revcent-money-class must be one of ${MONEY_CLASSES.join(", ")}`);
+    return named as MoneyClass;
+  }
+  if (verbs.includes("refund")) return "refunds";
+  if (verbs.includes("void")) return "voids";
+  if (verbs.includes("process") || verbs.includes("renew")) return "sales";
+  // Creating a sale charges it; creating a pending sale, or anything else, does not.
+  return camelWords(id).join(" ") === "create sale" ? "sales" : undefined;
 }
 
 function addProperty(id: string, properties: Record<string, JsonSchema>, name: string, schema: JsonSchema) {

@@ -33,6 +33,10 @@ export type OperationKind =
 
 export type HttpMethod = "GET" | "POST";
 
+/** The classes money-moving operations are limited in: refunds, voids, and charges (sales, renewals, salvage). */
+export const MONEY_CLASSES = ["refunds", "voids", "sales"] as const;
+export type MoneyClass = (typeof MONEY_CLASSES)[number];
+
 export interface ParameterSpec {
   name: string;
   in: "path" | "query";
@@ -59,6 +63,8 @@ export interface Operation {
   readOnly: boolean;
   destructive: boolean;
   idempotent: boolean;
+  /** It moves money (a refund, a void, a charge): the class its limits count in; absent when it moves none. */
+  movesMoney?: MoneyClass;
   /** Longest date_start..date_end window the list accepts, in days. */
   maxRangeDays?: number;
   parameters: ParameterSpec[];

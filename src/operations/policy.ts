@@ -41,6 +41,8 @@ export const SUPPORT_OPERATIONS = [
   "CancelTrial",
   "CreateNote",
 ] as const;
+/** What `--support-refunds` adds to the support profile: refunds of a verified visitor's own records, within limits. */
+export const SUPPORT_REFUNDS = ["RefundTransaction", "RefundProductSale"] as const;
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
 const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
 
@@ -56,6 +58,8 @@ export interface PolicyConfig {
   readOnly: boolean;
   /** Verification on search-then-get; always on in the support profile. */
   guard: boolean;
+  /** The support profile may refund a verified visitor's own records (SUPPORT_REFUNDS). */
+  supportRefunds?: boolean;
 }
 
 export class Policy {
@@ -101,7 +105,10 @@ export class Policy {
     const onlyReads = config.readOnly || config.profile === "readonly";
     const only = new Set(config.tools.map((name) => idOf.get(name)!));
     const deny = new Set(config.denyTools.map((name) => idOf.get(name)!));
-    const support = config.profile === "support" ? new Set<string>(SUPPORT_OPERATIONS) : undefined;
+    const support =
+      config.profile === "support"
+        ? new Set<string>([...SUPPORT_OPERATIONS, ...(config.supportRefunds ? SUPPORT_REFUNDS : [])])
+        : undefined;
     const listed = new Set(
       operations
         .filter((o) =>
@@ -120,6 +127,10 @@ export class Policy {
       for (const id of ["GetCustomer", ...GUARD_READS]) callable.add(id);
       for (const op of operations) if (listed.has(op.id) && op.verifyWith) callable.add(op.verifyWith);
     }
+    // A call held for confirmation is summarised from its record, read by the server itself.
+    for (const op of operations)
+      if (listed.has(op.id) && !op.readOnly && (op.movesMoney || op.destructive) && op.verifyWith)
+        callable.add(op.verifyWith);
     return new Policy(listed, callable, [...toolsets]);
   }
 

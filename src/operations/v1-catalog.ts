@@ -32,6 +32,8 @@ type RawV1Operation = {
   request: JsonSchema;
   "x-revcent-read-only"?: boolean;
   "x-revcent-destructive"?: boolean;
+  "x-revcent-moves-money"?: boolean;
+  "x-revcent-money-class"?: string;
   "x-revcent-idempotent"?: boolean;
   "x-revcent-customer-records"?: boolean;
   "x-revcent-keywords"?: string;

@@ -22,11 +22,21 @@ import {
   searchOperations,
 } from "./dynamic.js";
 import { fetchList, type Progress } from "./paging.js";
+import {
+  InputNeeded,
+  gatedCall,
+  recordGuardDecision,
+  recordedWrite,
+  type GateContext,
+  type HumanChannel,
+} from "./money-gate.js";
 import type { ResultHygiene } from "./result-hygiene.js";
 import { failed, filtered, succeeded, successResult, type CallOutcome } from "./results.js";
 
 export interface ToolCallDeps {
   catalog: ToolCatalog;
+  /** Confirmation, limits and the audit trail around writes. */
+  gate: GateContext;
   client: RevCentClient;
   validators: Validators;
   logger: Logger;
@@ -43,6 +53,7 @@ export async function callTool(
   rawArgs: Record<string, unknown> | undefined,
   signal?: AbortSignal,
   progress?: Progress,
+  human?: HumanChannel,
 ): Promise<CallOutcome> {
   if (name === VERIFY_TOOL && deps.guard) return verifyCustomer(deps, deps.guard, caller, rawArgs, signal);
   if (deps.catalog.mode === "dynamic") {
@@ -61,7 +72,7 @@ export async function callTool(
         );
       }
       // The same path a static tool takes: validation, guard, policy, client, hygiene.
-      return callTool(deps, caller, operation, parsed.data.arguments, signal, progress);
+      return callTool(deps, caller, operation, parsed.data.arguments, signal, progress, human);
     }
   }
   const op = deps.catalog.get(name);
@@ -72,18 +83,28 @@ export async function callTool(
     const { [RESULT_FILTER_ARGUMENT]: fields, ...args } = checkArguments(deps, op, rawArgs ?? {});
     const filters = fieldFilters(op, fields);
     const call = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
-    const execute = isPaged(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
+    const send = isPaged(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
+    const execute = op.readOnly
+      ? send
+      : deps.gate.rules.governs(op)
+        ? (a: Record<string, unknown>) => gatedCall(deps.gate, caller, op, a, human, send)
+        : (a: Record<string, unknown>) => recordedWrite(deps.gate, caller, op, a, send);
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
     const clean = deps.hygiene.clean(op, body);
     return succeeded(successResult(filters.length && isObject(clean) ? filtered(op, clean, filters) : clean));
   } catch (err) {
+    if (err instanceof InputNeeded) return { result: err.result, outcome: "input_required" };
     if (err instanceof RevCentError) {
       deps.logger.info({ operation: op.id, code: err.code, status: err.details.status }, "tool call failed");
+      if (GUARD_REFUSALS.has(err.code)) await recordGuardDecision(deps.gate, caller, op.id, err.code, rawArgs);
       return failed(err);
     }
     throw err;
   }
 }
+
+/** Refusals by the guard, which the audit trail records as its decisions. */
+const GUARD_REFUSALS: ReadonlySet<string> = new Set(["verification_required", "verification_failed"]);
 
 /** SearchOperations and DescribeOperation: answers from the session's own catalog, no upstream call. */
 function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, unknown> | undefined): CallOutcome {
@@ -128,6 +149,7 @@ async function verifyCustomer(
         { field: card },
       );
     const { customer_id, verification } = await guard.verify(caller, rawArgs, signal);
+    await recordGuardDecision(deps.gate, caller, VERIFY_TOOL, "ok", { customer_id });
     const minutes = GUARD_LIMITS.idleMs / 60_000;
     const structured = { verified: true, customer_id, verification, expires_after_idle_minutes: minutes };
     // Without a transport session the handle is the only memory of this verification, and many
@@ -140,6 +162,7 @@ async function verifyCustomer(
   } catch (err) {
     if (!(err instanceof RevCentError)) throw err;
     deps.logger.info({ operation: VERIFY_TOOL, code: err.code }, "tool call failed");
+    await recordGuardDecision(deps.gate, caller, VERIFY_TOOL, err.code, rawArgs);
     return failed(err);
   }
 }

@@ -10,6 +10,7 @@ import { buildSearchIndex, DYNAMIC_TOOLS, type SearchIndex } from "./dynamic.js"
 import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, MAX_ITEMS_LIMIT } from "./paging.js";
 import { withoutRepeatedDescriptions } from "../operations/compact-schema.js";
 import type { JsonSchema, Operation } from "../operations/operation.js";
+import { CONFIRMATION_ARGUMENT } from "./money-gate.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
@@ -33,8 +34,12 @@ export class ToolCatalog {
     policy: Policy,
     guarded: boolean,
     mode: "static" | "dynamic" = "static",
+    /** Which calls wait for a confirmation token (when tokens may be issued at all). */
+    takesToken: (op: Operation) => boolean = () => false,
   ) {
-    const allowed = operations.filter((op) => policy.lists(op.id)).map((op) => withServerArguments(op, guarded));
+    const allowed = operations
+      .filter((op) => policy.lists(op.id))
+      .map((op) => withServerArguments(op, guarded, takesToken(op)));
     this.mode = mode;
     this.instructions = serverInstructions(operations);
     // A call may use an operation's alias; only the name itself is listed.
@@ -71,13 +76,14 @@ export class ToolCatalog {
 }
 
 export const RESULT_FILTER_ARGUMENT = "fields";
+export const MOVES_MONEY_META = "revcent/movesMoney";
 
 /**
  * Arguments the server handles itself, never sent to RevCent: `fields` on reads (the documents'
  * filter grammar), `all_pages`/`max_items` on lists (both explained in the server instructions),
- * and the guard's `verification` handle.
+ * the guard's `verification` handle, and the `confirmation` token of a call held for a person's yes.
  */
-function withServerArguments(op: Operation, guarded: boolean): Operation {
+function withServerArguments(op: Operation, guarded: boolean, takesToken: boolean): Operation {
   const extra: Record<string, JsonSchema> = {};
   if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" } };
   if (isPaged(op)) {
@@ -88,6 +94,11 @@ function withServerArguments(op: Operation, guarded: boolean): Operation {
     extra[VERIFICATION_ARGUMENT] = {
       type: "string",
       description: "The verification handle from VerifyCustomer, if your client has no session.",
+    };
+  if (takesToken)
+    extra[CONFIRMATION_ARGUMENT] = {
+      type: "string",
+      description: "Only the token a confirmation_required answer gave, after the user agreed.",
     };
   if (!Object.keys(extra).length) return op;
   // tools/list leaves out max_items' bounds: the instructions give them once.
@@ -127,5 +138,7 @@ export function toolFor(op: Operation): Tool {
       : { destructiveHint: op.destructive, ...(op.idempotent ? { idempotentHint: true } : {}) },
   };
   if (op.outputSchema) tool.outputSchema = op.outputSchema as Tool["outputSchema"];
+  // For clients and gateways that apply their own rules to money: a mark, not a name to match.
+  if (op.movesMoney) tool._meta = { [MOVES_MONEY_META]: true };
   return tool;
 }

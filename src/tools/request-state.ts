@@ -6,7 +6,7 @@
 import { createRequestStateCodec, type RequestStateCodec } from "@modelcontextprotocol/server";
 
 /** How long a minted request state stays valid. */
-const REQUEST_STATE_TTL_SECONDS = 600;
+export const REQUEST_STATE_TTL_SECONDS = 600;
 
 /** A codec for one caller: state minted for one principal or method is refused for another. */
 export function requestStateCodec(key: Uint8Array, principal: string): RequestStateCodec {

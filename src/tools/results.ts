@@ -1,16 +1,18 @@
 // What a call gives back: a success with its structured content, or an error the model can act on,
 // with the call's outcome (ok, or the error code) as data for logs and audit.
-import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { CallToolResult, InputRequiredResult } from "@modelcontextprotocol/server";
 import { RevCentError, type ErrorCode } from "../errors.js";
 import { applyFieldFilters, type FieldFilter } from "../operations/field-filter.js";
 import type { Operation } from "../operations/operation.js";
 import { maskCardNumbers } from "../secrets/card-numbers.js";
 
-/** A call's result for the client, and its outcome as data (for logs and resource errors): "ok" or an error code. */
-export interface CallOutcome {
-  result: CallToolResult;
-  outcome: "ok" | ErrorCode;
-}
+/**
+ * A call's result for the client, and its outcome as data (for logs and resource errors): "ok", an
+ * error code, or "input_required" when the server waits for the human (the result then asks).
+ */
+export type CallOutcome =
+  | { result: CallToolResult; outcome: "ok" | ErrorCode }
+  | { result: InputRequiredResult; outcome: "input_required" };
 
 /**
  * The answer through the `fields` filters. Filters that keep nothing of a non-empty answer are a

@@ -7,6 +7,7 @@ import type { CallerContext } from "../guard/guard.js";
 import { callTool, type ToolCallDeps } from "./call-tool.js";
 import type { CallOutcome } from "./results.js";
 import type { Progress } from "./paging.js";
+import type { HumanChannel } from "./money-gate.js";
 
 /** What the SDK tells a handler about the request it answers (its session, signal, notify). */
 export type RequestExtra = ServerContext;
@@ -52,9 +53,10 @@ export class SessionOperations {
     args: Record<string, unknown> | undefined,
     extra: RequestExtra | undefined,
     progress?: Progress,
+    human?: HumanChannel,
   ): Promise<CallOutcome> {
     const started = performance.now();
-    const called = await callTool(this.deps, this.caller(extra), name, args, extra?.mcpReq.signal, progress);
+    const called = await callTool(this.deps, this.caller(extra), name, args, extra?.mcpReq.signal, progress, human);
     // Only names the session knows are reported; anything else could be text the client made up.
     const known = this.deps.catalog.listsTool(name) || this.deps.catalog.get(name) !== undefined;
     await this.clientLog.operation(extra && ((n) => extra.mcpReq.notify(n)), {
@@ -76,7 +78,11 @@ export class SessionOperations {
     args: Record<string, unknown>,
     extra: RequestExtra | undefined,
   ): Promise<Record<string, unknown>> {
-    const { result, outcome } = await this.run(via, name, args, extra);
+    const called = await this.run(via, name, args, extra);
+    // Reads never wait for a person; a resource or prompt has no way to ask one.
+    if (called.outcome === "input_required")
+      throw new ProtocolError(ProtocolErrorCode.InternalError, `${name} needs a person's confirmation; call the tool.`);
+    const { result, outcome } = called;
     if (outcome !== "ok") {
       const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
       throw new ProtocolError(REFUSALS[outcome] ?? ProtocolErrorCode.InternalError, text);

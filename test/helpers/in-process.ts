@@ -17,6 +17,8 @@ import { LOG_DIR, type StartedClient } from "./stdio-client.js";
 export interface InProcessOptions {
   /** The guard's clock (and, over HTTP, the clock of idle sessions and rate buckets). */
   now?: () => number;
+  /** A client the test built (its capabilities, its elicitation handler); a plain one otherwise. */
+  client?: Client;
 }
 
 /** A logger whose lines are kept in memory and in .test-logs/, like a spawned server's stderr. */
@@ -47,7 +49,7 @@ export async function startInProcess(
   const server = runtime.stdioServer();
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
-  const client = new Client({ name: "revcent-mcp-tests", version: "0.0.0" });
+  const client = options.client ?? new Client({ name: "revcent-mcp-tests", version: "0.0.0" });
   await client.connect(clientSide);
   return {
     client,

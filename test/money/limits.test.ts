@@ -11,9 +11,9 @@ import {
   type Limits,
   limitsSchema,
   loadLimits,
-  type MoneyClass,
   SUPPORT_REFUND_DEFAULTS,
 } from "../../src/money/limits.js";
+import type { MoneyClass } from "../../src/operations/operation.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -131,12 +131,15 @@ describe("allowancesFor", () => {
     });
   });
 
-  it("without a customer the per-customer rule is skipped; without an amount only calls count", () => {
+  it("without a customer or an amount, a rule that needs it is named as uncounted (the caller refuses)", () => {
     const noCustomer = allowancesFor(FULL, { ...refund, amount: 10 });
     expect(noCustomer.allowances.map((a) => a.name)).toEqual(["refunds.max_total", "refunds.max_calls"]);
+    expect(noCustomer.uncounted).toBe("refunds.max_per_customer");
     const noAmount = allowancesFor(FULL, { ...refund, customer: "cus1" });
     expect(noAmount.allowances.map((a) => a.name)).toEqual(["refunds.max_calls"]);
+    expect(noAmount.uncounted).toBe("refunds.max_total");
     expect(noAmount.perCall).toEqual({ name: "operations.RefundTransaction.max_amount", max: 100 });
+    expect(allowancesFor(FULL, { ...refund, amount: 10, customer: "cus1" }).uncounted).toBeUndefined();
   });
 
   it("a destructive call that moves no money counts only against destructive.max_calls", () => {

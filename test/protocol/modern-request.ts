@@ -19,6 +19,7 @@ export function modernPost(
   method: string,
   params: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  capabilities: Record<string, unknown> = {},
 ): Promise<Response> {
   const name: Record<string, string> = typeof params.name === "string" ? { "mcp-name": params.name } : {};
   return fetch(url, {
@@ -40,7 +41,7 @@ export function modernPost(
         _meta: {
           [PROTOCOL_VERSION_META_KEY]: "2026-07-28",
           [CLIENT_INFO_META_KEY]: { name: "raw", version: "0.0.0" },
-          [CLIENT_CAPABILITIES_META_KEY]: {},
+          [CLIENT_CAPABILITIES_META_KEY]: capabilities,
         },
       },
     }),
@@ -53,8 +54,9 @@ export async function modernRequest(
   method: string,
   params: Record<string, unknown> = {},
   headers: Record<string, string> = {},
+  capabilities: Record<string, unknown> = {},
 ): Promise<ModernReply> {
-  const res = await modernPost(url, method, params, headers);
+  const res = await modernPost(url, method, params, headers, capabilities);
   const body = (await res.json()) as { result?: Record<string, any>; error?: ModernReply["error"] };
   return { status: res.status, ...body };
 }

@@ -1,0 +1,115 @@
+// What a money-moving or destructive call will do, in words a human can confirm, computed by the
+// server from RevCent's own record — never from the model's arguments alone. A model that says
+// "refund 5" for a sale of 500 gets a summary that names both, and the limits count what RevCent
+// says will move when the model names no amount.
+import { isObject, type Operation } from "../operations/operation.js";
+
+/** Reads one record by operation id (the client's call, under the session's policy). */
+export type RecordReader = (operationId: string, args: Record<string, unknown>) => Promise<unknown>;
+
+export interface ChangeSummary {
+  /** One paragraph for the human: what, on which record, for which customer, how much. */
+  text: string;
+  /** The amount that will move, when it can be known before the call. */
+  amount?: number;
+  currency?: string;
+  customer?: string;
+  /** The ids the call names (path ids, the V1 record argument, customer_id). */
+  targets: Record<string, string>;
+}
+
+/** Where a record says what was taken from the customer (what a refund or void can give back). */
+const CHARGED_FIELDS = ["amount_captured", "amount", "amount_total"] as const;
+/** Where a record says what charging it takes (a pending sale, a subscription's renewal). */
+const CHARGE_FIELDS = ["amount_total", "amount"] as const;
+
+export async function summarize(
+  op: Operation,
+  args: Record<string, unknown>,
+  read: RecordReader,
+  operations: ReadonlyMap<string, Operation>,
+): Promise<ChangeSummary> {
+  const targets = targetsOf(op, args);
+  const record = await recordOf(op, args, operations, read);
+  const total = record ? firstNumber(record, op.movesMoney === "sales" ? CHARGE_FIELDS : CHARGED_FIELDS) : undefined;
+  const refunded = record ? firstNumber(record, ["amount_refunded"]) : undefined;
+  const currency = record && typeof record.iso_currency === "string" ? record.iso_currency : undefined;
+  const customer = record ? customerOf(record) : typeof args.customer_id === "string" ? args.customer_id : undefined;
+  const asked = typeof args.amount === "number" ? args.amount : undefined;
+  const remaining = total !== undefined ? round2(total - (refunded ?? 0)) : undefined;
+
+  const on = Object.entries(targets)
+    .map(([name, id]) => `${name} ${id}`)
+    .join(", ");
+  const money = (n: number | undefined) => (n === undefined ? "an amount RevCent decides" : `${n.toFixed(2)} ${currency ?? ""}`.trim());
+  const parts: string[] = [];
+  let amount: number | undefined;
+  switch (op.movesMoney) {
+    case "refunds": {
+      amount = asked ?? remaining;
+      parts.push(`${op.title}: refund ${money(amount)}${asked === undefined ? " (everything not yet refunded)" : ""} on ${on}.`);
+      if (total !== undefined)
+        parts.push(`RevCent shows ${money(total)} charged on it, ${money(refunded ?? 0)} already refunded.`);
+      if (asked !== undefined && remaining !== undefined && asked > remaining)
+        parts.push(`The amount asked is more than the ${money(remaining)} that can still be refunded.`);
+      if (args.refunded_offsite === true) parts.push("Marked as refunded offsite: the gateway returns nothing.");
+      break;
+    }
+    case "voids":
+      amount = remaining;
+      parts.push(`${op.title}: void ${on}; every payment on it (${money(remaining)}) is refunded. This cannot be undone.`);
+      break;
+    case "sales":
+      amount = asked ?? (op.kind === "create" ? undefined : (total ?? undefined));
+      parts.push(`${op.title}: charge ${money(amount)}${on ? ` on ${on}` : ""}.`);
+      break;
+    default:
+      parts.push(`${op.title}: ${on || "no record named"}. This cannot be undone.`);
+  }
+  if (customer) parts.push(`Customer ${customer}.`);
+  return {
+    text: parts.join(" "),
+    targets,
+    ...(amount !== undefined ? { amount } : {}),
+    ...(currency ? { currency } : {}),
+    ...(customer ? { customer } : {}),
+  };
+}
+
+/** The ids a call names: its path parameters, the V1 record argument, and a customer_id. */
+export function targetsOf(op: Operation, args: Record<string, unknown>): Record<string, string> {
+  const names = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
+  if (op.v1?.entityArgument) names.push(op.v1.entityArgument);
+  names.push("customer_id");
+  const out: Record<string, string> = {};
+  for (const name of names) if (typeof args[name] === "string") out[name] = args[name] as string;
+  return out;
+}
+
+/** The record the call acts on, through the read that shows its effect; none for a creation. */
+async function recordOf(
+  op: Operation,
+  args: Record<string, unknown>,
+  operations: ReadonlyMap<string, Operation>,
+  read: RecordReader,
+): Promise<Record<string, unknown> | undefined> {
+  const reader = op.verifyWith ? operations.get(op.verifyWith) : undefined;
+  const idParam = reader?.parameters.find((p) => p.in === "path")?.name;
+  if (!reader || !idParam) return undefined;
+  const id = op.v1?.entityArgument ? args[op.v1.entityArgument] : args[idParam];
+  if (typeof id !== "string") return undefined;
+  const body = await read(reader.id, { [idParam]: id });
+  return isObject(body) ? body : undefined;
+}
+
+function customerOf(record: Record<string, unknown>): string | undefined {
+  if (typeof record.customer_id === "string") return record.customer_id;
+  return isObject(record.customer) && typeof record.customer.id === "string" ? record.customer.id : undefined;
+}
+
+function firstNumber(record: Record<string, unknown>, fields: readonly string[]): number | undefined {
+  for (const f of fields) if (typeof record[f] === "number" && Number.isFinite(record[f])) return record[f] as number;
+  return undefined;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;

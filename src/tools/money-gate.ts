@@ -1,0 +1,288 @@
+// The rules around a call that moves money or destroys something, in the order they bite: the
+// summary is read from RevCent, per-call and rolling limits are checked, a human confirms (an MCP
+// elicitation, or a one-time token where the client cannot ask), the limits are counted, and the
+// audit trail gets the intent before anything is sent and the outcome after. Until every rule has
+// passed, nothing reaches RevCent.
+import { inputRequired, type InputRequiredResult } from "@modelcontextprotocol/server";
+import { randomBytes } from "node:crypto";
+import type { AuditLine, AuditSink } from "../audit/audit-log.js";
+import { RevCentError } from "../errors.js";
+import type { CallerContext } from "../guard/guard.js";
+import { callDigest } from "../money/confirmation-tokens.js";
+import { allowancesFor, checkPerCall } from "../money/limits.js";
+import type { MoneyRules } from "../money/rules.js";
+import { summarize, targetsOf, type ChangeSummary, type RecordReader } from "../money/summary.js";
+import type { Operation } from "../operations/operation.js";
+import { REQUEST_STATE_TTL_SECONDS } from "./request-state.js";
+
+export const CONFIRMATION_ARGUMENT = "confirmation";
+/** The key of the confirmation form in an input_required result, and of its answer. */
+const CONFIRM_INPUT = "confirm";
+
+/** What the client lets the server do with the human on this call. */
+export interface HumanChannel {
+  /** The client declared form elicitation (on its session, or in this 2026 request's envelope). */
+  canElicit: boolean;
+  /** The human's answer to the form, on the round that carries one. */
+  answer(): { action: "accept" | "decline" | "cancel"; confirmed: boolean } | undefined;
+  /** The verified request state this round carries, if any. */
+  state(): unknown;
+  /** Seals a payload into request state bound to this caller and method. */
+  seal(payload: ConfirmState): Promise<string>;
+}
+
+/** What a confirmation round carries: which call it is for, and a nonce spent on use. */
+export interface ConfirmState {
+  confirm: string;
+  nonce: string;
+}
+
+/** Thrown inside the guard's call to end it with an input_required result instead of a body. */
+export class InputNeeded {
+  constructor(readonly result: InputRequiredResult) {}
+}
+
+export interface GateContext {
+  rules: MoneyRules;
+  audit: AuditSink | undefined;
+  profile: string;
+  operations: ReadonlyMap<string, Operation>;
+  read: RecordReader;
+}
+
+/**
+ * Runs `send` for a governed call once every rule allows it. `args` are the cleaned arguments
+ * (the guard's handle removed); the confirmation token, if any, is taken out here.
+ */
+export async function gatedCall(
+  ctx: GateContext,
+  caller: CallerContext,
+  op: Operation,
+  args: Record<string, unknown>,
+  human: HumanChannel | undefined,
+  send: (args: Record<string, unknown>) => Promise<unknown>,
+): Promise<unknown> {
+  const { [CONFIRMATION_ARGUMENT]: token, ...callArgs } = args;
+  const who = caller.session ? `s:${caller.session}` : `p:${caller.principal}`;
+  const digest = callDigest(who, op.id, callArgs);
+  const summary = await summarize(op, callArgs, ctx.read, ctx.operations);
+  const line = auditBase(ctx, caller, op, summary);
+  const decide = async (code: string, error: RevCentError) => {
+    await ctx.audit?.write({ ...line(), event: "decision", outcome: code });
+    return error;
+  };
+
+  const { allowances, perCall, uncounted } = allowancesFor(ctx.rules.limits, {
+    operation: op.id,
+    ...(op.movesMoney ? { moneyClass: op.movesMoney } : {}),
+    destructive: op.destructive,
+    credential: caller.credential,
+    ...(summary.customer ? { customer: summary.customer } : {}),
+    ...(summary.amount !== undefined ? { amount: summary.amount } : {}),
+  });
+  const perCallCheck = checkPerCall(perCall, summary.amount);
+  if (!perCallCheck.ok)
+    throw await decide(
+      "limit_exceeded",
+      summary.amount === undefined
+        ? uncountable(op, perCallCheck.limit, summary)
+        : new RevCentError(
+            "limit_exceeded",
+            `${summary.text} That is over ${perCallCheck.limit} (${perCallCheck.max} per call); nothing was sent. A smaller amount, or a person with access to RevCent, can do it.`,
+          ),
+    );
+  if (uncounted) throw await decide("limit_exceeded", uncountable(op, uncounted, summary));
+  // Refuse now what the limits would refuse after the human said yes.
+  const probe = await ctx.rules.ledger.reserve(allowances);
+  if (!probe.ok) throw await decide("limit_exceeded", overLimit(summary, probe.limit, probe.remaining));
+  await ctx.rules.ledger.release(probe.id, allowances);
+
+  const confirmation = await confirm(ctx, op, summary, digest, token, human, decide, line);
+
+  const reservation = await ctx.rules.ledger.reserve(allowances);
+  if (!reservation.ok)
+    throw await decide("limit_exceeded", overLimit(summary, reservation.limit, reservation.remaining));
+  const intent = { ...line(), confirmation };
+  await ctx.audit?.write({ ...intent, event: "intent" });
+  try {
+    const body = await send(callArgs);
+    await ctx.audit?.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: "ok" });
+    return body;
+  } catch (err) {
+    const error = err instanceof RevCentError ? err : undefined;
+    // Only a failure that certainly moved nothing gives the allowance back.
+    if (error && !error.details.outcomeUnknown && error.code !== "gateway_hold")
+      await ctx.rules.ledger.release(reservation.id, allowances);
+    await ctx.audit?.write({
+      ...intent,
+      time: new Date().toISOString(),
+      event: "outcome",
+      outcome: outcomeOf(err),
+    });
+    throw err;
+  }
+}
+
+async function confirm(
+  ctx: GateContext,
+  op: Operation,
+  summary: ChangeSummary,
+  digest: string,
+  token: unknown,
+  human: HumanChannel | undefined,
+  decide: (code: string, error: RevCentError) => Promise<RevCentError>,
+  line: () => Omit<AuditLine, "event">,
+): Promise<AuditLine["confirmation"]> {
+  const route = ctx.rules.route(human?.canElicit ?? false);
+  if (route === "off") return "off";
+  if (route === "impossible")
+    throw await decide(
+      "confirmation_required",
+      new RevCentError(
+        "confirmation_required",
+        `${op.id} needs a person's confirmation, which this server asks for through the MCP client (elicitation), and this client cannot show one. Nothing was sent. Use a client that supports elicitation, or do it in RevCent.`,
+      ),
+    );
+  if (route === "token") {
+    if (typeof token === "string" && token) {
+      if (await ctx.rules.tokens.redeem(token, digest)) return "token";
+      throw await decide(
+        "confirmation_required",
+        new RevCentError(
+          "confirmation_required",
+          "That confirmation is unknown, used, expired, or was given for another call (other arguments, another conversation). Nothing was sent. Call again without confirmation for a new summary.",
+          { field: CONFIRMATION_ARGUMENT },
+        ),
+      );
+    }
+    const issued = await ctx.rules.tokens.issue(digest);
+    throw await decide(
+      "confirmation_required",
+      new RevCentError(
+        "confirmation_required",
+        `${summary.text} Nothing has been sent. Show this to the user and ask; only if they agree, repeat the same call with the same arguments and ${CONFIRMATION_ARGUMENT}: "${issued}" (once, within 5 minutes).`,
+      ),
+    );
+  }
+  // Elicitation: a round that answers our own form for this very call decides; anything else asks.
+  const state = human!.state() as Partial<ConfirmState> | undefined;
+  const answer = human!.answer();
+  if (answer && state?.confirm === digest && typeof state.nonce === "string") {
+    // A replay of an answered round (the same retry sent twice) finds its nonce spent.
+    if (!(await ctx.rules.tokens.spend(state.nonce)))
+      throw await decide(
+        "confirmation_required",
+        new RevCentError("confirmation_required", "This confirmation was already used; nothing more was sent."),
+      );
+    if (answer.action === "accept" && answer.confirmed) return "elicit";
+    throw await decide(
+      "cancelled_by_user",
+      new RevCentError("cancelled_by_user", `The user did not confirm ${op.id}; nothing was sent.`),
+    );
+  }
+  const nonce = randomBytes(16).toString("base64url");
+  await ctx.rules.tokens.open(nonce, REQUEST_STATE_TTL_SECONDS * 1000);
+  await ctx.audit?.write({ ...line(), event: "decision", outcome: "confirmation_asked" });
+  throw new InputNeeded(
+    inputRequired({
+      inputRequests: {
+        [CONFIRM_INPUT]: inputRequired.elicit({
+          message: `Please confirm. ${summary.text}`,
+          requestedSchema: {
+            type: "object",
+            properties: {
+              confirm: { type: "boolean", title: "Go ahead", description: "Tick to carry this out; it cannot be undone." },
+            },
+            required: ["confirm"],
+          },
+        }),
+      },
+      requestState: await human!.seal({ confirm: digest, nonce }),
+    }),
+  );
+}
+
+/** The audit fields every line of this call shares; `time` is taken when the line is made. */
+function auditBase(
+  ctx: GateContext,
+  caller: CallerContext,
+  op: Operation,
+  summary: ChangeSummary,
+): () => Omit<AuditLine, "event"> {
+  const call = randomBytes(9).toString("base64url");
+  return () => ({
+    time: new Date().toISOString(),
+    principal: caller.principal,
+    profile: ctx.profile,
+    ...(caller.session ? { session: caller.session } : {}),
+    operation: op.id,
+    targets: summary.targets,
+    ...(summary.amount !== undefined ? { amount: summary.amount } : {}),
+    ...(summary.currency ? { currency: summary.currency } : {}),
+    call,
+  });
+}
+
+function overLimit(summary: ChangeSummary, limit: string, remaining: number): RevCentError {
+  return new RevCentError(
+    "limit_exceeded",
+    `${summary.text} That would go over ${limit}, which allows ${remaining.toFixed(2)} more now; nothing was sent.`,
+  );
+}
+
+/** A limit applies but the call cannot be measured against it (no amount, or no customer, known before it runs). */
+function uncountable(op: Operation, limit: string, summary: ChangeSummary): RevCentError {
+  return new RevCentError(
+    "limit_exceeded",
+    `${summary.text} ${op.id} is limited by ${limit}, and what it would count cannot be known before it runs; nothing was sent. Name the amount, or do it in RevCent.`,
+  );
+}
+
+/** A write no rule holds back: its intent and outcome still go to the audit trail. */
+export async function recordedWrite(
+  ctx: GateContext,
+  caller: CallerContext,
+  op: Operation,
+  args: Record<string, unknown>,
+  send: (args: Record<string, unknown>) => Promise<unknown>,
+): Promise<unknown> {
+  if (!ctx.audit) return send(args);
+  const intent = auditBase(ctx, caller, op, { text: "", targets: targetsOf(op, args) })();
+  await ctx.audit.write({ ...intent, event: "intent" });
+  try {
+    const body = await send(args);
+    await ctx.audit.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: "ok" });
+    return body;
+  } catch (err) {
+    await ctx.audit.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: outcomeOf(err) });
+    throw err;
+  }
+}
+
+/** A guard decision (a verification, or a refusal) for the audit trail: ids only, never the value tried. */
+export async function recordGuardDecision(
+  ctx: GateContext,
+  caller: CallerContext,
+  operation: string,
+  outcome: string,
+  args: Record<string, unknown> | undefined,
+): Promise<void> {
+  if (!ctx.audit) return;
+  const customer = typeof args?.customer_id === "string" ? { customer_id: args.customer_id } : undefined;
+  await ctx.audit.write({
+    time: new Date().toISOString(),
+    event: "guard",
+    principal: caller.principal,
+    profile: ctx.profile,
+    ...(caller.session ? { session: caller.session } : {}),
+    operation,
+    ...(customer ? { targets: customer } : {}),
+    outcome,
+    call: randomBytes(9).toString("base64url"),
+  });
+}
+
+function outcomeOf(err: unknown): string {
+  if (!(err instanceof RevCentError)) return "internal_error";
+  return err.details.outcomeUnknown ? `${err.code}:outcome_unknown` : err.code;
+}
