@@ -9,7 +9,7 @@ import type { AuditLine } from "./audit-log.js";
 import { AuditReadError, fileSource, streamSource, type AuditSource } from "./reader.js";
 import { AUDIT_STREAM } from "./redis-sink.js";
 
-export const AUDIT_USAGE = `usage: revcent-mcp audit [--since WHEN] [--operation NAME] [--json] [--file FILE]
+const AUDIT_USAGE = `usage: revcent-mcp audit [--since WHEN] [--operation NAME] [--json] [--file FILE]
 
 Prints the audit trail, oldest first: one line per write intent (before the call), its outcome
 (after), and each guard or money decision. An intent whose outcome is missing is flagged
@@ -60,7 +60,7 @@ export async function runAuditCommand(
       },
     }).values;
   } catch (err) {
-    return fail(`${(err as Error).message}\n${AUDIT_USAGE}`);
+    return fail(`${(err as Error).message}. Run revcent-mcp audit --help for the flags.`);
   }
   if (flags.help) {
     io.out(AUDIT_USAGE);
@@ -98,7 +98,7 @@ export async function runAuditCommand(
 }
 
 /** Since when, in ms: `N` m/h/d ago, or an ISO date or time; null when it is neither. */
-export function parseSince(text: string, now: number): number | null {
+function parseSince(text: string, now: number): number | null {
   const ago = /^(\d+)([mhd])$/.exec(text);
   if (ago) return now - Number(ago[1]) * UNITS[ago[2]!]!;
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(text)) return null;

@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import type { AuditLine } from "./audit-log.js";
 
 /** A line as stored (the exact text) and as read. */
-export interface StoredLine {
+interface StoredLine {
   raw: string;
   line: AuditLine;
 }
@@ -26,7 +26,7 @@ export class AuditReadError extends Error {
 }
 
 /** A stored text as an audit line, or undefined when it is not one. */
-export function parseAuditLine(raw: string): AuditLine | undefined {
+function parseAuditLine(raw: string): AuditLine | undefined {
   let value: unknown;
   try {
     value = JSON.parse(raw);

@@ -31,12 +31,14 @@ export function redactAuditLine(line: AuditLine): AuditLine {
   };
 }
 
-/** The targets whose name and value both look like ids; undefined when none is left. */
+/** The targets whose name and value both look like ids and hold no card number; undefined when none is left. */
 function idTargets(targets: unknown): Record<string, string> | undefined {
   if (typeof targets !== "object" || targets === null) return undefined;
   const kept: Record<string, string> = {};
+  // A card number is all digits, so id-like: it is dropped too (masked it would not be an id).
   for (const [name, value] of Object.entries(targets))
-    if (ID_LIKE.test(name) && typeof value === "string" && ID_LIKE.test(value)) kept[name] = value;
+    if (ID_LIKE.test(name) && typeof value === "string" && ID_LIKE.test(value) && maskCardNumbers(value) === value)
+      kept[name] = value;
   return Object.keys(kept).length ? kept : undefined;
 }
 

@@ -14,7 +14,8 @@ import { AUDIT_STREAM, RedisAuditSink } from "./redis-sink.js";
 export function auditSinks(sinks: AuditSink[]): AuditSink {
   if (sinks.length === 1) return sinks[0]!;
   const all = async (each: (sink: AuditSink) => Promise<void>) => {
-    const failed = (await Promise.allSettled(sinks.map(each))).flatMap((r) =>
+    // async: a sink that throws at once, not in its promise, must not keep the rest from the line.
+    const failed = (await Promise.allSettled(sinks.map(async (sink) => each(sink)))).flatMap((r) =>
       r.status === "rejected" ? [r.reason as unknown] : [],
     );
     if (failed.length === 1) throw failed[0];
