@@ -56,6 +56,8 @@ export interface Config extends PolicyConfig {
   logLevel: string;
   /** Upstream deadline per request. */
   requestTimeoutMs: number;
+  /** The audit trail's file (src/audit/file-sink.ts); undefined = no file. */
+  auditLog?: string;
 }
 
 export { DEFAULT_API_URL };
@@ -177,6 +179,8 @@ Usage:
   revcent-mcp sandbox [--port 4010]  run the emulator alone (API key: sandbox-key)
   revcent-mcp spec diff FILE|DIR     compare the spec with RevCent's openapi.json or its operation
                                      files (exit 0 same, 1 different, 2 unreadable)
+  revcent-mcp audit [--since 1h] [--operation NAME] [--json] [--file FILE]
+                                     print the audit trail, oldest first (audit --help for more)
 
 Flags (environment variable in brackets, default in parentheses):
 ${flagHelpLines().join("\n")}

@@ -1,6 +1,6 @@
 // Entry: parse the configuration, start the runtime (operations, sandbox, guard state, shared
 // parts), then serve it over stdio or HTTP. `revcent-mcp sandbox` runs the emulator alone instead;
-// `revcent-mcp spec diff` compares specs.
+// `revcent-mcp spec diff` compares specs; `revcent-mcp audit` prints the audit trail.
 import { HELP, HelpRequested, SANDBOX_API_KEY, parseConfig, type Config } from "./config.js";
 import { ConfigError } from "./errors.js";
 import { createLogger } from "./log.js";
@@ -12,6 +12,14 @@ async function main(): Promise<void> {
   if (process.argv[2] === "spec") {
     const { runSpecCommand } = await import("./spec/command.js");
     process.exitCode = runSpecCommand(process.argv.slice(3), process.env, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
+    return;
+  }
+  if (process.argv[2] === "audit") {
+    const { runAuditCommand } = await import("./audit/command.js");
+    process.exitCode = await runAuditCommand(process.argv.slice(3), process.env, {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
     });

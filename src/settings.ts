@@ -221,6 +221,19 @@ export const SETTINGS: readonly Setting[] = [
     readme: { default: "`30000`", meaning: "upstream deadline per call" },
   },
   {
+    key: "auditLog",
+    flag: "audit-log",
+    env: "REVCENT_AUDIT_LOG",
+    kind: { type: "string" },
+    arg: "FILE",
+    help: "append an audit line per write and guard decision to FILE",
+    readme: {
+      default: "—",
+      meaning:
+        "append one JSON line per write (its intent before the call, its outcome after) and per guard or money decision to this file (created `0600`; its directory must exist); `revcent-mcp audit` reads it",
+    },
+  },
+  {
     key: "transport",
     flag: "transport",
     env: "MCP_TRANSPORT",
