@@ -415,7 +415,8 @@ for (const op of operations) {
   paths[op.path][op.method.toLowerCase()] = { ...buildOperation(op), ...moneyMarks(op.operationId) };
 }
 for (const id of Object.keys(moneyClasses))
-  if (!operations.some((op) => op.operationId === id)) throw new Error(`spec/src/money.json names ${id}, which is no operation`);
+  if (!operations.some((op) => op.operationId === id))
+    throw new Error(`spec/src/money.json names ${id}, which is no operation`);
 const tagNames = [...new Set(operations.map((o) => o.tag))];
 const spec = {
   openapi: "3.1.0",

@@ -36,7 +36,8 @@ export const ERROR_CODES = {
   confirmation_required:
     "A call that moves money or cannot be undone waits for a person's confirmation; the message says what will happen and how to confirm. Nothing was sent.",
   cancelled_by_user: "The person declined or dismissed the confirmation; nothing was sent.",
-  limit_exceeded: "The call would go over a limit the operator set (per call, per day, per customer, per hour); nothing was sent.",
+  limit_exceeded:
+    "The call would go over a limit the operator set (per call, per day, per customer, per hour); nothing was sent.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -8,6 +8,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
 import { buildServer } from "./build-server.js";
 import { SANDBOX_API_KEY, v1EndpointFor, type Config } from "./config.js";
+import { openAuditSink } from "./audit/sinks.js";
 import { ConfigError } from "./errors.js";
 import { VerificationHandles } from "./guard/handle.js";
 import { BUNDLED_SPEC, bundledOperations } from "./operations/bundled.js";
@@ -63,7 +64,7 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
   let parts: SharedServerParts;
   let closeStore = async () => {};
   try {
-    const shared = await sharedState(config, options);
+    const shared = await sharedState(config, options, logger);
     closeStore = shared.close;
     parts = new SharedServerParts(config, operations, { apiUrl, v1Url }, logger, shared);
   } catch (err) {
@@ -98,10 +99,15 @@ function loadConfiguredOperations(config: Config, spec: () => unknown): Operatio
   return [...v2, ...v1];
 }
 
-/** Guard state several instances can share (Redis), and the key that signs verification handles. */
+/**
+ * State several instances can share (Redis): the guard's, the money ledger and the audit stream; the
+ * keys that sign verification handles and request state; and the audit file. Without Redis, all
+ * of it lives in this process.
+ */
 async function sharedState(
   config: Config,
   options: RuntimeOptions,
+  logger: Logger,
 ): Promise<SharedState & { close: () => Promise<void> }> {
   const now = options.now;
   // One secret, two keys: handles and request state are sealed with different ones.
@@ -109,13 +115,35 @@ async function sharedState(
   const handles = config.guardSecret
     ? new VerificationHandles(createHash("sha256").update(config.guardSecret).digest(), now)
     : undefined;
-  if (!config.redisUrl) return { handles, requestStateKey, now, close: async () => {} };
+  if (!config.redisUrl) {
+    const audit = openAuditSink({ file: config.auditLog, logger });
+    return { handles, requestStateKey, now, ...(audit ? { audit } : {}), close: async () => audit?.close() };
+  }
   const { connectRedisGuardStore } = await import("./guard/redis-store.js");
+  let redis: Awaited<ReturnType<typeof connectRedisGuardStore>>;
   try {
-    const redis = await connectRedisGuardStore(config.redisUrl, now);
-    return { guardStore: redis.store, handles, requestStateKey, now, close: () => redis.close() };
+    redis = await connectRedisGuardStore(config.redisUrl, now);
   } catch (err) {
     throw new ConfigError(`cannot reach Redis at REDIS_URL: ${(err as Error).message}`);
+  }
+  try {
+    const { RedisLedger } = await import("./money/redis-ledger.js");
+    const audit = openAuditSink({ file: config.auditLog, redis: redis.client, logger });
+    return {
+      guardStore: redis.store,
+      ledger: new RedisLedger(redis.client, now ? { now } : {}),
+      ...(audit ? { audit } : {}),
+      handles,
+      requestStateKey,
+      now,
+      close: async () => {
+        await audit?.close();
+        await redis.close();
+      },
+    };
+  } catch (err) {
+    await redis.close();
+    throw err;
   }
 }
 

@@ -106,11 +106,17 @@ export class SharedServerParts {
         `${v1Listed.id} is a V1 operation, and the V1 endpoint cannot be derived from ${upstream.apiUrl} (it does not end in /v2): set --api-v1-url.`,
       );
     }
-    this.money = new MoneyRules(config.confirm, limitsOf(config), shared.ledger ?? new MemoryLedger(shared.now ?? Date.now));
-    const money = this.money;
-    this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode, (op) =>
-      money.offersTokens && money.governs(op),
+    this.money = new MoneyRules(
+      config.confirm,
+      limitsOf(config),
+      shared.ledger ?? new MemoryLedger(shared.now ?? Date.now),
     );
+    const money = this.money;
+    this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode, {
+      takesToken: (op) => money.offersTokens && money.governs(op),
+      listsToken: config.confirm === "token",
+      mode: config.confirm,
+    });
     this.hygiene = new ResultHygiene(operations);
     this.byId = new Map(operations.map((op) => [op.id, op]));
     const origin = new URL(upstream.apiUrl).origin;

@@ -115,7 +115,29 @@ describe("Policy with the legacy V1 operations", () => {
       expect(guarded.lists(id), id).toBe(false);
     }
     const unguarded = Policy.fromConfig({ ...base, toolsets: ["v1-legacy"] }, both);
-    expect(["GetCustomer", "GetSale"].filter((id) => unguarded.allows(id))).toEqual([]);
+    expect(["GetCustomer", "GetCustomerCards"].filter((id) => unguarded.allows(id))).toEqual([]);
+    // GetSale stays callable unguarded: V1PendingSaleCancel is held for confirmation, and its
+    // summary is read from the sale by the server itself.
+    expect(unguarded.allows("GetSale")).toBe(true);
+    expect(unguarded.lists("GetSale")).toBe(false);
+  });
+
+  it("a call held for confirmation may read its own record for the summary, and nothing more", () => {
+    const refundsOnly = Policy.fromConfig({ ...base, toolsets: null, tools: ["RefundTransaction"] }, both);
+    expect(refundsOnly.allows("GetTransaction")).toBe(true);
+    expect(refundsOnly.lists("GetTransaction")).toBe(false);
+    expect(refundsOnly.allows("GetSale")).toBe(false);
+    const readOnly = Policy.fromConfig({ ...base, readOnly: true, toolsets: ["transactions"] }, both);
+    expect(readOnly.allows("RefundTransaction")).toBe(false);
+  });
+
+  it("--support-refunds adds exactly the two refunds to the support profile", () => {
+    const plain = Policy.fromConfig({ ...base, profile: "support", guard: true }, both);
+    const refunds = Policy.fromConfig({ ...base, profile: "support", guard: true, supportRefunds: true }, both);
+    const added = operations.filter((o) => refunds.lists(o.id) && !plain.lists(o.id)).map((o) => o.id);
+    expect(added.sort()).toEqual(["RefundProductSale", "RefundTransaction"]);
+    const operator = Policy.fromConfig({ ...base, supportRefunds: true, toolsets: ["customers"] }, both);
+    expect(operator.lists("RefundTransaction")).toBe(false);
   });
 
   it("support offers no V1 operation, whatever toolsets are named", () => {

@@ -274,7 +274,7 @@ export async function connectRedisGuardStore(
   url: string,
   now?: () => number,
   connectTimeoutMs = CONNECT_TIMEOUT_MS,
-): Promise<{ store: RedisGuardStore; close(): Promise<void> }> {
+): Promise<{ store: RedisGuardStore; client: Redis; close(): Promise<void> }> {
   const client = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, connectTimeout: connectTimeoutMs });
   let lastError: Error | undefined;
   client.on("error", (error: Error) => {
@@ -315,5 +315,5 @@ export async function connectRedisGuardStore(
     throw error;
   }
   const store = new RedisGuardStore(client, { now });
-  return { store, close: () => quit(client) };
+  return { store, client, close: () => quit(client) };
 }

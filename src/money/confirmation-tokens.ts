@@ -7,12 +7,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { MoneyLedger } from "./ledger.js";
 
-export const CONFIRMATION_TTL_MS = 5 * 60_000;
+const CONFIRMATION_TTL_MS = 5 * 60_000;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("base64url");
 
 /** JSON with object keys sorted at every depth: the same arguments always give the same text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (typeof value === "object" && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -41,13 +41,16 @@ export async function summarize(
   const on = Object.entries(targets)
     .map(([name, id]) => `${name} ${id}`)
     .join(", ");
-  const money = (n: number | undefined) => (n === undefined ? "an amount RevCent decides" : `${n.toFixed(2)} ${currency ?? ""}`.trim());
+  const money = (n: number | undefined) =>
+    n === undefined ? "an amount RevCent decides" : `${n.toFixed(2)} ${currency ?? ""}`.trim();
   const parts: string[] = [];
   let amount: number | undefined;
   switch (op.movesMoney) {
     case "refunds": {
       amount = asked ?? remaining;
-      parts.push(`${op.title}: refund ${money(amount)}${asked === undefined ? " (everything not yet refunded)" : ""} on ${on}.`);
+      parts.push(
+        `${op.title}: refund ${money(amount)}${asked === undefined ? " (everything not yet refunded)" : ""} on ${on}.`,
+      );
       if (total !== undefined)
         parts.push(`RevCent shows ${money(total)} charged on it, ${money(refunded ?? 0)} already refunded.`);
       if (asked !== undefined && remaining !== undefined && asked > remaining)
@@ -57,7 +60,9 @@ export async function summarize(
     }
     case "voids":
       amount = remaining;
-      parts.push(`${op.title}: void ${on}; every payment on it (${money(remaining)}) is refunded. This cannot be undone.`);
+      parts.push(
+        `${op.title}: void ${on}; every payment on it (${money(remaining)}) is refunded. This cannot be undone.`,
+      );
       break;
     case "sales":
       amount = asked ?? (op.kind === "create" ? undefined : (total ?? undefined));

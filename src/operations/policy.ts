@@ -42,7 +42,7 @@ export const SUPPORT_OPERATIONS = [
   "CreateNote",
 ] as const;
 /** What `--support-refunds` adds to the support profile: refunds of a verified visitor's own records, within limits. */
-export const SUPPORT_REFUNDS = ["RefundTransaction", "RefundProductSale"] as const;
+const SUPPORT_REFUNDS = ["RefundTransaction", "RefundProductSale"] as const;
 /** Reads the guard itself makes to find a record's customer; callable, never offered to the model. */
 const GUARD_READS = ["GetCustomerCards", "GetProductSale", "GetSubscriptionRenewal"] as const;
 

@@ -11,6 +11,7 @@ import { ALL_PAGES_ARGUMENT, MAX_ITEMS_ARGUMENT, MAX_ITEMS_LIMIT } from "./pagin
 import { withoutRepeatedDescriptions } from "../operations/compact-schema.js";
 import type { JsonSchema, Operation } from "../operations/operation.js";
 import { CONFIRMATION_ARGUMENT } from "./money-gate.js";
+import type { ConfirmMode } from "../money/rules.js";
 
 export class ToolCatalog {
   readonly tools: readonly Tool[];
@@ -34,14 +35,13 @@ export class ToolCatalog {
     policy: Policy,
     guarded: boolean,
     mode: "static" | "dynamic" = "static",
-    /** Which calls wait for a confirmation token (when tokens may be issued at all). */
-    takesToken: (op: Operation) => boolean = () => false,
+    confirmation: Confirmation = { takesToken: () => false, listsToken: false, mode: "off" },
   ) {
     const allowed = operations
       .filter((op) => policy.lists(op.id))
-      .map((op) => withServerArguments(op, guarded, takesToken(op)));
+      .map((op) => withServerArguments(op, guarded, confirmation.takesToken(op), confirmation.listsToken || guarded));
     this.mode = mode;
-    this.instructions = serverInstructions(operations);
+    this.instructions = serverInstructions(operations, confirmation.mode);
     // A call may use an operation's alias; only the name itself is listed.
     this.byName = new Map(allowed.flatMap((op) => [op.id, ...(op.aliases ?? [])].map((name) => [name, op] as const)));
     this.listed = allowed;
@@ -75,6 +75,19 @@ export class ToolCatalog {
   }
 }
 
+/** How calls held for a person's yes show in the catalog. */
+export interface Confirmation {
+  /** Which calls accept a one-time `confirmation` token (only when tokens may be issued at all). */
+  takesToken: (op: Operation) => boolean;
+  /**
+   * Whether tools/list shows the argument. Where elicitation is the usual route (`auto`) it is
+   * said once in the instructions, and the [confirmation_required] answer names it; a strict
+   * (guarded) listing or `--confirm token` shows it.
+   */
+  listsToken: boolean;
+  mode: ConfirmMode;
+}
+
 export const RESULT_FILTER_ARGUMENT = "fields";
 export const MOVES_MONEY_META = "revcent/movesMoney";
 
@@ -83,7 +96,7 @@ export const MOVES_MONEY_META = "revcent/movesMoney";
  * filter grammar), `all_pages`/`max_items` on lists (both explained in the server instructions),
  * the guard's `verification` handle, and the `confirmation` token of a call held for a person's yes.
  */
-function withServerArguments(op: Operation, guarded: boolean, takesToken: boolean): Operation {
+function withServerArguments(op: Operation, guarded: boolean, takesToken: boolean, listsToken: boolean): Operation {
   const extra: Record<string, JsonSchema> = {};
   if (op.readOnly) extra[RESULT_FILTER_ARGUMENT] = { type: "array", items: { type: "string" } };
   if (isPaged(op)) {
@@ -95,14 +108,12 @@ function withServerArguments(op: Operation, guarded: boolean, takesToken: boolea
       type: "string",
       description: "The verification handle from VerifyCustomer, if your client has no session.",
     };
-  if (takesToken)
-    extra[CONFIRMATION_ARGUMENT] = {
-      type: "string",
-      description: "Only the token a confirmation_required answer gave, after the user agreed.",
-    };
+  if (takesToken) extra[CONFIRMATION_ARGUMENT] = { type: "string" };
   if (!Object.keys(extra).length) return op;
   // tools/list leaves out max_items' bounds: the instructions give them once.
-  const listed = MAX_ITEMS_ARGUMENT in extra ? { ...extra, [MAX_ITEMS_ARGUMENT]: { type: "integer" } } : extra;
+  const listed: Record<string, JsonSchema> =
+    MAX_ITEMS_ARGUMENT in extra ? { ...extra, [MAX_ITEMS_ARGUMENT]: { type: "integer" } } : { ...extra };
+  if (!listsToken) delete listed[CONFIRMATION_ARGUMENT];
   const withExtra = (schema: JsonSchema, add: Record<string, JsonSchema>): JsonSchema => ({
     ...schema,
     properties: { ...(schema.properties as Record<string, JsonSchema>), ...add },

@@ -13,7 +13,7 @@ import type { ConfirmState, HumanChannel } from "./money-gate.js";
 import type { RequestExtra } from "./session-operations.js";
 
 /** Form elicitation: declared as `elicitation: {}` (form implied) or with `form`; URL-only is not enough. */
-export function canElicitForm(capabilities: ClientCapabilities | undefined): boolean {
+function canElicitForm(capabilities: ClientCapabilities | undefined): boolean {
   const elicitation = capabilities?.elicitation as Record<string, unknown> | undefined;
   return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
 }

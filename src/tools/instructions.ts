@@ -4,6 +4,8 @@
 import { ID_LENGTH, isObject, type Operation } from "../operations/operation.js";
 import { isPaged } from "../operations/kind.js";
 import { DEFAULT_MAX_ITEMS, MAX_ITEMS_LIMIT } from "./paging.js";
+import type { ConfirmMode } from "../money/rules.js";
+import { CONFIRMATION_ARGUMENT } from "./money-gate.js";
 
 /** The `limit` bounds the spec's paged lists declare (the widest, where they differ). */
 function listLimit(operations: readonly Operation[]): { min: number; max: number } | undefined {
@@ -20,7 +22,16 @@ function listLimit(operations: readonly Operation[]): { min: number; max: number
   return bounds;
 }
 
-export function serverInstructions(operations: readonly Operation[]): string {
+/** How a call that moves money or cannot be undone is confirmed, as the model needs to know it. */
+function confirmationText(mode: ConfirmMode): string {
+  if (mode === "off") return "Tools marked destructive move money or cannot be undone: confirm with the user first.";
+  const asks =
+    "Calls that move money or cannot be undone wait for the user's yes: the server asks them through your client";
+  if (mode === "elicit") return `${asks}.`;
+  return `${asks}, or answers [confirmation_required] with what will happen and a one-time token; only if the user agrees, repeat the same call with ${CONFIRMATION_ARGUMENT} set to it.`;
+}
+
+export function serverInstructions(operations: readonly Operation[], confirm: ConfirmMode = "off"): string {
   const limit = listLimit(operations);
   const limitText = limit ? `limit (${limit.min}-${limit.max})` : "limit";
   return [
@@ -29,7 +40,7 @@ export function serverInstructions(operations: readonly Operation[]): string {
     "Searches take search_term.",
     "Lists (Get<Plural>) and searches (Search<Plural>) return ids and summaries; the matching Get<Singular> returns one item in full.",
     "For counts or totals use BigQueryRunQuery.",
-    "Tools marked destructive move money or cannot be undone: confirm with the user first.",
+    confirmationText(confirm),
     `Lists accept all_pages (follow every page, up to max_items: 1-${MAX_ITEMS_LIMIT}, default ${DEFAULT_MAX_ITEMS}) and split a date range longer than they allow into windows, merged.`,
     "Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
     "Resources: revcent://guide explains errors, paging, filters and idempotency; revcent://operations/{operationId} documents one operation.",

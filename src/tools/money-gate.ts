@@ -191,7 +191,11 @@ async function confirm(
           requestedSchema: {
             type: "object",
             properties: {
-              confirm: { type: "boolean", title: "Go ahead", description: "Tick to carry this out; it cannot be undone." },
+              confirm: {
+                type: "boolean",
+                title: "Go ahead",
+                description: "Tick to carry this out; it cannot be undone.",
+              },
             },
             required: ["confirm"],
           },

@@ -93,7 +93,12 @@ describe("driven by a document in the official files' shape", () => {
     sandbox = await startSandbox({ spec: revcent });
     const file = join(mkdtempSync(join(tmpdir(), "official-shape-")), "openapi.json");
     writeFileSync(file, JSON.stringify(doc));
-    s = await startInProcess(["--api-url", sandbox.url], { REVCENT_API_KEY: "sandbox-key", REVCENT_OPENAPI: file });
+    s = await startInProcess(["--api-url", sandbox.url], {
+      REVCENT_API_KEY: "sandbox-key",
+      REVCENT_OPENAPI: file,
+      // The subject is the document's shape; money confirmation is tested in test/money/.
+      REVCENT_CONFIRM: "off",
+    });
   });
   afterAll(async () => {
     await s?.close();

@@ -37,7 +37,11 @@ const newSale = (customerId: string, quantity = 2) =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
-  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "all"], { REVCENT_API_KEY: "sandbox-key" });
+  // What is measured here is the upstream client (idempotency, declines); confirmation of money
+  // movement has its own tests (test/money/), so the operator's `off` keeps it out of the way.
+  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "all", "--confirm", "off"], {
+    REVCENT_API_KEY: "sandbox-key",
+  });
 });
 afterAll(async () => {
   await s?.close();

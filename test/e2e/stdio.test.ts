@@ -43,9 +43,17 @@ describe("stdio server with --sandbox --toolsets all", () => {
     const names = tools.map((t) => t.name);
     expect(names).toContain("SuspendSubscription");
     expect(names).not.toContain("SubscriptionSuspend");
-    const viaAlias = (await s.client.callTool({
+    // Suspending cannot be undone, so this client (no elicitation) is asked to confirm with a token;
+    // the token is bound to the operation, whichever of its names the call used.
+    const held = (await s.client.callTool({
       name: "SubscriptionSuspend",
       arguments: { subscription_id: SEED_IDS.subscription },
+    })) as { isError?: boolean; content: { text: string }[] };
+    expect(held.content[0]!.text).toMatch(/^\[confirmation_required\] Suspend A Subscription: subscription_id /);
+    const token = /confirmation: "([^"]+)"/.exec(held.content[0]!.text)![1];
+    const viaAlias = (await s.client.callTool({
+      name: "SubscriptionSuspend",
+      arguments: { subscription_id: SEED_IDS.subscription, confirmation: token },
     })) as { isError?: boolean; structuredContent?: Record<string, unknown> };
     expect(viaAlias.isError, JSON.stringify(viaAlias)).toBeFalsy();
     const viaName = (await s.client.callTool({

@@ -23,7 +23,9 @@ const call = async (name: string, args: Record<string, unknown>, options?: { sig
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
-  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "all"], {
+  // Faults are injected on the next upstream request: a confirmation's summary read would take the
+  // fault meant for the write, so this file runs with the operator's `--confirm off`.
+  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "all", "--confirm", "off"], {
     REVCENT_API_KEY: "sandbox-key",
     REVCENT_TIMEOUT_MS: String(TIMEOUT_MS),
     LOG_LEVEL: "debug",

@@ -412,8 +412,8 @@ describe("actions on another customer's items", () => {
     const own = await saleFor(sandbox, c.id);
     const bot = await session();
     await bot.verify(c.id, "email", c.email);
-    await bot.ok("CancelSubscription", { subscription_id: own.subscription });
-    await bot.ok("CancelTrial", { trial_id: own.trial });
+    await bot.confirmed("CancelSubscription", { subscription_id: own.subscription });
+    await bot.confirmed("CancelTrial", { trial_id: own.trial });
     await bot.ok("CreateNote", { item_type: "sale", item_id: own.sale, text: "Cancelled at the customer's request" });
     expect((await upstream(sandbox, "GET", `/subscriptions/${own.subscription}`)).status).toBe("Cancelled");
     expect((await upstream(sandbox, "GET", `/trials/${own.trial}`)).status).toBe("Cancelled");

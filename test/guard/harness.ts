@@ -59,6 +59,11 @@ export interface Bot {
   call(name: string, args?: Record<string, unknown>): Promise<Reply>;
   /** A call that must succeed; returns its structured content. */
   ok(name: string, args?: Record<string, unknown>): Promise<Record<string, any>>;
+  /**
+   * A call held for a person's yes (money, or no undo), confirmed the way a client without
+   * elicitation does: the first answer is [confirmation_required] with a token, the repeat carries it.
+   */
+  confirmed(name: string, args?: Record<string, unknown>): Promise<Record<string, any>>;
   /** VerifyCustomer that must succeed; returns the handle. */
   verify(customerId: string, factor: "zip" | "email" | "phone" | "last4", value: string): Promise<string>;
   started: StartedClient;
@@ -95,12 +100,20 @@ export async function connect(sandbox: Sandbox, options: ConnectOptions = {}): P
       raw,
     };
   };
+  const ok = async (name: string, args: Record<string, unknown> = {}) => {
+    const r = await call(name, args);
+    expect(r.isError, `${name}: ${r.text}`).toBe(false);
+    return r.data ?? {};
+  };
   return {
     call,
-    async ok(name, args = {}) {
-      const r = await call(name, args);
-      expect(r.isError, `${name}: ${r.text}`).toBe(false);
-      return r.data ?? {};
+    ok,
+    async confirmed(name, args = {}) {
+      const first = await call(name, args);
+      expect(first.text, name).toMatch(/^\[confirmation_required\]/);
+      const token = /confirmation: "([^"]+)"/.exec(first.text)?.[1];
+      expect(token, first.text).toBeDefined();
+      return ok(name, { ...args, confirmation: token });
     },
     async verify(customerId, factor, value) {
       const r = await call("VerifyCustomer", { customer_id: customerId, factor, value });

@@ -106,7 +106,7 @@ describe("v1-legacy under the guard", () => {
       expect(await statusOf(otherSale)).toBe("Pending");
       expect(await statusOf(janeSale)).toBe("Pending");
 
-      expect(await bot.ok("V1PendingSaleCancel", { unique_request_id: janeSale })).toMatchObject({
+      expect(await bot.confirmed("V1PendingSaleCancel", { unique_request_id: janeSale })).toMatchObject({
         sale_id: janeSale,
         customer_id: JANE.id,
       });
