@@ -8,12 +8,24 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const canaries = JSON.parse(readFileSync(root + "test/fixtures/leak-canaries.json", "utf8"));
 let files = [];
+let auditFiles = [];
 try {
-  files = readdirSync(root + ".test-logs").filter((f) => f.endsWith(".log"));
+  const all = readdirSync(root + ".test-logs");
+  files = all.filter((f) => f.endsWith(".log"));
+  // The audit trails the servers under test wrote are held to the same rule as their logs.
+  auditFiles = all.filter((f) => f.endsWith(".audit.jsonl"));
 } catch {
   // no directory: reported below
 }
-const text = files.map((f) => readFileSync(root + ".test-logs/" + f, "utf8")).join("\n");
+const read = (f) => readFileSync(root + ".test-logs/" + f, "utf8");
+const auditLines = auditFiles.map(read).join("\n").split("\n").filter(Boolean).length;
+if (auditLines < 10) {
+  console.error(
+    `log leak check: too few audit lines to mean anything (${auditFiles.length} files, ${auditLines} lines)`,
+  );
+  process.exit(1);
+}
+const text = [...files, ...auditFiles].map(read).join("\n");
 const lines = text.split("\n").filter(Boolean).length;
 const failures = (text.match(/"msg":"(tool call failed|revcent call failed)"/g) ?? []).length;
 if (files.length < 5 || lines < 50 || failures < 10) {
@@ -48,5 +60,5 @@ if (hits.length) {
   process.exit(1);
 }
 console.log(
-  `log leak check: ${files.length} server logs, ${lines} lines (${failures} failed calls), 0 hits for ${canaries.apiKeys.length + canaries.bearerTokens.length + canaries.cardNumbers.length + canaries.secretValues.length} canaries`,
+  `log leak check: ${files.length} server logs, ${lines} lines (${failures} failed calls), ${auditFiles.length} audit trails (${auditLines} lines), 0 hits for ${canaries.apiKeys.length + canaries.bearerTokens.length + canaries.cardNumbers.length + canaries.secretValues.length} canaries`,
 );

@@ -43,7 +43,10 @@ async function refunded(): Promise<number> {
 /** A 2025 client that declares form elicitation and answers every form with `answer`. */
 async function elicitingClient(answer: ElicitResult, args: string[] = []) {
   const asked: string[] = [];
-  const client = new Client({ name: "confirm-tests", version: "0.0.0" }, { capabilities: { elicitation: { form: {} } } });
+  const client = new Client(
+    { name: "confirm-tests", version: "0.0.0" },
+    { capabilities: { elicitation: { form: {} } } },
+  );
   client.setRequestHandler(ElicitRequestSchema, async (request) => {
     asked.push(request.params.message);
     return answer;
@@ -58,9 +61,14 @@ describe("a 2025 client that can show a form (elicitation/create)", () => {
     for (const action of ["decline", "cancel"] as const) {
       const before = { posts: refundsSent(), refunded: await refunded() };
       const { client, asked } = await elicitingClient({ action });
-      const result = await client.callTool({ name: "RefundTransaction", arguments: { transaction_id: TXN, amount: 3 } });
+      const result = await client.callTool({
+        name: "RefundTransaction",
+        arguments: { transaction_id: TXN, amount: 3 },
+      });
       expect(result.isError).toBe(true);
-      expect(text(result)).toMatch(/^\[cancelled_by_user\] The user did not confirm RefundTransaction; nothing was sent\./);
+      expect(text(result)).toMatch(
+        /^\[cancelled_by_user\] The user did not confirm RefundTransaction; nothing was sent\./,
+      );
       expect(asked).toHaveLength(1);
       expect(refundsSent()).toBe(before.posts);
       expect(await refunded()).toBe(before.refunded);
@@ -141,7 +149,8 @@ describe("a client that cannot show a form: one-time tokens", () => {
   it("a token used twice, in another conversation, or with a changed amount is refused and sends nothing", async () => {
     const a = await session();
     const b = await session();
-    const refusedText = /^\[confirmation_required\] That confirmation is unknown, used, expired, or was given for another call/;
+    const refusedText =
+      /^\[confirmation_required\] That confirmation is unknown, used, expired, or was given for another call/;
 
     const first = tokenOf(await refund(a, { amount: 1 }))!;
     expect((await refund(a, { amount: 1, confirmation: first })).isError).toBeFalsy();

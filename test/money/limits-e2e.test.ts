@@ -90,7 +90,9 @@ describe("each limit at its boundary", () => {
     try {
       const before = posts("/refund");
       const all = await s.call("RefundTransaction", { transaction_id: TXN });
-      expect(text(all)).toMatch(/^\[limit_exceeded\] Refund A Transaction: refund \d+\.\d\d USD \(everything not yet refunded\)/);
+      expect(text(all)).toMatch(
+        /^\[limit_exceeded\] Refund A Transaction: refund \d+\.\d\d USD \(everything not yet refunded\)/,
+      );
       expect(posts("/refund")).toBe(before);
     } finally {
       await s.close();
@@ -143,7 +145,9 @@ describe("each limit at its boundary", () => {
       const second = await suspend();
       expect(second.isError, text(second)).toBeFalsy();
       const before = posts("/suspend");
-      expect(text(await suspend())).toMatch(/^\[limit_exceeded\] .*destructive\.max_calls, which allows 0\.00 more now/);
+      expect(text(await suspend())).toMatch(
+        /^\[limit_exceeded\] .*destructive\.max_calls, which allows 0\.00 more now/,
+      );
       expect(posts("/suspend")).toBe(before);
       clock.advance(HOUR);
       await s.call("ActivateSubscription", { subscription_id: SEED_IDS.subscription });
@@ -163,7 +167,9 @@ describe("each limit at its boundary", () => {
         customer_id: SEED_IDS.customer,
         product: [{ id: SEED_IDS.product }],
       });
-      expect(text(sale)).toMatch(/^\[limit_exceeded\] .*limited by sales\.max_total, and what it would count cannot be known/);
+      expect(text(sale)).toMatch(
+        /^\[limit_exceeded\] .*limited by sales\.max_total, and what it would count cannot be known/,
+      );
       expect(posts("/sales")).toBe(before);
     } finally {
       await s.close();
