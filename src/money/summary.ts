@@ -2,6 +2,7 @@
 // server from RevCent's own record — never from the model's arguments alone. A model that says
 // "refund 5" for a sale of 500 gets a summary that names both, and the limits count what RevCent
 // says will move when the model names no amount.
+import { RevCentError } from "../errors.js";
 import { isObject, type Operation } from "../operations/operation.js";
 
 /** Reads one record by operation id (the client's call, under the session's policy). */
@@ -103,8 +104,15 @@ async function recordOf(
   if (!reader || !idParam) return undefined;
   const id = op.v1?.entityArgument ? args[op.v1.entityArgument] : args[idParam];
   if (typeof id !== "string") return undefined;
-  const body = await read(reader.id, { [idParam]: id });
-  return isObject(body) ? body : undefined;
+  try {
+    const body = await read(reader.id, { [idParam]: id });
+    return isObject(body) ? body : undefined;
+  } catch (err) {
+    // No such record to read (a V1 cancel names its sale by your own request id): the summary says
+    // less and a limit that needs the amount refuses; anything else (RevCent unreachable) fails the call.
+    if (err instanceof RevCentError && (err.code === "not_found" || err.code === "bad_request")) return undefined;
+    throw err;
+  }
 }
 
 function customerOf(record: Record<string, unknown>): string | undefined {

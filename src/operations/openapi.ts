@@ -284,6 +284,12 @@ export function hints(
   return { readOnly, destructive, idempotent, ...(movesMoney ? { movesMoney } : {}) };
 }
 
+const MONEY_BY_NAME: Record<string, MoneyClass> = {
+  "create sale": "sales",
+  "expire trial": "sales",
+  "create fraud detection": "voids",
+};
+
 function moneyClassOf(id: string, verbs: string[], marks: Marks): MoneyClass | undefined {
   if (marks["x-revcent-moves-money"] === false) return undefined;
   if (marks["x-revcent-moves-money"] === true) {
@@ -295,8 +301,9 @@ function moneyClassOf(id: string, verbs: string[], marks: Marks): MoneyClass | u
   if (verbs.includes("refund")) return "refunds";
   if (verbs.includes("void")) return "voids";
   if (verbs.includes("process") || verbs.includes("renew")) return "sales";
-  // Creating a sale charges it; creating a pending sale, or anything else, does not.
-  return camelWords(id).join(" ") === "create sale" ? "sales" : undefined;
+  // Operations whose name does not say so: creating a sale charges it (a pending sale does not),
+  // expiring a trial charges it now, a fraud detection may void its sale.
+  return MONEY_BY_NAME[camelWords(id).join(" ")];
 }
 
 function addProperty(id: string, properties: Record<string, JsonSchema>, name: string, schema: JsonSchema) {

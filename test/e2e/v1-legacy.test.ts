@@ -38,7 +38,9 @@ const pendingSale = (uniqueRequestId: string) =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({ spec });
-  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "v1-legacy"], {
+  // The subject is V1's request and answer mapping; the cancel's confirmation is tested with the
+  // guard (test/guard/v1-legacy.test.ts) and in test/money/, so the operator's `off` is used here.
+  s = await startInProcess(["--api-url", sandbox.url, "--toolsets", "v1-legacy", "--confirm", "off"], {
     REVCENT_API_KEY: "sandbox-key",
     REVCENT_TIMEOUT_MS: "3000",
   });

@@ -17,7 +17,9 @@ describe("money marks", () => {
   it("marks exactly these operations, each in its class", () => {
     const marked = Object.fromEntries(operations.filter((op) => op.movesMoney).map((op) => [op.id, op.movesMoney]));
     expect(marked).toEqual({
+      CreateFraudDetection: "voids",
       CreateSale: "sales",
+      ExpireTrial: "sales",
       ProcessPendingSale: "sales",
       ProcessSalvageTransaction: "sales",
       RefundProductSale: "refunds",
@@ -29,6 +31,12 @@ describe("money marks", () => {
       V1PendingSaleCancel: "voids",
       VoidSale: "voids",
     });
+  });
+
+  it("marks every operation whose own description says it moves money", () => {
+    const says = /mov(es|ing) money|charg(es|ing) the customer|refunds the sale/i;
+    const unmarked = operations.filter((op) => !op.readOnly && says.test(op.description) && !op.movesMoney);
+    expect(unmarked.map((op) => op.id)).toEqual([]);
   });
 
   it("leaves no write whose name says it moves money unmarked", () => {
