@@ -19,6 +19,11 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === "audit") {
     const { runAuditCommand } = await import("./audit/command.js");
+    // `revcent-mcp audit | head` closes the pipe early: that ends the listing, it is not a failure.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(0);
+      throw err;
+    });
     process.exitCode = await runAuditCommand(process.argv.slice(3), process.env, {
       out: (line) => process.stdout.write(`${line}\n`),
       err: (line) => process.stderr.write(`${line}\n`),
