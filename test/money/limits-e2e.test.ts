@@ -3,6 +3,7 @@
 // 24 h, per customer per 30 days, destructive calls per hour) with the server's clock moved by the
 // test; two instances over one Redis under 50 concurrent refunds; a bad file stops the start.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Redis } from "ioredis";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -230,6 +231,19 @@ describe("two instances over one Redis share the 24 h total", () => {
       expect(ok).toHaveLength(20);
       expect(refused).toHaveLength(30);
       expect((await refundedOn(own)) - refundedBefore).toBeCloseTo(20, 2);
+      // Both instances wrote the one audit stream: an intent and an outcome per refund sent, a
+      // decision per refusal.
+      const stream = new Redis(redis.url);
+      try {
+        const entries = (await stream.xrange("revcent:audit", "-", "+")).map(
+          ([, fields]) => JSON.parse(fields[1]!) as { event: string; outcome?: string },
+        );
+        const count = (event: string, outcome?: string) =>
+          entries.filter((e) => e.event === event && (outcome === undefined || e.outcome === outcome)).length;
+        expect([count("intent"), count("outcome", "ok"), count("decision", "limit_exceeded")]).toEqual([20, 20, 30]);
+      } finally {
+        stream.disconnect();
+      }
     } finally {
       for (const client of clients) await client.close();
       await Promise.all([a.close(), b.close()]);
