@@ -10,6 +10,7 @@ const LAYERS = [
   { name: "money", path: "^src/money/" },
   { name: "tools", path: "^src/tools/" },
   { name: "resources and prompts", path: "^src/(resources|prompts)/" },
+  { name: "oauth", path: "^src/oauth/" },
   { name: "transports", path: "^src/transports/" },
   { name: "entry", path: "^src/(server|config|settings|runtime|build-server|server-deps|log)\\.ts$|^src/spec/" },
 ];

@@ -39,6 +39,16 @@ export interface Config extends PolicyConfig {
   stateless: boolean;
   /** HTTP bearer tokens for bot backends (MCP_AUTH_TOKENS, environment only); empty = none. */
   authTokens: string[];
+  /** How HTTP callers authenticate; resolved from MCP_AUTH_TOKENS and --sandbox when not given. */
+  authMode: "oauth" | "tokens" | "keys" | "none";
+  /** The server's public origin for OAuth (MCP_PUBLIC_URL); the listening address on loopback. */
+  publicUrl: string | undefined;
+  /** Encrypts RevCent's OAuth tokens at rest and signs sign-in cookies (environment only). */
+  tokenKey: string | undefined;
+  revcentOAuthClientId: string | undefined;
+  revcentOAuthClientSecret: string | undefined;
+  revcentOAuthAuthorizeUrl: string;
+  revcentOAuthTokenUrl: string;
   /** Host names (Host header) the HTTP server answers to, besides loopback. */
   allowedHosts: string[];
   /** Origins browsers may call the HTTP server from, besides the allowed hosts. */
@@ -98,8 +108,10 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       "--guard off cannot be combined with --profile support: the support profile is for public visitors and always verifies them.",
     );
   }
-  // Over HTTP without MCP tokens, each caller brings its own key (x-api-key); otherwise the server needs one.
-  const callersBringKeys = config.transport === "http" && config.authTokens.length === 0;
+  config.authMode ??= config.authTokens.length ? "tokens" : config.sandbox ? "none" : "keys";
+  checkAuth(config);
+  // Over HTTP with keys or OAuth, each caller brings its own access; otherwise the server needs a key.
+  const callersBringKeys = config.transport === "http" && (config.authMode === "keys" || config.authMode === "oauth");
   if (config.command === "serve" && !config.apiKey && !config.sandbox && !callersBringKeys) {
     throw new ConfigError(
       config.transport === "http"
@@ -113,6 +125,30 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     );
   }
   return config;
+}
+
+/** The HTTP authentication mode and what it needs; each mistake is one line that says how to fix it. */
+function checkAuth(config: Config): void {
+  const mode = config.authMode;
+  if (mode === "tokens" && !config.authTokens.length)
+    throw new ConfigError("--auth tokens needs MCP_AUTH_TOKENS (comma-separated bearer tokens).");
+  if (mode === "none" && !config.sandbox)
+    throw new ConfigError("--auth none is for the loopback sandbox only: use --sandbox, or another --auth mode.");
+  if (mode !== "oauth") return;
+  if (config.transport !== "http") throw new ConfigError("--auth oauth needs --transport http.");
+  if (config.sandbox) return; // the sandbox's own OAuth client, a per-process key
+  const missing = [
+    !config.revcentOAuthClientId && "REVCENT_OAUTH_CLIENT_ID",
+    !config.revcentOAuthClientSecret && "REVCENT_OAUTH_CLIENT_SECRET",
+    !config.tokenKey && "MCP_TOKEN_KEY",
+  ].filter(Boolean);
+  if (missing.length)
+    throw new ConfigError(
+      `--auth oauth needs ${missing.join(", ")}: create an OAuth client in RevCent's web app, and set a secret of 32+ characters as MCP_TOKEN_KEY.`,
+    );
+  if (config.tokenKey!.length < 32) throw new ConfigError("MCP_TOKEN_KEY must be at least 32 characters.");
+  if (!config.publicUrl && !["127.0.0.1", "localhost", "::1"].includes(config.host))
+    throw new ConfigError("--auth oauth on a non-loopback host needs MCP_PUBLIC_URL, the https origin clients reach.");
 }
 
 /** One setting's value: the flag, else the environment, else the default; checked by its kind. */

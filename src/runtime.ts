@@ -6,6 +6,8 @@ import { createHash, createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { Logger } from "pino";
+import type { Redis } from "ioredis";
+import type { SignIn } from "./oauth/sign-in.js";
 import { buildServer } from "./build-server.js";
 import { SANDBOX_API_KEY, v1EndpointFor, type Config } from "./config.js";
 import { openAuditSink } from "./audit/sinks.js";
@@ -23,6 +25,8 @@ import type { HttpOptions } from "./transports/http/server.js";
 export interface RuntimeOptions {
   /** The guard's clock (ms); tests move it instead of waiting. */
   now?: () => number;
+  /** Lifetime of the MCP access tokens this server issues (OAuth); tests shorten it. */
+  accessTokenTtlSeconds?: number;
 }
 
 export interface Runtime {
@@ -30,11 +34,13 @@ export interface Runtime {
   /** The RevCent key the server itself holds (stdio, or HTTP with MCP tokens; the sandbox's key). */
   serverKey: string;
   /** A new McpServer for a caller of the HTTP transport. */
-  serverFor(caller: { apiKey: string; principal: string }, sessions: "transport" | "none"): McpServer;
+  serverFor(caller: { apiKey: string; principal: string; grant?: string }, sessions: "transport" | "none"): McpServer;
   /** The one McpServer of a stdio process (one conversation). */
   stdioServer(): McpServer;
   /** Whether RevCent accepts a caller's own key (one request that reads nothing). */
   checkKey(apiKey: string): Promise<KeyVerdict>;
+  /** OAuth sign-in (`--auth oauth`): the vault of RevCent's tokens and the authorization server. */
+  signIn?: SignIn;
   close(): Promise<void>;
 }
 
@@ -63,20 +69,29 @@ export async function startRuntime(config: Config, logger: Logger, options: Runt
 
   let parts: SharedServerParts;
   let closeStore = async () => {};
+  let signIn: SignIn | undefined;
   try {
     const shared = await sharedState(config, options, logger);
     closeStore = shared.close;
     parts = new SharedServerParts(config, operations, { apiUrl, v1Url }, logger, shared);
+    if (config.authMode === "oauth") signIn = await startSignIn(config, apiUrl, shared.redis, logger, options);
   } catch (err) {
     await closeStore();
     await closeSandbox();
     throw err;
   }
+  const depsOf = (caller: { apiKey: string; grant?: string }) => {
+    const grant = caller.grant;
+    if (grant === undefined) return parts.forKey(caller.apiKey);
+    if (!signIn) throw new Error("an OAuth caller without OAuth sign-in configured");
+    const vault = signIn.vault;
+    return parts.forGrant(grant, (stale) => vault.accessToken(grant, stale));
+  };
   return {
     parts,
     serverKey,
-    serverFor: (caller, sessions) =>
-      buildServer(parts.forKey(caller.apiKey), { sessions, principal: caller.principal }),
+    ...(signIn ? { signIn } : {}),
+    serverFor: (caller, sessions) => buildServer(depsOf(caller), { sessions, principal: caller.principal }),
     stdioServer: () => buildServer(parts.forKey(serverKey)),
     checkKey: (apiKey) => checkKey(parts.pool, apiUrl, apiKey, config.requestTimeoutMs),
     async close() {
@@ -108,7 +123,7 @@ async function sharedState(
   config: Config,
   options: RuntimeOptions,
   logger: Logger,
-): Promise<SharedState & { close: () => Promise<void> }> {
+): Promise<SharedState & { redis?: Redis; close: () => Promise<void> }> {
   const now = options.now;
   // One secret, two keys: handles and request state are sealed with different ones.
   const requestStateKey = config.guardSecret ? requestStateKeyFrom(config.guardSecret) : undefined;
@@ -130,6 +145,7 @@ async function sharedState(
     const { RedisLedger } = await import("./money/redis-ledger.js");
     const audit = openAuditSink({ file: config.auditLog, redis: redis.client, logger });
     return {
+      redis: redis.client,
       guardStore: redis.store,
       ledger: new RedisLedger(redis.client, now ? { now } : {}),
       ...(audit ? { audit } : {}),
@@ -146,6 +162,43 @@ async function sharedState(
     throw err;
   }
 }
+
+/** OAuth sign-in through RevCent; with --sandbox, through the sandbox's own OAuth and client. */
+async function startSignIn(
+  config: Config,
+  apiUrl: string,
+  redis: Redis | undefined,
+  logger: Logger,
+  options: RuntimeOptions,
+): Promise<SignIn> {
+  const { createSignIn } = await import("./oauth/sign-in.js");
+  const sandboxOrigin = config.sandbox ? new URL(apiUrl).origin : undefined;
+  const revcent = sandboxOrigin
+    ? {
+        clientId: SANDBOX_OAUTH_CLIENT.id,
+        clientSecret: SANDBOX_OAUTH_CLIENT.secret,
+        authorizeUrl: `${sandboxOrigin}/oauth/authorize`,
+        tokenUrl: `${sandboxOrigin}/oauth/token`,
+      }
+    : {
+        clientId: config.revcentOAuthClientId!,
+        clientSecret: config.revcentOAuthClientSecret!,
+        authorizeUrl: config.revcentOAuthAuthorizeUrl,
+        tokenUrl: config.revcentOAuthTokenUrl,
+      };
+  return createSignIn({
+    revcent,
+    tokenKey: config.tokenKey,
+    publicUrl: config.publicUrl,
+    redis,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+  });
+}
+
+/** The OAuth client the sandbox knows (its emulation of one created in RevCent's web app). */
+export const SANDBOX_OAUTH_CLIENT = { id: "sandbox-client", secret: "sandbox-client-secret" };
 
 /** Reads the spec document: the bundled one, or --openapi's. */
 export function readSpec(path: string | undefined): unknown {
@@ -164,16 +217,19 @@ export function readSpec(path: string | undefined): unknown {
  */
 export async function httpOptionsFor(
   config: Config,
-  runtime: Pick<Runtime, "serverKey" | "checkKey">,
+  runtime: Pick<Runtime, "serverKey" | "checkKey" | "signIn">,
 ): Promise<HttpOptions> {
   const serverKey = runtime.serverKey;
   const { HTTP_DEFAULTS } = await import("./transports/http/server.js");
   const { isLoopback } = await import("./transports/http/origin.js");
-  const auth: HttpAuth = config.authTokens.length
-    ? { mode: "tokens", tokens: config.authTokens, apiKey: serverKey }
-    : config.sandbox
-      ? { mode: "open", apiKey: serverKey }
-      : { mode: "byok" };
+  const auth: HttpAuth =
+    config.authMode === "oauth"
+      ? { mode: "oauth", authorizationServer: runtime.signIn!.authorizationServer }
+      : config.authMode === "tokens"
+        ? { mode: "tokens", tokens: config.authTokens, apiKey: serverKey }
+        : config.authMode === "none"
+          ? { mode: "open", apiKey: serverKey }
+          : { mode: "byok" };
   if (auth.mode === "open" && !isLoopback(config.host)) {
     throw new ConfigError(
       `refusing to serve the sandbox without authentication on ${config.host}: use a loopback host, or set MCP_AUTH_TOKENS.`,

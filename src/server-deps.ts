@@ -140,12 +140,23 @@ export class SharedServerParts {
    * state of their own (the guard's is in its store), so rebuilding one loses nothing.
    */
   forKey(apiKey: string): ServerDeps {
-    const credential = credentialOf(apiKey);
+    return this.cached(credentialOf(apiKey), { apiKey });
+  }
+
+  /**
+   * The deps of sessions signed in through OAuth: RevCent calls carry the grant's RevCent token,
+   * which `bearer` gives (and refreshes). Guard state, limits and audit follow the grant.
+   */
+  forGrant(account: string, bearer: (stale?: string) => Promise<string>): ServerDeps {
+    return this.cached(credentialOf(`oauth-grant:${account}`), { bearer });
+  }
+
+  private cached(credential: string, auth: { apiKey: string } | { bearer: (stale?: string) => Promise<string> }) {
     let deps = this.depsByCredential.get(credential);
     if (deps) {
       this.depsByCredential.delete(credential); // most recently used last
     } else {
-      deps = this.depsFor(apiKey, credential);
+      deps = this.depsFor(auth, credential);
       if (this.depsByCredential.size >= MAX_CACHED_CREDENTIALS) {
         this.depsByCredential.delete(this.depsByCredential.keys().next().value!);
       }
@@ -154,11 +165,14 @@ export class SharedServerParts {
     return deps;
   }
 
-  private depsFor(apiKey: string, credential: string): ServerDeps {
+  private depsFor(
+    auth: { apiKey: string } | { bearer: (stale?: string) => Promise<string> },
+    credential: string,
+  ): ServerDeps {
     const client = new RevCentClient({
       baseUrl: this.upstream.apiUrl,
       v1Url: this.upstream.v1Url,
-      apiKey,
+      ...auth,
       policy: this.policy,
       logger: this.logger,
       timeoutMs: this.config.requestTimeoutMs,

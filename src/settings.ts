@@ -32,6 +32,13 @@ export interface Setting {
 
 import { CONFIRM_MODES } from "./money/rules.js";
 
+
+/** RevCent's OAuth endpoints (its knowledge base names them). */
+const REVCENT_OAUTH_DEFAULTS = {
+  authorizeUrl: "https://revcent.com/oauth/authorize",
+  tokenUrl: "https://revcent.com/oauth/token",
+};
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const SETTINGS: readonly Setting[] = [
@@ -329,6 +336,71 @@ export const SETTINGS: readonly Setting[] = [
       default: "—",
       meaning: "HTTP bearer tokens for bot backends; the server then calls RevCent with `REVCENT_API_KEY`",
     },
+  },
+  {
+    key: "authMode",
+    flag: "auth",
+    env: "MCP_AUTH",
+    kind: { type: "choice", values: ["oauth", "tokens", "keys", "none"] },
+    arg: "MODE",
+    help: "http callers: oauth | tokens | keys | none (tokens with MCP_AUTH_TOKENS, else keys; none: sandbox only)",
+    readme: {
+      default: "`tokens` with `MCP_AUTH_TOKENS`, else `keys` (`none` for the loopback sandbox)",
+      meaning:
+        "how HTTP callers authenticate: `oauth` (sign in through RevCent, see Remote connectors), `tokens` (`MCP_AUTH_TOKENS`), `keys` (each caller's own `x-api-key`), `none` (loopback sandbox only)",
+    },
+  },
+  {
+    key: "publicUrl",
+    flag: "public-url",
+    env: "MCP_PUBLIC_URL",
+    kind: { type: "url" },
+    arg: "URL",
+    help: "where clients reach this server (OAuth issuer; its /mcp is the resource)",
+    readme: {
+      default: "`http://HOST:PORT` on loopback",
+      meaning: "the server's public origin for `--auth oauth`: the issuer, and `<it>/mcp` the only resource tokens are for",
+    },
+  },
+  {
+    key: "tokenKey",
+    env: "MCP_TOKEN_KEY",
+    kind: { type: "string" },
+    help: "encrypts RevCent's tokens at rest and signs sign-in cookies (oauth); the same on every instance",
+    readme: {
+      default: "random per process with `--sandbox`",
+      meaning: "secret (32+ characters) that encrypts RevCent's OAuth tokens at rest (AES-256-GCM) and signs sign-in cookies; the same on every instance",
+    },
+  },
+  {
+    key: "revcentOAuthClientId",
+    env: "REVCENT_OAUTH_CLIENT_ID",
+    kind: { type: "string" },
+    help: "the OAuth client created in RevCent's web app (oauth)",
+    readme: { default: "sandbox's with `--sandbox`", meaning: "your RevCent OAuth client's id, for `--auth oauth`" },
+  },
+  {
+    key: "revcentOAuthClientSecret",
+    env: "REVCENT_OAUTH_CLIENT_SECRET",
+    kind: { type: "string" },
+    help: "its secret",
+    readme: { default: "sandbox's with `--sandbox`", meaning: "that client's secret" },
+  },
+  {
+    key: "revcentOAuthAuthorizeUrl",
+    env: "REVCENT_OAUTH_AUTHORIZE_URL",
+    kind: { type: "url" },
+    default: REVCENT_OAUTH_DEFAULTS.authorizeUrl,
+    help: "RevCent's authorization endpoint",
+    readme: { default: `\`${REVCENT_OAUTH_DEFAULTS.authorizeUrl}\``, meaning: "RevCent's OAuth authorization endpoint" },
+  },
+  {
+    key: "revcentOAuthTokenUrl",
+    env: "REVCENT_OAUTH_TOKEN_URL",
+    kind: { type: "url" },
+    default: REVCENT_OAUTH_DEFAULTS.tokenUrl,
+    help: "RevCent's token endpoint",
+    readme: { default: `\`${REVCENT_OAUTH_DEFAULTS.tokenUrl}\``, meaning: "RevCent's OAuth token endpoint" },
   },
   {
     key: "redisUrl",

@@ -16,7 +16,13 @@ export interface RevCentClientOptions {
   baseUrl: string;
   /** RevCent's legacy V1 endpoint, for V1 operations; they are refused without it. */
   v1Url?: string;
-  apiKey: string;
+  /** The merchant's API key (x-api-key) … */
+  apiKey?: string;
+  /**
+   * … or, for an OAuth sign-in, RevCent's access token (Authorization: Bearer), from a source that
+   * refreshes it; `stale` names a token RevCent just refused, so the source refreshes it.
+   */
+  bearer?: (stale?: string) => Promise<string>;
   policy: Policy;
   logger: Logger;
   timeoutMs: number;
@@ -73,7 +79,7 @@ export class RevCentClient {
   private readonly headers: { read: Record<string, string>; write: Record<string, string> };
   private readonly tooLarge: (declared?: number) => RevCentError;
   private readonly debug: boolean;
-  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool">> & {
+  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool" | "apiKey" | "bearer">> & Pick<RevCentClientOptions, "apiKey" | "bearer"> & {
     userAgent: string;
   };
 
@@ -88,7 +94,8 @@ export class RevCentClient {
     };
     this.v2 = this.endpoint(options.baseUrl, options.pool, undefined, false);
     this.v1 = options.v1Url ? this.endpoint(options.v1Url, options.v1Pool, this.v2, true) : undefined;
-    const read = { "x-api-key": this.opts.apiKey, accept: "application/json", "user-agent": this.opts.userAgent };
+    const key: Record<string, string> = this.opts.apiKey ? { "x-api-key": this.opts.apiKey } : {};
+    const read = { ...key, accept: "application/json", "user-agent": this.opts.userAgent };
     this.headers = { read, write: { ...read, "content-type": "application/json" } };
     this.tooLarge = (declared) => tooLarge(this.opts.maxResponseBytes, declared);
     this.debug = this.opts.logger.isLevelEnabled("debug");
@@ -207,17 +214,24 @@ export class RevCentClient {
     body: string | undefined,
     abort: Abortable,
   ): Promise<RevCentResponse> {
-    const headers = body === undefined ? this.headers.read : this.headers.write;
+    const base = body === undefined ? this.headers.read : this.headers.write;
     const cap = this.opts.maxResponseBytes;
-    const res = await exchange(await endpoint.pool.get(), {
-      method,
-      path,
-      headers,
-      body,
-      abort,
-      maxBytes: cap,
-      tooLarge: this.tooLarge,
-    });
+    const send = async (token?: string) =>
+      exchange(await endpoint.pool.get(), {
+        method,
+        path,
+        headers: token ? { ...base, authorization: `Bearer ${token}` } : base,
+        body,
+        abort,
+        maxBytes: cap,
+        tooLarge: this.tooLarge,
+      });
+    const bearer = this.opts.bearer;
+    const token = bearer ? await this.bearerToken(bearer) : undefined;
+    let res = await send(token);
+    // RevCent refused the token (revoked, or lapsed early): one refresh, one more try. A 401 means
+    // RevCent did nothing, so even a write may be sent again.
+    if (res.status === 401 && bearer && token) res = await send(await this.bearerToken(bearer, token));
     if (res.status >= 300 && res.status < 400) {
       throw new RevCentError(
         "redirect_refused",
@@ -239,6 +253,20 @@ export class RevCentClient {
     }
     if (ok) return { status: res.status, body: parsed };
     throw errorFromResponse(res.status, parsed, retryAfter(res.headers["retry-after"]));
+  }
+
+  /** RevCent's token for an OAuth sign-in; a sign-in RevCent ended is an unauthorized error the model can report. */
+  private async bearerToken(bearer: (stale?: string) => Promise<string>, stale?: string): Promise<string> {
+    try {
+      return await bearer(stale);
+    } catch (err) {
+      if (err instanceof RevCentError) throw err;
+      throw new RevCentError(
+        "unauthorized",
+        "The RevCent sign-in behind this connection has ended (revoked or expired): sign in again from your MCP client.",
+        { notSent: true },
+      );
+    }
   }
 
   /** Maps what the network can do to us onto the taxonomy; anything else is a bug and is rethrown. */

@@ -4,6 +4,9 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { Request, Response } from "express";
 import { credentialOf } from "../../secrets/credential.js";
 import { sendError } from "./replies.js";
+import type { AuthorizationServer } from "../../oauth/authorization-server.js";
+import { principalOfGrant } from "../../oauth/principal.js";
+import type {} from "@modelcontextprotocol/express";
 
 export type HttpAuth =
   /** Bot backends: the server holds the RevCent key; callers present one of these bearer tokens. */
@@ -11,13 +14,20 @@ export type HttpAuth =
   /** Each caller brings its own RevCent key as x-api-key; sessions are bound to it. */
   | { mode: "byok" }
   /** Loopback only (the sandbox): no caller authentication. */
-  | { mode: "open"; apiKey: string };
+  | { mode: "open"; apiKey: string }
+  /**
+   * Remote connectors: callers sign in through RevCent with OAuth; this server is their
+   * authorization server, made once the listening address is known (it is the issuer on loopback).
+   */
+  | { mode: "oauth"; authorizationServer: (listening: URL) => AuthorizationServer };
 
 export interface Caller {
-  /** Who is calling, for session binding and rate limits (a token's or key's hash). */
+  /** Who is calling, for session binding and rate limits (a token's, key's or grant's hash). */
   principal: string;
-  /** The RevCent key their calls use. */
+  /** The RevCent key their calls use ("" for an OAuth grant, whose calls use `grant`). */
   apiKey: string;
+  /** An OAuth sign-in: the vault entry holding RevCent's tokens for it. */
+  grant?: string;
 }
 
 /** Returns the caller, or answers 401 and returns undefined. */
@@ -25,6 +35,15 @@ export function authenticator(auth: HttpAuth): (req: Request, res: Response) => 
   const tokenHashes = auth.mode === "tokens" ? auth.tokens.map(sha256) : [];
   return (req, res) => {
     if (auth.mode === "open") return { principal: "open", apiKey: auth.apiKey };
+    if (auth.mode === "oauth") {
+      // The SDK's bearer check ran first and set req.auth, or answered 401 with the challenge.
+      const account = req.auth?.extra?.account;
+      if (typeof account !== "string") {
+        sendError(res, 401, -32001, "Unauthorized: sign in with OAuth.");
+        return undefined;
+      }
+      return { principal: principalOfGrant(account), apiKey: "", grant: account };
+    }
     if (auth.mode === "tokens") {
       const header = req.header("authorization") ?? "";
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server as NodeServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { McpServer } from "@modelcontextprotocol/server";
 import { hostHeaderValidation } from "@modelcontextprotocol/node";
 import { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
@@ -178,10 +178,17 @@ export async function serveHttp(
       },
     );
   };
-  app.post("/mcp", gate, jsonBody, (req, res) => void handlePost(req, res).catch((err) => internalError(res, err)));
-  app.get("/mcp", gate, (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)));
-  app.delete("/mcp", gate, (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)));
-  app.all("/mcp", gate, (_req, res) =>
+  // OAuth: the SDK's bearer check, set once the authorization server exists (after listening).
+  let oauthBearer: RequestHandler | undefined;
+  const bearer: RequestHandler = (req, res, next) => (oauthBearer ? oauthBearer(req, res, next) : next());
+  app.post("/mcp", bearer, gate, jsonBody, (req, res) => void handlePost(req, res).catch((err) => internalError(res, err)));
+  app.get("/mcp", bearer, gate, (req, res) =>
+    void handleSessionRequest(req, res).catch((err) => internalError(res, err)),
+  );
+  app.delete("/mcp", bearer, gate, (req, res) =>
+    void handleSessionRequest(req, res).catch((err) => internalError(res, err)),
+  );
+  app.all("/mcp", bearer, gate, (_req, res) =>
     sendError(res, 405, -32000, "Method not allowed: use POST, GET or DELETE.", { allow: "POST, GET, DELETE" }),
   );
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => internalError(res, err));
@@ -298,6 +305,13 @@ export async function serveHttp(
   });
   const { port } = httpServer.address() as AddressInfo;
   const urlHost = options.host.includes(":") ? `[${options.host}]` : options.host;
+  if (options.auth.mode === "oauth") {
+    const { mountOAuth } = await import("./oauth-routes.js");
+    const server = options.auth.authorizationServer(new URL(`http://${urlHost}:${port}`));
+    oauthBearer = mountOAuth(app, server, (req, res) =>
+      addressLimit.take(`a:${addressOf(req, options.trustProxy)}`, res),
+    );
+  }
 
   return {
     url: `http://${urlHost}:${port}/mcp`,

@@ -1,0 +1,264 @@
+// The server as an OAuth 2.1 authorization server for MCP clients, on oidc-provider (certified,
+// maintained) rather than our own code: dynamic registration, authorization code with PKCE S256
+// only, exact redirect URIs, the `resource` parameter checked against this server's /mcp, short
+// opaque access tokens, refresh tokens rotated on every use (a reused one revokes its grant),
+// revocation. What it adds is the sign-in: a page naming the client that asks, then RevCent's own
+// consent; RevCent's tokens go into the vault, and the MCP grant's account is the vault entry.
+import { randomBytes } from "node:crypto";
+import type { Express, Request, Response } from "express";
+import express from "express";
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthMetadata } from "@modelcontextprotocol/server";
+import type { Logger } from "pino";
+import type { AdapterFactory } from "./provider-store.js";
+import { memoryAdapter } from "./memory-provider-store.js";
+import type { RevCentOAuth } from "./revcent-oauth.js";
+import { GRANT_TTL_SECONDS, type TokenVault, type VaultStore } from "./token-vault.js";
+import { consentPage, errorPage } from "./pages.js";
+
+export const MCP_SCOPE = "mcp";
+const SIGN_IN_TTL_SECONDS = 600;
+const REVCENT_CALLBACK = "/oauth/revcent/callback";
+
+export interface AuthorizationServerOptions {
+  /** Where clients reach this server (MCP_PUBLIC_URL): the issuer, and `<it>/mcp` the resource. */
+  publicUrl: URL;
+  revcent: RevCentOAuth;
+  vault: TokenVault;
+  /** Short-lived sign-in state (which interaction a RevCent callback belongs to); the vault's store. */
+  pending: VaultStore;
+  /** oidc-provider's storage: memory for one process, Redis for several. */
+  adapter?: AdapterFactory;
+  /** Keys that sign the sign-in cookies; the same on every instance. */
+  cookieKeys: string[];
+  accessTokenTtlSeconds?: number;
+  logger: Logger;
+}
+
+export class AuthorizationServer {
+  readonly issuer: string;
+  /** This server's MCP endpoint: the only resource tokens are issued for. */
+  readonly resource: string;
+  private readonly provider: Provider;
+
+  constructor(private readonly options: AuthorizationServerOptions) {
+    this.issuer = options.publicUrl.origin;
+    this.resource = new URL("/mcp", options.publicUrl).href;
+    this.provider = new Provider(this.issuer, this.configuration());
+    // Behind a proxy the issuer is the public URL, whatever the socket says.
+    this.provider.proxy = true;
+    this.provider.on("server_error", (_ctx: unknown, err: Error) =>
+      options.logger.error({ err: { name: err.name, message: err.message } }, "authorization server error"),
+    );
+  }
+
+  /** RFC 8414 metadata, for the SDK's metadata router and for clients probing this origin. */
+  metadata(): OAuthMetadata {
+    const at = (path: string) => `${this.issuer}${path}`;
+    return {
+      issuer: this.issuer,
+      authorization_endpoint: at("/authorize"),
+      token_endpoint: at("/token"),
+      registration_endpoint: at("/register"),
+      revocation_endpoint: at("/revoke"),
+      response_types_supported: ["code"],
+      grant_types_supported: ["authorization_code", "refresh_token"],
+      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
+      revocation_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
+      scopes_supported: [MCP_SCOPE],
+    };
+  }
+
+  /** Registers the authorization server's routes (before /mcp and its bearer check). */
+  mount(app: Express): void {
+    const callback = this.provider.callback();
+    const toProvider = (req: Request, res: Response) => void callback(req, res);
+    for (const path of ["/authorize", "/token", "/register", "/register/:id", "/revoke", "/jwks"])
+      app.all(path, toProvider);
+    const form = express.urlencoded({ extended: false, limit: "4kb" });
+    app.get("/interaction/:uid", (req, res) => void this.interaction(req, res).catch((e) => this.fail(res, e)));
+    app.post("/interaction/:uid", form, (req, res) => void this.decide(req, res).catch((e) => this.fail(res, e)));
+    app.get("/interaction/:uid/finish", (req, res) => void this.finish(req, res).catch((e) => this.fail(res, e)));
+    app.get(REVCENT_CALLBACK, (req, res) => void this.revcentCallback(req, res).catch((e) => this.fail(res, e)));
+  }
+
+  /** For the SDK's bearer check: a token of ours, for this resource, with its grant's account. */
+  async verifyAccessToken(token: string): Promise<AuthInfo> {
+    const found = await this.provider.AccessToken.find(token);
+    if (!found || found.isExpired) throw new OAuthError(OAuthErrorCode.InvalidToken, "The access token is not valid.");
+    const audience = Array.isArray(found.aud) ? found.aud : [found.aud];
+    return {
+      token,
+      clientId: found.clientId ?? "",
+      scopes: (found.scope ?? "").split(" ").filter(Boolean),
+      expiresAt: found.exp,
+      ...(typeof audience[0] === "string" ? { resource: new URL(audience[0]) } : {}),
+      extra: { account: found.accountId, grant: found.grantId },
+    };
+  }
+
+  private configuration(): Configuration {
+    const resource = this.resource;
+    const accessTokenTTL = this.options.accessTokenTtlSeconds ?? 3600;
+    return {
+      adapter: this.options.adapter ?? memoryAdapter(),
+      clients: [],
+      clientDefaults: {
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "none",
+      },
+      cookies: { keys: this.options.cookieKeys },
+      features: {
+        devInteractions: { enabled: false },
+        registration: { enabled: true },
+        revocation: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => resource,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx: KoaContextWithOIDC, indicator: string) => {
+            if (indicator !== resource) throw new errors.InvalidTarget(`tokens are issued only for ${resource}`);
+            return { scope: MCP_SCOPE, audience: resource, accessTokenTTL, accessTokenFormat: "opaque" };
+          },
+        },
+      },
+      pkce: { required: () => true },
+      scopes: [MCP_SCOPE],
+      responseTypes: ["code"],
+      issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+      rotateRefreshToken: true,
+      expiresWithSession: async () => false,
+      ttl: {
+        AccessToken: accessTokenTTL,
+        AuthorizationCode: 60,
+        RefreshToken: GRANT_TTL_SECONDS,
+        Grant: GRANT_TTL_SECONDS,
+        Interaction: SIGN_IN_TTL_SECONDS,
+        Session: SIGN_IN_TTL_SECONDS,
+      },
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      routes: {
+        authorization: "/authorize",
+        token: "/token",
+        registration: "/register",
+        revocation: "/revoke",
+        jwks: "/jwks",
+      },
+      findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+      renderError: async (ctx, out) => {
+        ctx.type = "html";
+        ctx.body = errorPage(out.error_description ?? out.error ?? "The request could not be completed.");
+      },
+    };
+  }
+
+  /** A sign-in's page: who asks, for what; or, once signed in, the consent it already gave. */
+  private async interaction(req: Request, res: Response): Promise<void> {
+    const details = await this.provider.interactionDetails(req, res);
+    const { prompt, params, session } = details;
+    if (prompt.name === "consent" && session?.accountId) return this.grant(req, res, session.accountId);
+    const client = await this.provider.Client.find(String(params.client_id));
+    const redirect = new URL(String(params.redirect_uri));
+    // No form-action: approving redirects on to RevCent, and declining back to the client, both other origins.
+    res.set({
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      "x-frame-options": "DENY",
+    });
+    res.type("html").send(consentPage(client?.clientName ?? String(params.client_id), redirect.host, details.uid));
+  }
+
+  /** The person's answer on our page: to RevCent's consent, or back to the client with access_denied. */
+  private async decide(req: Request, res: Response): Promise<void> {
+    const details = await this.provider.interactionDetails(req, res);
+    if (req.body?.decision !== "approve") {
+      await this.provider.interactionFinished(
+        req,
+        res,
+        { error: "access_denied", error_description: "The person declined." },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    const state = randomBytes(24).toString("base64url");
+    const { url, verifier } = await this.options.revcent.authorization(this.callbackUrl(), state);
+    await this.options.pending.set(`signin:${state}`, JSON.stringify({ uid: details.uid, verifier }), SIGN_IN_TTL_SECONDS);
+    res.redirect(303, url);
+  }
+
+  /** RevCent sends the person back here; its tokens go to the vault, the sign-in resumes. */
+  private async revcentCallback(req: Request, res: Response): Promise<void> {
+    const url = new URL(req.originalUrl, this.issuer);
+    const state = url.searchParams.get("state") ?? "";
+    const stored = await this.take(`signin:${state}`);
+    if (!stored) {
+      res.status(400).type("html").send(errorPage("This sign-in has expired or was already used. Start again from your MCP client."));
+      return;
+    }
+    const { uid, verifier } = JSON.parse(stored) as { uid: string; verifier: string };
+    const finish = randomBytes(24).toString("base64url");
+    let outcome: { account?: string; error?: string };
+    try {
+      const tokens = await this.options.revcent.exchange(url, state, this.callbackUrl(), verifier);
+      const account = `rg_${randomBytes(18).toString("base64url")}`;
+      await this.options.vault.save(account, tokens);
+      outcome = { account };
+    } catch {
+      outcome = { error: "RevCent did not grant access." };
+    }
+    await this.options.pending.set(`finish:${finish}`, JSON.stringify(outcome), SIGN_IN_TTL_SECONDS);
+    // The sign-in's cookie is scoped to its interaction's path: finish there.
+    res.redirect(303, `/interaction/${encodeURIComponent(uid)}/finish?result=${finish}`);
+  }
+
+  private async finish(req: Request, res: Response): Promise<void> {
+    const stored = await this.take(`finish:${String(req.query.result ?? "")}`);
+    const outcome = stored ? (JSON.parse(stored) as { account?: string; error?: string }) : { error: "expired" };
+    if (!outcome.account) {
+      await this.provider.interactionFinished(
+        req,
+        res,
+        { error: "access_denied", error_description: outcome.error ?? "RevCent did not grant access." },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    await this.grant(req, res, outcome.account);
+  }
+
+  /** Signs the account in and grants the client exactly what it asked of this resource. */
+  private async grant(req: Request, res: Response, account: string): Promise<void> {
+    const details = await this.provider.interactionDetails(req, res);
+    const clientId = String(details.params.client_id);
+    const grant = details.grantId
+      ? ((await this.provider.Grant.find(details.grantId)) ?? new this.provider.Grant({ accountId: account, clientId }))
+      : new this.provider.Grant({ accountId: account, clientId });
+    grant.addResourceScope(this.resource, MCP_SCOPE);
+    const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+    if (missing.length) grant.addOIDCScope(missing.join(" "));
+    const grantId = await grant.save();
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  private callbackUrl(): string {
+    return `${this.issuer}${REVCENT_CALLBACK}`;
+  }
+
+  /** A one-time value: read and removed together, so a callback cannot be replayed. */
+  private take(key: string): Promise<string | undefined> {
+    return this.options.pending.take(key);
+  }
+
+  private fail(res: Response, err: unknown): void {
+    const name = (err as Error)?.name ?? "Error";
+    this.options.logger.info({ err: { name } }, "sign-in step failed");
+    if (!res.headersSent)
+      res.status(400).type("html").send(errorPage("This sign-in cannot continue. Start again from your MCP client."));
+  }
+}
