@@ -23,6 +23,23 @@ export interface ChangeSummary {
 const CHARGED_FIELDS = ["amount_captured", "amount", "amount_total"] as const;
 /** Where a record says what charging it takes (a pending sale, a subscription's renewal). */
 const CHARGE_FIELDS = ["amount_total", "amount"] as const;
+/**
+ * Arguments of a charge on an existing record that only say how to pay or label it. Any other
+ * argument (ProcessPendingSale's product, shipping, tax, discount, coupon, currency, customer …)
+ * is applied by RevCent before it charges, so the record's total is not what will move.
+ */
+const PAYMENT_ONLY_ARGUMENTS: ReadonlySet<string> = new Set([
+  "idempotency_key",
+  "payment_profile",
+  "gateway",
+  "credit_card",
+  "customer_card_id",
+  "payment",
+  "metadata",
+  "internal_sale_id",
+  "internal_customer_id",
+  "third_party_shop",
+]);
 
 export async function summarize(
   op: Operation,
@@ -35,7 +52,11 @@ export async function summarize(
   const total = record ? firstNumber(record, op.movesMoney === "sales" ? CHARGE_FIELDS : CHARGED_FIELDS) : undefined;
   const refunded = record ? firstNumber(record, ["amount_refunded"]) : undefined;
   const currency = record && typeof record.iso_currency === "string" ? record.iso_currency : undefined;
-  const customer = record ? customerOf(record) : typeof args.customer_id === "string" ? args.customer_id : undefined;
+  // A charge whose arguments change the record before it is charged: its total says nothing.
+  const changes = op.movesMoney === "sales" && op.kind !== "create" ? chargeChanges(op, args) : [];
+  const argCustomer = typeof args.customer_id === "string" ? args.customer_id : undefined;
+  const customer =
+    record && !changes.some((name) => name === "customer_id" || name === "customer") ? customerOf(record) : argCustomer;
   const asked = typeof args.amount === "number" ? args.amount : undefined;
   const remaining = total !== undefined ? round2(total - (refunded ?? 0)) : undefined;
 
@@ -66,8 +87,12 @@ export async function summarize(
       );
       break;
     case "sales":
-      amount = asked ?? (op.kind === "create" ? undefined : (total ?? undefined));
+      amount = asked ?? (op.kind === "create" || changes.length ? undefined : (total ?? undefined));
       parts.push(`${op.title}: charge ${money(amount)}${on ? ` on ${on}` : ""}.`);
+      if (changes.length && total !== undefined)
+        parts.push(
+          `RevCent shows ${money(total)} on it now, but this call also sets ${changes.join(", ")}, which change what is charged.`,
+        );
       break;
     default:
       parts.push(`${op.title}: ${on || "no record named"}. This cannot be undone.`);
@@ -90,6 +115,15 @@ export function targetsOf(op: Operation, args: Record<string, unknown>): Record<
   const out: Record<string, string> = {};
   for (const name of names) if (typeof args[name] === "string") out[name] = args[name] as string;
   return out;
+}
+
+/** The arguments of a charge on an existing record that change what it charges (see PAYMENT_ONLY_ARGUMENTS). */
+function chargeChanges(op: Operation, args: Record<string, unknown>): string[] {
+  const ids = new Set(op.parameters.filter((p) => p.in === "path").map((p) => p.name));
+  if (op.v1?.entityArgument) ids.add(op.v1.entityArgument);
+  return Object.keys(args).filter(
+    (name) => args[name] !== undefined && !ids.has(name) && !PAYMENT_ONLY_ARGUMENTS.has(name),
+  );
 }
 
 /** The record the call acts on, through the read that shows its effect; none for a creation. */
