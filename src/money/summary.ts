@@ -107,11 +107,11 @@ export async function summarize(
   };
 }
 
-/** The ids a call names: its path parameters, the V1 record argument, a customer_id, a note's item. */
+/** The ids a call names: its path parameters, the V1 record argument, a customer_id, a note's item, a fraud detection's source. */
 export function targetsOf(op: Operation, args: Record<string, unknown>): Record<string, string> {
   const names = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
   if (op.v1?.entityArgument) names.push(op.v1.entityArgument);
-  names.push("customer_id", "item_id");
+  names.push("customer_id", "item_id", "source_id");
   const out: Record<string, string> = {};
   for (const name of names) if (typeof args[name] === "string") out[name] = args[name] as string;
   return out;
