@@ -19,6 +19,10 @@ export interface ChangeSummary {
   targets: Record<string, string>;
 }
 
+const ISO_CURRENCY = /^[A-Z]{3}$/;
+/** An id as RevCent writes them (as the audit trail keeps them). */
+const ID_LIKE = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Where a record says what was taken from the customer (what a refund or void can give back). */
 const CHARGED_FIELDS = ["amount_captured", "amount", "amount_total"] as const;
 /** Where a record says what charging it takes (a pending sale, a subscription's renewal). */
@@ -51,7 +55,12 @@ export async function summarize(
   const record = await recordOf(op, args, operations, read);
   const total = record ? firstNumber(record, op.movesMoney === "sales" ? CHARGE_FIELDS : CHARGED_FIELDS) : undefined;
   const refunded = record ? firstNumber(record, ["amount_refunded"]) : undefined;
-  const currency = record && typeof record.iso_currency === "string" ? record.iso_currency : undefined;
+  // Strings a record holds were written by whoever made it (a checkout, an import): only an ISO
+  // code and an id-shaped customer reach the person's summary, the limits and the audit trail.
+  const currency =
+    record && typeof record.iso_currency === "string" && ISO_CURRENCY.test(record.iso_currency)
+      ? record.iso_currency
+      : undefined;
   // A charge whose arguments change the record before it is charged: its total says nothing.
   const changes = op.movesMoney === "sales" && op.kind !== "create" ? chargeChanges(op, args) : [];
   const argCustomer = typeof args.customer_id === "string" ? args.customer_id : undefined;
@@ -150,8 +159,13 @@ async function recordOf(
 }
 
 function customerOf(record: Record<string, unknown>): string | undefined {
-  if (typeof record.customer_id === "string") return record.customer_id;
-  return isObject(record.customer) && typeof record.customer.id === "string" ? record.customer.id : undefined;
+  const id =
+    typeof record.customer_id === "string"
+      ? record.customer_id
+      : isObject(record.customer) && typeof record.customer.id === "string"
+        ? record.customer.id
+        : undefined;
+  return id !== undefined && ID_LIKE.test(id) ? id : undefined;
 }
 
 function firstNumber(record: Record<string, unknown>, fields: readonly string[]): number | undefined {
