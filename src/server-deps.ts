@@ -71,6 +71,25 @@ function limitsOf(config: DepsConfig): Limits {
   return config.profile === "support" && config.supportRefunds ? SUPPORT_REFUND_DEFAULTS : {};
 }
 
+/**
+ * Each `operations` entry of the limits file names an operation the rules hold back: a misspelt id,
+ * or an operation that neither moves money nor is destructive, would be a limit that never applies.
+ */
+function checkLimitOperations(money: MoneyRules, operations: readonly Operation[], path: string | undefined): void {
+  const byId = new Map(operations.map((op) => [op.id, op]));
+  for (const id of Object.keys(money.limits.operations ?? {})) {
+    const op = byId.get(id);
+    if (!op)
+      throw new ConfigError(
+        `limits file ${path}: operations.${id} is no such operation (ids as in tools/list, e.g. RefundTransaction).`,
+      );
+    if (!money.governs(op))
+      throw new ConfigError(
+        `limits file ${path}: operations.${id} neither moves money nor is destructive, so no limit applies to it.`,
+      );
+  }
+}
+
 export class SharedServerParts {
   readonly policy: Policy;
   readonly catalog: ToolCatalog;
@@ -111,6 +130,7 @@ export class SharedServerParts {
       limitsOf(config),
       shared.ledger ?? new MemoryLedger(shared.now ?? Date.now),
     );
+    checkLimitOperations(this.money, operations, config.limitsPath);
     const money = this.money;
     this.catalog = new ToolCatalog(operations, this.policy, config.guard, config.toolsMode, {
       takesToken: (op) => money.offersTokens && money.governs(op),

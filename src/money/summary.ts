@@ -19,10 +19,31 @@ export interface ChangeSummary {
   targets: Record<string, string>;
 }
 
+const ISO_CURRENCY = /^[A-Z]{3}$/;
+/** An id as RevCent writes them (as the audit trail keeps them). */
+const ID_LIKE = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Where a record says what was taken from the customer (what a refund or void can give back). */
 const CHARGED_FIELDS = ["amount_captured", "amount", "amount_total"] as const;
 /** Where a record says what charging it takes (a pending sale, a subscription's renewal). */
 const CHARGE_FIELDS = ["amount_total", "amount"] as const;
+/**
+ * Arguments of a charge on an existing record that only say how to pay or label it. Any other
+ * argument (ProcessPendingSale's product, shipping, tax, discount, coupon, currency, customer …)
+ * is applied by RevCent before it charges, so the record's total is not what will move.
+ */
+const PAYMENT_ONLY_ARGUMENTS: ReadonlySet<string> = new Set([
+  "idempotency_key",
+  "payment_profile",
+  "gateway",
+  "credit_card",
+  "customer_card_id",
+  "payment",
+  "metadata",
+  "internal_sale_id",
+  "internal_customer_id",
+  "third_party_shop",
+]);
 
 export async function summarize(
   op: Operation,
@@ -34,8 +55,17 @@ export async function summarize(
   const record = await recordOf(op, args, operations, read);
   const total = record ? firstNumber(record, op.movesMoney === "sales" ? CHARGE_FIELDS : CHARGED_FIELDS) : undefined;
   const refunded = record ? firstNumber(record, ["amount_refunded"]) : undefined;
-  const currency = record && typeof record.iso_currency === "string" ? record.iso_currency : undefined;
-  const customer = record ? customerOf(record) : typeof args.customer_id === "string" ? args.customer_id : undefined;
+  // Strings a record holds were written by whoever made it (a checkout, an import): only an ISO
+  // code and an id-shaped customer reach the person's summary, the limits and the audit trail.
+  const currency =
+    record && typeof record.iso_currency === "string" && ISO_CURRENCY.test(record.iso_currency)
+      ? record.iso_currency
+      : undefined;
+  // A charge whose arguments change the record before it is charged: its total says nothing.
+  const changes = op.movesMoney === "sales" && op.kind !== "create" ? chargeChanges(op, args) : [];
+  const argCustomer = typeof args.customer_id === "string" ? args.customer_id : undefined;
+  const customer =
+    record && !changes.some((name) => name === "customer_id" || name === "customer") ? customerOf(record) : argCustomer;
   const asked = typeof args.amount === "number" ? args.amount : undefined;
   const remaining = total !== undefined ? round2(total - (refunded ?? 0)) : undefined;
 
@@ -66,8 +96,12 @@ export async function summarize(
       );
       break;
     case "sales":
-      amount = asked ?? (op.kind === "create" ? undefined : (total ?? undefined));
+      amount = asked ?? (op.kind === "create" || changes.length ? undefined : (total ?? undefined));
       parts.push(`${op.title}: charge ${money(amount)}${on ? ` on ${on}` : ""}.`);
+      if (changes.length && total !== undefined)
+        parts.push(
+          `RevCent shows ${money(total)} on it now, but this call also sets ${changes.join(", ")}, which change what is charged.`,
+        );
       break;
     default:
       parts.push(`${op.title}: ${on || "no record named"}. This cannot be undone.`);
@@ -82,14 +116,23 @@ export async function summarize(
   };
 }
 
-/** The ids a call names: its path parameters, the V1 record argument, a customer_id, a note's item. */
+/** The ids a call names: its path parameters, the V1 record argument, a customer_id, a note's item, a fraud detection's source. */
 export function targetsOf(op: Operation, args: Record<string, unknown>): Record<string, string> {
   const names = op.parameters.filter((p) => p.in === "path").map((p) => p.name);
   if (op.v1?.entityArgument) names.push(op.v1.entityArgument);
-  names.push("customer_id", "item_id");
+  names.push("customer_id", "item_id", "source_id");
   const out: Record<string, string> = {};
   for (const name of names) if (typeof args[name] === "string") out[name] = args[name] as string;
   return out;
+}
+
+/** The arguments of a charge on an existing record that change what it charges (see PAYMENT_ONLY_ARGUMENTS). */
+function chargeChanges(op: Operation, args: Record<string, unknown>): string[] {
+  const ids = new Set(op.parameters.filter((p) => p.in === "path").map((p) => p.name));
+  if (op.v1?.entityArgument) ids.add(op.v1.entityArgument);
+  return Object.keys(args).filter(
+    (name) => args[name] !== undefined && !ids.has(name) && !PAYMENT_ONLY_ARGUMENTS.has(name),
+  );
 }
 
 /** The record the call acts on, through the read that shows its effect; none for a creation. */
@@ -116,8 +159,13 @@ async function recordOf(
 }
 
 function customerOf(record: Record<string, unknown>): string | undefined {
-  if (typeof record.customer_id === "string") return record.customer_id;
-  return isObject(record.customer) && typeof record.customer.id === "string" ? record.customer.id : undefined;
+  const id =
+    typeof record.customer_id === "string"
+      ? record.customer_id
+      : isObject(record.customer) && typeof record.customer.id === "string"
+        ? record.customer.id
+        : undefined;
+  return id !== undefined && ID_LIKE.test(id) ? id : undefined;
 }
 
 function firstNumber(record: Record<string, unknown>, fields: readonly string[]): number | undefined {

@@ -63,6 +63,15 @@ export async function gatedCall(
   send: (args: Record<string, unknown>) => Promise<unknown>,
 ): Promise<unknown> {
   const { [CONFIRMATION_ARGUMENT]: token, ...callArgs } = args;
+  // An amount under a cent counts as nothing against every limit (and an API that reads 0 as "not
+  // given" refunds everything), a negative one means nothing, and one past what cents can hold
+  // cannot be counted at all: none is sent.
+  if (op.movesMoney && callArgs.amount !== undefined && !isAmount(callArgs.amount))
+    throw new RevCentError(
+      "invalid_arguments",
+      `amount must be at least 0.01 (omit it for everything RevCent allows); ${String(callArgs.amount)} was given and nothing was sent.`,
+      { field: "amount" },
+    );
   const who = caller.session ? `s:${caller.session}` : `p:${caller.principal}`;
   const digest = callDigest(who, op.id, callArgs);
   const route = ctx.rules.route(human?.canElicit ?? false);
@@ -217,6 +226,12 @@ async function confirm(
       requestState: await human!.seal({ confirm: digest, nonce }),
     }),
   );
+}
+
+function isAmount(value: unknown): boolean {
+  if (typeof value !== "number") return false;
+  const cents = Math.round(value * 100);
+  return cents >= 1 && Number.isSafeInteger(cents);
 }
 
 /** The audit fields every line of this call shares; `time` is taken when the line is made. */
