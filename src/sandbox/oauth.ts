@@ -20,9 +20,9 @@ export interface OAuthClientConfig {
 
 export const DEFAULT_OAUTH_CLIENT: OAuthClientConfig = { id: "sandbox-client", secret: "sandbox-client-secret" };
 /** The scope granted when the request names none. */
-export const DEFAULT_SCOPE = "api";
+const DEFAULT_SCOPE = "api";
 export const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 3600;
-export const OAUTH_PATHS = {
+const OAUTH_PATHS = {
   authorize: "/oauth/authorize",
   token: "/oauth/token",
   metadata: "/.well-known/oauth-authorization-server",
