@@ -1,8 +1,11 @@
 // The HTTP layer: /v2 prefix, API key, routing, 404/405, body reading, validation, idempotency,
 // then the handler; every answer is JSON in RevCent's shapes. POST /v1 is the legacy V1 endpoint.
+// /oauth/* and the authorization server metadata are the OAuth side's (oauth.ts); the API takes
+// either x-api-key or an access token it issued as `Authorization: Bearer`.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handle } from "./handlers.js";
 import { IdempotencyKeys } from "./idempotency.js";
+import type { OAuthServer } from "./oauth.js";
 import type { Fault, FaultInjector, FaultTarget } from "./faults.js";
 import type { CompiledApi, Method } from "./operations.js";
 import { Prng } from "./prng.js";
@@ -30,6 +33,8 @@ export interface AppOptions {
   faults: FaultInjector;
   /** Scheme, host and port the sandbox listens on, for URLs it hands out (form_url, zip_url). */
   origin: () => string;
+  /** Authorization and token endpoints, and the access tokens the API accepts. */
+  oauth: OAuthServer;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -135,7 +140,7 @@ interface Routed {
 }
 
 export function createApp(options: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { api, v1Operations, store, apiKeys, clock, faults, origin } = options;
+  const { api, v1Operations, store, apiKeys, clock, faults, origin, oauth } = options;
   const router = new Router(api.operations);
   const idempotency = new IdempotencyKeys();
   const ids = new Prng(ID_SEED);
@@ -184,15 +189,32 @@ export function createApp(options: AppOptions): (req: IncomingMessage, res: Serv
     };
   };
 
+  /**
+   * Who calls: the API key, or `oauth:<client id>` for a live access token (so an idempotency key
+   * outlives a token refresh). An x-api-key header, when present, decides alone.
+   */
+  const caller = (req: IncomingMessage): string => {
+    const apiKey = req.headers["x-api-key"];
+    if (apiKey !== undefined) {
+      if (typeof apiKey !== "string" || !apiKeys.has(apiKey)) throw unauthorized();
+      return apiKey;
+    }
+    const bearer = /^Bearer +([\x21-\x7e]+) *$/i.exec(req.headers.authorization ?? "");
+    const clientId = bearer ? oauth.authenticate(bearer[1]!) : undefined;
+    if (clientId === undefined) throw unauthorized();
+    return `oauth:${clientId}`;
+  };
+
   const serve = async (req: IncomingMessage, res: ServerResponse, call: ApiCall): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const method = (req.method ?? "GET").toUpperCase();
     const raw = await readBody(req);
+    const { authorization, "content-type": contentType } = req.headers;
+    if (oauth.handle({ method, url, headers: { authorization, "content-type": contentType }, body: raw }, res)) return;
     const isV1 = url.pathname === V1_PATH;
     if (!isV1 && url.pathname !== BASE_PATH && !url.pathname.startsWith(`${BASE_PATH}/`))
       throw unknownEndpoint(method, url.pathname);
-    const apiKey = req.headers["x-api-key"];
-    if (typeof apiKey !== "string" || !apiKeys.has(apiKey)) throw unauthorized();
+    const apiKey = caller(req);
     const routed = isV1 ? routeV1(method, raw, call) : routeV2(url, method, raw, call, apiKey);
 
     const fault = faults.take(routed.target);

@@ -5,6 +5,13 @@ import type { AddressInfo } from "node:net";
 import { BASE_PATH, createApp } from "./app.js";
 import { SandboxClock } from "./clock.js";
 import { FaultInjector } from "./faults.js";
+import {
+  DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+  DEFAULT_OAUTH_CLIENT,
+  OAuthServer,
+  type OAuthClientConfig,
+  type SandboxOAuth,
+} from "./oauth.js";
 import { compileApi } from "./operations.js";
 import { seedStore } from "./seed.js";
 import { submitSecureForm } from "./secure-forms.js";
@@ -21,6 +28,12 @@ export interface SandboxOptions {
   apiKey?: string; // default "sandbox-key"
   otherApiKeys?: readonly string[]; // more keys it accepts, e.g. for tests of several callers (same data)
   now?: () => number; // clock in ms, default Date.now (tests may control it)
+  /**
+   * OAuth clients it knows; default one, id "sandbox-client", secret "sandbox-client-secret", any
+   * redirect URI. A client without redirectUris may use any http(s) loopback or https URI.
+   */
+  oauthClients?: readonly OAuthClientConfig[];
+  oauthAccessTokenTtlSeconds?: number; // default 3600; sandbox.oauth.setAccessTokenTtl changes it later
 }
 
 export interface Sandbox {
@@ -29,6 +42,8 @@ export interface Sandbox {
   faults: FaultInjector;
   /** The sandbox's clock; tests move it with advance(). */
   clock: SandboxClock;
+  /** RevCent's OAuth 2.0 for apps at /oauth/authorize and /oauth/token: endpoints, TTL, revocation, counts. */
+  oauth: SandboxOAuth;
   /** Fills a secure form as its user would at its form_url (the sandbox serves no form page). */
   submitSecureForm(formUrl: string, values: Record<string, unknown>, nowSeconds?: number): Item;
   close(): Promise<void>;
@@ -43,6 +58,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   seedV1(store, clock.now());
   const host = options.host ?? "127.0.0.1";
   let origin = "";
+  const oauth = new OAuthServer({
+    clients: options.oauthClients ?? [DEFAULT_OAUTH_CLIENT],
+    clock: () => clock.now(),
+    accessTokenTtlSeconds: options.oauthAccessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+    origin: () => origin,
+  });
   const server = createServer(
     createApp({
       api,
@@ -52,6 +73,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clock: () => clock.now(),
       faults,
       origin: () => origin,
+      oauth,
     }),
   );
   await new Promise<void>((resolve, reject) => {
@@ -68,6 +90,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: `http://${urlHost}:${port}${BASE_PATH}`,
     faults,
     clock,
+    oauth,
     submitSecureForm: (formUrl, values, nowSeconds) => submitSecureForm(store, formUrl, values, nowSeconds),
     close: () =>
       new Promise<void>((resolve, reject) => {
