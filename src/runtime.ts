@@ -173,10 +173,11 @@ async function startSignIn(
 ): Promise<SignIn> {
   const { createSignIn } = await import("./oauth/sign-in.js");
   const sandboxOrigin = config.sandbox ? new URL(apiUrl).origin : undefined;
-  const revcent = sandboxOrigin
+  const sandboxClient = sandboxOrigin ? (await import("./sandbox/oauth.js")).DEFAULT_OAUTH_CLIENT : undefined;
+  const revcent = sandboxClient
     ? {
-        clientId: SANDBOX_OAUTH_CLIENT.id,
-        clientSecret: SANDBOX_OAUTH_CLIENT.secret,
+        clientId: sandboxClient.id,
+        clientSecret: sandboxClient.secret,
         authorizeUrl: `${sandboxOrigin}/oauth/authorize`,
         tokenUrl: `${sandboxOrigin}/oauth/token`,
       }
@@ -196,9 +197,6 @@ async function startSignIn(
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
   });
 }
-
-/** The OAuth client the sandbox knows (its emulation of one created in RevCent's web app). */
-export const SANDBOX_OAUTH_CLIENT = { id: "sandbox-client", secret: "sandbox-client-secret" };
 
 /** Reads the spec document: the bundled one, or --openapi's. */
 export function readSpec(path: string | undefined): unknown {

@@ -32,7 +32,6 @@ export interface Setting {
 
 import { CONFIRM_MODES } from "./money/rules.js";
 
-
 /** RevCent's OAuth endpoints (its knowledge base names them). */
 const REVCENT_OAUTH_DEFAULTS = {
   authorizeUrl: "https://revcent.com/oauth/authorize",
@@ -359,7 +358,8 @@ export const SETTINGS: readonly Setting[] = [
     help: "where clients reach this server (OAuth issuer; its /mcp is the resource)",
     readme: {
       default: "`http://HOST:PORT` on loopback",
-      meaning: "the server's public origin for `--auth oauth`: the issuer, and `<it>/mcp` the only resource tokens are for",
+      meaning:
+        "the server's public origin for `--auth oauth`: the issuer, and `<it>/mcp` the only resource tokens are for",
     },
   },
   {
@@ -369,7 +369,8 @@ export const SETTINGS: readonly Setting[] = [
     help: "encrypts RevCent's tokens at rest and signs sign-in cookies (oauth); the same on every instance",
     readme: {
       default: "random per process with `--sandbox`",
-      meaning: "secret (32+ characters) that encrypts RevCent's OAuth tokens at rest (AES-256-GCM) and signs sign-in cookies; the same on every instance",
+      meaning:
+        "secret (32+ characters) that encrypts RevCent's OAuth tokens at rest (AES-256-GCM) and signs sign-in cookies; the same on every instance",
     },
   },
   {
@@ -392,7 +393,10 @@ export const SETTINGS: readonly Setting[] = [
     kind: { type: "url" },
     default: REVCENT_OAUTH_DEFAULTS.authorizeUrl,
     help: "RevCent's authorization endpoint",
-    readme: { default: `\`${REVCENT_OAUTH_DEFAULTS.authorizeUrl}\``, meaning: "RevCent's OAuth authorization endpoint" },
+    readme: {
+      default: `\`${REVCENT_OAUTH_DEFAULTS.authorizeUrl}\``,
+      meaning: "RevCent's OAuth authorization endpoint",
+    },
   },
   {
     key: "revcentOAuthTokenUrl",

@@ -79,9 +79,12 @@ export class RevCentClient {
   private readonly headers: { read: Record<string, string>; write: Record<string, string> };
   private readonly tooLarge: (declared?: number) => RevCentError;
   private readonly debug: boolean;
-  private readonly opts: Required<Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool" | "apiKey" | "bearer">> & Pick<RevCentClientOptions, "apiKey" | "bearer"> & {
-    userAgent: string;
-  };
+  private readonly opts: Required<
+    Omit<RevCentClientOptions, "userAgent" | "pool" | "v1Url" | "v1Pool" | "apiKey" | "bearer">
+  > &
+    Pick<RevCentClientOptions, "apiKey" | "bearer"> & {
+      userAgent: string;
+    };
 
   constructor(options: RevCentClientOptions) {
     this.opts = {

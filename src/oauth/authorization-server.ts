@@ -4,7 +4,7 @@
 // opaque access tokens, refresh tokens rotated on every use (a reused one revokes its grant),
 // revocation. What it adds is the sign-in: a page naming the client that asks, then RevCent's own
 // consent; RevCent's tokens go into the vault, and the MCP grant's account is the vault entry.
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { Express, Request, Response } from "express";
 import express from "express";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
@@ -74,7 +74,7 @@ export class AuthorizationServer {
   mount(app: Express): void {
     const callback = this.provider.callback();
     const toProvider = (req: Request, res: Response) => void callback(req, res);
-    for (const path of ["/authorize", "/token", "/register", "/register/:id", "/revoke", "/jwks"])
+    for (const path of ["/authorize", "/authorize/:uid", "/token", "/register", "/register/:id", "/revoke", "/jwks"])
       app.all(path, toProvider);
     const form = express.urlencoded({ extended: false, limit: "4kb" });
     app.get("/interaction/:uid", (req, res) => void this.interaction(req, res).catch((e) => this.fail(res, e)));
@@ -108,8 +108,12 @@ export class AuthorizationServer {
         grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         token_endpoint_auth_method: "none",
+        id_token_signed_response_alg: "ES256",
       },
       cookies: { keys: this.options.cookieKeys },
+      // Opaque tokens need no signature; oidc-provider still wants a key (for ID tokens, which a
+      // client asking for `openid` would get), so each process makes its own.
+      jwks: { keys: [signingKey()] },
       features: {
         devInteractions: { enabled: false },
         registration: { enabled: true },
@@ -183,7 +187,11 @@ export class AuthorizationServer {
     }
     const state = randomBytes(24).toString("base64url");
     const { url, verifier } = await this.options.revcent.authorization(this.callbackUrl(), state);
-    await this.options.pending.set(`signin:${state}`, JSON.stringify({ uid: details.uid, verifier }), SIGN_IN_TTL_SECONDS);
+    await this.options.pending.set(
+      `signin:${state}`,
+      JSON.stringify({ uid: details.uid, verifier }),
+      SIGN_IN_TTL_SECONDS,
+    );
     res.redirect(303, url);
   }
 
@@ -193,7 +201,10 @@ export class AuthorizationServer {
     const state = url.searchParams.get("state") ?? "";
     const stored = await this.take(`signin:${state}`);
     if (!stored) {
-      res.status(400).type("html").send(errorPage("This sign-in has expired or was already used. Start again from your MCP client."));
+      res
+        .status(400)
+        .type("html")
+        .send(errorPage("This sign-in has expired or was already used. Start again from your MCP client."));
       return;
     }
     const { uid, verifier } = JSON.parse(stored) as { uid: string; verifier: string };
@@ -261,4 +272,9 @@ export class AuthorizationServer {
     if (!res.headersSent)
       res.status(400).type("html").send(errorPage("This sign-in cannot continue. Start again from your MCP client."));
   }
+}
+
+function signingKey() {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return { ...privateKey.export({ format: "jwk" }), kid: randomBytes(8).toString("hex"), use: "sig", alg: "ES256" };
 }

@@ -14,7 +14,7 @@ interface Entry {
   until: number;
 }
 
-export function memoryAdapter(now: () => number = Date.now): AdapterFactory {
+export function memoryAdapter(now: () => number = () => Date.now()): AdapterFactory {
   const models = new Map<string, Map<string, Entry>>();
   const uids = new Map<string, { model: string; id: string }>();
   const grants = new Map<string, Set<string>>();

@@ -31,7 +31,7 @@ export class RevCentOAuth {
 
   constructor(
     config: RevCentOAuthConfig,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {
     const token = new URL(config.tokenUrl);
     this.as = {
@@ -76,7 +76,13 @@ export class RevCentOAuth {
 
   async refresh(refreshToken: string): Promise<RevCentTokens> {
     try {
-      const response = await oauth.refreshTokenGrantRequest(this.as, this.client, this.auth, refreshToken, this.options);
+      const response = await oauth.refreshTokenGrantRequest(
+        this.as,
+        this.client,
+        this.auth,
+        refreshToken,
+        this.options,
+      );
       const result = await oauth.processRefreshTokenResponse(this.as, this.client, response);
       return this.tokens(result, refreshToken);
     } catch (err) {

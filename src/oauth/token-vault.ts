@@ -22,7 +22,7 @@ export interface VaultStore {
 
 export class MemoryVaultStore implements VaultStore {
   private readonly entries = new Map<string, { value: string; until: number }>();
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = () => Date.now()) {}
   async get(key: string) {
     const entry = this.entries.get(key);
     if (!entry || entry.until <= this.now()) return undefined;
@@ -74,7 +74,7 @@ export class TokenVault {
     private readonly store: VaultStore,
     private readonly key: Buffer,
     private readonly revcent: RevCentOAuth,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   async save(grant: string, tokens: RevCentTokens): Promise<void> {

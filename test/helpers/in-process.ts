@@ -19,6 +19,8 @@ export interface InProcessOptions {
   now?: () => number;
   /** A client the test built (its capabilities, its elicitation handler); a plain one otherwise. */
   client?: Client;
+  /** Lifetime of the MCP access tokens the server issues (OAuth). */
+  accessTokenTtlSeconds?: number;
 }
 
 /** A logger whose lines are kept in memory and in .test-logs/, like a spawned server's stderr. */

@@ -181,12 +181,24 @@ export async function serveHttp(
   // OAuth: the SDK's bearer check, set once the authorization server exists (after listening).
   let oauthBearer: RequestHandler | undefined;
   const bearer: RequestHandler = (req, res, next) => (oauthBearer ? oauthBearer(req, res, next) : next());
-  app.post("/mcp", bearer, gate, jsonBody, (req, res) => void handlePost(req, res).catch((err) => internalError(res, err)));
-  app.get("/mcp", bearer, gate, (req, res) =>
-    void handleSessionRequest(req, res).catch((err) => internalError(res, err)),
+  app.post(
+    "/mcp",
+    bearer,
+    gate,
+    jsonBody,
+    (req, res) => void handlePost(req, res).catch((err) => internalError(res, err)),
   );
-  app.delete("/mcp", bearer, gate, (req, res) =>
-    void handleSessionRequest(req, res).catch((err) => internalError(res, err)),
+  app.get(
+    "/mcp",
+    bearer,
+    gate,
+    (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)),
+  );
+  app.delete(
+    "/mcp",
+    bearer,
+    gate,
+    (req, res) => void handleSessionRequest(req, res).catch((err) => internalError(res, err)),
   );
   app.all("/mcp", bearer, gate, (_req, res) =>
     sendError(res, 405, -32000, "Method not allowed: use POST, GET or DELETE.", { allow: "POST, GET, DELETE" }),

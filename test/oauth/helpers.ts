@@ -1,0 +1,106 @@
+// OAuth sign-in as the SDK's client does it, with a person's clicks stood in for by a small
+// cookie-keeping walker that follows redirects and answers the two consent pages (ours, then the
+// sandbox's RevCent page). The browser test does the same clicks in a real Chromium.
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
+
+export const REDIRECT_URI = "http://127.0.0.1:9/callback";
+
+/** The SDK's OAuth client state for one MCP client, kept in memory; the authorization URL it would open is recorded. */
+export class TestOAuthClient implements OAuthClientProvider {
+  info: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier = "";
+  authorizationUrl: URL | undefined;
+
+  constructor(private readonly name = "Test MCP client") {}
+
+  get redirectUrl(): string {
+    return REDIRECT_URI;
+  }
+  get clientMetadata(): OAuthClientMetadata {
+    return {
+      client_name: this.name,
+      redirect_uris: [REDIRECT_URI],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
+  }
+  clientInformation() {
+    return this.info;
+  }
+  saveClientInformation(info: OAuthClientInformationMixed) {
+    this.info = info;
+  }
+  tokens() {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens) {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL) {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string) {
+    this.verifier = verifier;
+  }
+  codeVerifier() {
+    return this.verifier;
+  }
+}
+
+export type Decision = "approve" | "deny";
+
+/**
+ * Follows a sign-in from the authorization URL to the client's redirect URI, answering our page
+ * with `ours` and RevCent's with `revcent`; returns where it ended (code or error in its query).
+ */
+export async function walkSignIn(start: URL, ours: Decision, revcent: Decision = "approve"): Promise<URL> {
+  const jar = new Map<string, Map<string, string>>();
+  let url = start;
+  let init: RequestInit = { method: "GET" };
+  for (let step = 0; step < 25; step++) {
+    const cookies = [...(jar.get(url.host) ?? new Map())].map(([k, v]) => `${k}=${v}`).join("; ");
+    const res = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), ...(cookies ? { cookie: cookies } : {}) },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const [name, ...value] = pair!.split("=");
+      const host = jar.get(url.host) ?? new Map<string, string>();
+      host.set(name!.trim(), value.join("="));
+      jar.set(url.host, host);
+    }
+    if (res.status >= 300 && res.status < 400) {
+      const next = new URL(res.headers.get("location")!, url);
+      await res.body?.cancel();
+      if (next.href.startsWith(REDIRECT_URI)) return next;
+      url = next;
+      init = { method: "GET" };
+      continue;
+    }
+    const html = await res.text();
+    const form = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html);
+    if (res.status !== 200 || !form)
+      throw new Error(`sign-in stopped at ${url.pathname} (${res.status}): ${html.slice(0, 300)}`);
+    const fields = new URLSearchParams();
+    for (const [, name, value] of html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+      fields.set(name!, value!);
+    const onOurPage = url.pathname.startsWith("/interaction/");
+    fields.set("decision", onOurPage ? ours : revcent);
+    url = new URL(form[1]!.replace(/&amp;/g, "&"), url);
+    init = {
+      method: "POST",
+      body: fields.toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: url.origin },
+    };
+  }
+  throw new Error("sign-in did not end within 25 steps");
+}
