@@ -55,6 +55,9 @@ for (const [kind, values] of Object.entries({
   for (const value of values)
     if (text.includes(value) || ascii.includes(value) || compact.includes(value)) hits.push(`${kind}: ${value}`);
 }
+// OAuth tokens are random, so no fixed canary can stand for them; the sandbox's carry a prefix.
+for (const match of text.matchAll(/rcsb_(?:at|rt|code)_[\w-]{8,}/g))
+  hits.push(`sandbox OAuth token: ${match[0].slice(0, 12)}…`);
 if (hits.length) {
   console.error(`log leak check: ${hits.length} secret value(s) found in server logs:\n  ${hits.join("\n  ")}`);
   process.exit(1);

@@ -14,7 +14,7 @@ import type { AdapterFactory } from "./provider-store.js";
 import { memoryAdapter } from "./memory-provider-store.js";
 import type { RevCentOAuth } from "./revcent-oauth.js";
 import { GRANT_TTL_SECONDS, type TokenVault, type VaultStore } from "./token-vault.js";
-import { consentPage, errorPage } from "./pages.js";
+import { PAGE_HEADERS, consentPage, errorPage } from "./pages.js";
 
 export const MCP_SCOPE = "mcp";
 const SIGN_IN_TTL_SECONDS = 600;
@@ -165,12 +165,10 @@ export class AuthorizationServer {
     if (prompt.name === "consent" && session?.accountId) return this.grant(req, res, session.accountId);
     const client = await this.provider.Client.find(String(params.client_id));
     const redirect = new URL(String(params.redirect_uri));
-    // No form-action: approving redirects on to RevCent, and declining back to the client, both other origins.
-    res.set({
-      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      "x-frame-options": "DENY",
-    });
-    res.type("html").send(consentPage(client?.clientName ?? String(params.client_id), redirect.host, details.uid));
+    res
+      .set(PAGE_HEADERS)
+      .type("html")
+      .send(consentPage(client?.clientName ?? String(params.client_id), redirect.host, details.uid));
   }
 
   /** The person's answer on our page: to RevCent's consent, or back to the client with access_denied. */
@@ -270,7 +268,11 @@ export class AuthorizationServer {
     const name = (err as Error)?.name ?? "Error";
     this.options.logger.info({ err: { name } }, "sign-in step failed");
     if (!res.headersSent)
-      res.status(400).type("html").send(errorPage("This sign-in cannot continue. Start again from your MCP client."));
+      res
+        .status(400)
+        .set(PAGE_HEADERS)
+        .type("html")
+        .send(errorPage("This sign-in cannot continue. Start again from your MCP client."));
   }
 }
 

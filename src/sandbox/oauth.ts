@@ -139,14 +139,15 @@ const STYLE =
   ".note{color:#666;font-size:.9rem}";
 const STYLE_HASH = `'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`;
 
-function pageHeaders(formAction: string): Record<string, string> {
+function pageHeaders(): Record<string, string> {
   return {
     "content-type": "text/html; charset=utf-8",
     "content-security-policy": [
       "default-src 'none'",
       `style-src ${STYLE_HASH}`,
-      // A form's redirect is held to form-action too: the client's redirect URI is allowed.
-      `form-action ${formAction}`,
+      // No form-action: Chromium holds a form's whole redirect chain to it, and after approval the
+      // chain goes on past the client's redirect URI (an MCP server's callback sends the browser
+      // to its own client's loopback), which no list written here could name.
       "frame-ancestors 'none'",
       "base-uri 'none'",
     ].join("; "),
@@ -161,8 +162,8 @@ function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
 }
 
-function sendPage(res: ServerResponse, status: number, html: string, formAction = "'none'"): void {
-  res.writeHead(status, { ...pageHeaders(formAction), "content-length": Buffer.byteLength(html) });
+function sendPage(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { ...pageHeaders(), "content-length": Buffer.byteLength(html) });
   res.end(html);
 }
 
@@ -372,7 +373,7 @@ export class OAuthServer implements SandboxOAuth {
       `<button type="submit" name="decision" value="approve">Approve</button>` +
       `<button type="submit" name="decision" value="deny">Deny</button>` +
       "</form>";
-    sendPage(res, 200, page(`Authorize ${client.name ?? client.id}`, body), `'self' ${new URL(redirectUri).origin}`);
+    sendPage(res, 200, page(`Authorize ${client.name ?? client.id}`, body));
   }
 
   // POST /oauth/authorize: the pending request is used up whatever the decision.

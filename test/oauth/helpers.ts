@@ -9,6 +9,19 @@ import type {
 } from "@modelcontextprotocol/sdk/shared/auth.js";
 
 export const REDIRECT_URI = "http://127.0.0.1:9/callback";
+const TOKEN_KEY = "a-test-token-key-of-at-least-32-characters";
+
+/** The server's OAuth settings for a sandbox the test started: its RevCent endpoints and client. */
+export function oauthEnv(sandboxUrl: string): Record<string, string> {
+  const origin = new URL(sandboxUrl).origin;
+  return {
+    REVCENT_OAUTH_CLIENT_ID: "sandbox-client",
+    REVCENT_OAUTH_CLIENT_SECRET: "sandbox-client-secret",
+    REVCENT_OAUTH_AUTHORIZE_URL: `${origin}/oauth/authorize`,
+    REVCENT_OAUTH_TOKEN_URL: `${origin}/oauth/token`,
+    MCP_TOKEN_KEY: TOKEN_KEY,
+  };
+}
 
 /** The SDK's OAuth client state for one MCP client, kept in memory; the authorization URL it would open is recorded. */
 export class TestOAuthClient implements OAuthClientProvider {
@@ -17,15 +30,18 @@ export class TestOAuthClient implements OAuthClientProvider {
   verifier = "";
   authorizationUrl: URL | undefined;
 
-  constructor(private readonly name = "Test MCP client") {}
+  constructor(
+    private readonly name = "Test MCP client",
+    private readonly redirect = REDIRECT_URI,
+  ) {}
 
   get redirectUrl(): string {
-    return REDIRECT_URI;
+    return this.redirect;
   }
   get clientMetadata(): OAuthClientMetadata {
     return {
       client_name: this.name,
-      redirect_uris: [REDIRECT_URI],
+      redirect_uris: [this.redirect],
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
       token_endpoint_auth_method: "none",

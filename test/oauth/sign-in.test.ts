@@ -9,23 +9,11 @@ import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
-import { TestOAuthClient, walkSignIn } from "./helpers.js";
+import { TestOAuthClient, oauthEnv, walkSignIn } from "./helpers.js";
 
-const TOKEN_KEY = "a-test-token-key-of-at-least-32-characters";
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
 let http: InProcessHttpServer;
-
-export function oauthEnv(sandboxUrl: string): Record<string, string> {
-  const origin = new URL(sandboxUrl).origin;
-  return {
-    REVCENT_OAUTH_CLIENT_ID: "sandbox-client",
-    REVCENT_OAUTH_CLIENT_SECRET: "sandbox-client-secret",
-    REVCENT_OAUTH_AUTHORIZE_URL: `${origin}/oauth/authorize`,
-    REVCENT_OAUTH_TOKEN_URL: `${origin}/oauth/token`,
-    MCP_TOKEN_KEY: TOKEN_KEY,
-  };
-}
 
 beforeAll(async () => {
   sandbox = await newSandbox();

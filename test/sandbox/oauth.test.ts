@@ -106,7 +106,8 @@ describe("sandbox OAuth", () => {
     const csp = String(page.headers["content-security-policy"]);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("form-action 'self' http://127.0.0.1:8976");
+    // No form-action: the approval's redirect chain must reach whatever the client's callback sends on.
+    expect(csp).not.toContain("form-action");
     expect(csp).not.toContain("unsafe-inline");
     expect(page.text).toContain('<form method="post" action="/oauth/authorize">');
     expect(page.text).toContain('<button type="submit" name="decision" value="approve">');

@@ -86,6 +86,8 @@ export async function serveHttp(
     options.now,
     "this address with keys RevCent has not accepted yet",
   );
+  // Sign-in routes carry no credential at all: each address pays for them from a bucket of its own.
+  const signInLimit = new CallerRateLimit(options.rate, options.now, "sign-in requests from this address");
   const listens = new ListenStreams(options.idleMs);
   const modern = modernRequests(
     (caller) => serverFor(caller, "none"),
@@ -292,6 +294,7 @@ export async function serveHttp(
       sessions.closeIdle();
       rateLimit.forgetIdle();
       addressLimit.forgetIdle();
+      signInLimit.forgetIdle();
     },
     options.sweepEveryMs ?? Math.min(60_000, Math.max(1000, options.idleMs / 4)),
   );
@@ -321,7 +324,7 @@ export async function serveHttp(
     const { mountOAuth } = await import("./oauth-routes.js");
     const server = options.auth.authorizationServer(new URL(`http://${urlHost}:${port}`));
     oauthBearer = mountOAuth(app, server, (req, res) =>
-      addressLimit.take(`a:${addressOf(req, options.trustProxy)}`, res),
+      signInLimit.take(`a:${addressOf(req, options.trustProxy)}`, res),
     );
   }
 
