@@ -193,6 +193,7 @@ async function startSignIn(
     publicUrl: config.publicUrl,
     redis,
     logger,
+    trustProxy: config.trustProxy,
     ...(options.now ? { now: options.now } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
   });

@@ -32,6 +32,7 @@ export interface AuthorizationServerOptions {
   /** Keys that sign the sign-in cookies; the same on every instance. */
   cookieKeys: string[];
   accessTokenTtlSeconds?: number;
+  trustProxy?: boolean;
   logger: Logger;
 }
 
@@ -45,8 +46,8 @@ export class AuthorizationServer {
     this.issuer = options.publicUrl.origin;
     this.resource = new URL("/mcp", options.publicUrl).href;
     this.provider = new Provider(this.issuer, this.configuration());
-    // Behind a proxy the issuer is the public URL, whatever the socket says.
-    this.provider.proxy = true;
+    // Behind a TLS-terminating proxy (--trust-proxy), its X-Forwarded-Proto says the request was https.
+    this.provider.proxy = options.trustProxy ?? false;
     this.provider.on("server_error", (_ctx: unknown, err: Error) =>
       options.logger.error({ err: { name: err.name, message: err.message } }, "authorization server error"),
     );

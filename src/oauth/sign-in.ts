@@ -19,6 +19,7 @@ export interface SignInOptions {
   logger: Logger;
   now?: () => number;
   accessTokenTtlSeconds?: number;
+  trustProxy?: boolean;
 }
 
 export interface SignIn {
@@ -44,6 +45,7 @@ export function createSignIn(options: SignInOptions): SignIn {
         ...(options.redis ? { adapter: redisAdapter(options.redis) } : {}),
         cookieKeys: [cookieKey],
         ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+        trustProxy: options.trustProxy ?? false,
         logger: options.logger,
       }),
   };
