@@ -4,6 +4,8 @@
 // the flood gets 401s and then 429s, opens no session, asks RevCent only a bounded number of times,
 // and a caller whose key is known is served throughout.
 import { randomUUID } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectClient,
@@ -19,7 +21,18 @@ import {
   type Sandbox,
 } from "./helpers.js";
 
-const FLOOD = 2_000;
+const FLOOD = 10_000;
+/** What the flood may leave behind in the server's heap, measured after a full collection. */
+const RETAINED_LIMIT_BYTES = 30 * 1024 * 1024;
+
+/** A full garbage collection, so what is measured is what the server keeps, not what it has not freed yet. */
+setFlagsFromString("--expose-gc");
+const collect = runInNewContext("gc") as () => void;
+const retainedHeap = () => {
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+};
 const AT_ONCE = 50;
 const RATE = 20;
 
@@ -41,6 +54,7 @@ describe("a flood of random keys from one address", () => {
   it("opens no session, asks RevCent a bounded number of times, and a known caller is served throughout", async () => {
     const known = await connectClient(s.url, { "x-api-key": SANDBOX_KEY });
     try {
+      const heapBefore = retainedHeap();
       const checksBefore = proxy.seen.length;
       const started = Date.now();
       const statuses = new Map<number, number>();
@@ -70,8 +84,12 @@ describe("a flood of random keys from one address", () => {
       );
       expect(knownCalls.length).toBeGreaterThan(0);
       expect(knownCalls.every(Boolean), "the known caller was refused during the flood").toBe(true);
+      // The server runs in this process: what the flood left in the heap is the server's.
+      const grown = retainedHeap() - heapBefore;
+      console.log(`flood of ${FLOOD}: heap retained +${(grown / 1048576).toFixed(1)} MB`);
+      expect(grown).toBeLessThan(RETAINED_LIMIT_BYTES);
     } finally {
       await known.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
