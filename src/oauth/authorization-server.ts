@@ -12,6 +12,7 @@ import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthMetadata } from "@
 import type { Logger } from "pino";
 import type { AdapterFactory } from "./provider-store.js";
 import { memoryAdapter } from "./memory-provider-store.js";
+import { withClientMetadataDocuments } from "./client-metadata-documents.js";
 import type { RevCentOAuth } from "./revcent-oauth.js";
 import { GRANT_TTL_SECONDS, type TokenVault, type VaultStore } from "./token-vault.js";
 import { PAGE_HEADERS, consentPage, errorPage } from "./pages.js";
@@ -48,6 +49,12 @@ export class AuthorizationServer {
     this.provider = new Provider(this.issuer, this.configuration());
     // Behind a TLS-terminating proxy (--trust-proxy), its X-Forwarded-Proto says the request was https.
     this.provider.proxy = options.trustProxy ?? false;
+    // Many MCP clients ask for no scope at all; what they can mean is this server's one scope.
+    this.provider.use(async (ctx, next) => {
+      if (ctx.path === "/authorize" && ctx.method === "GET" && !ctx.query.scope)
+        ctx.query = { ...ctx.query, scope: MCP_SCOPE };
+      await next();
+    });
     this.provider.on("server_error", (_ctx: unknown, err: Error) =>
       options.logger.error({ err: { name: err.name, message: err.message } }, "authorization server error"),
     );
@@ -68,7 +75,8 @@ export class AuthorizationServer {
       token_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
       revocation_endpoint_auth_methods_supported: ["none", "client_secret_basic", "client_secret_post"],
       scopes_supported: [MCP_SCOPE],
-    };
+      client_id_metadata_document_supported: true,
+    } as OAuthMetadata;
   }
 
   /** Registers the authorization server's routes (before /mcp and its bearer check). */
@@ -103,7 +111,10 @@ export class AuthorizationServer {
     const resource = this.resource;
     const accessTokenTTL = this.options.accessTokenTtlSeconds ?? 3600;
     return {
-      adapter: this.options.adapter ?? memoryAdapter(),
+      // A client id that is an https URL is its own metadata document, fetched when first used.
+      adapter: withClientMetadataDocuments(this.options.adapter ?? memoryAdapter(), {
+        allowLoopback: isLoopbackOrigin(this.options.publicUrl),
+      }),
       clients: [],
       clientDefaults: {
         grant_types: ["authorization_code", "refresh_token"],
@@ -280,4 +291,10 @@ export class AuthorizationServer {
 function signingKey() {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   return { ...privateKey.export({ format: "jwk" }), kid: randomBytes(8).toString("hex"), use: "sig", alg: "ES256" };
+}
+
+/** A loopback issuer (the sandbox, tests) may fetch client documents over plain http from loopback. */
+function isLoopbackOrigin(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
