@@ -216,7 +216,7 @@ export function readSpec(path: string | undefined): unknown {
  */
 export async function httpOptionsFor(
   config: Config,
-  runtime: Pick<Runtime, "serverKey" | "checkKey" | "signIn">,
+  runtime: Pick<Runtime, "serverKey" | "checkKey" | "signIn" | "parts">,
 ): Promise<HttpOptions> {
   const serverKey = runtime.serverKey;
   const { HTTP_DEFAULTS } = await import("./transports/http/server.js");
@@ -251,6 +251,7 @@ export async function httpOptionsFor(
     rate: { perSecond: config.rateLimit, burst: config.rateLimit * 2 },
     trustProxy: config.trustProxy,
     checkKey: runtime.checkKey,
+    released: (principal) => runtime.parts.release(principal),
   };
 }
 

@@ -19,6 +19,7 @@ import { TtlCache } from "./resources/ttl-cache.js";
 import { ToolCatalog } from "./tools/catalog.js";
 import type { Operation } from "./operations/operation.js";
 import { Validators } from "./operations/validation.js";
+import { principalOfGrant } from "./oauth/principal.js";
 import type { AuditSink } from "./audit/audit-log.js";
 import type { MoneyLedger } from "./money/ledger.js";
 import { MemoryLedger } from "./money/memory-ledger.js";
@@ -160,7 +161,8 @@ export class SharedServerParts {
    * state of their own (the guard's is in its store), so rebuilding one loses nothing.
    */
   forKey(apiKey: string): ServerDeps {
-    return this.cached(credentialOf(apiKey), { apiKey });
+    const credential = credentialOf(apiKey);
+    return this.cached(`k:${credential}`, credential, { apiKey });
   }
 
   /**
@@ -168,20 +170,35 @@ export class SharedServerParts {
    * which `bearer` gives (and refreshes). Guard state, limits and audit follow the grant.
    */
   forGrant(account: string, bearer: (stale?: string) => Promise<string>): ServerDeps {
-    return this.cached(credentialOf(`oauth-grant:${account}`), { bearer });
+    return this.cached(principalOfGrant(account), credentialOf(`oauth-grant:${account}`), { bearer });
   }
 
-  private cached(credential: string, auth: { apiKey: string } | { bearer: (stale?: string) => Promise<string> }) {
-    let deps = this.depsByCredential.get(credential);
+  /** The caller's last session closed: their deps go (a later call rebuilds them; they hold no state). */
+  release(principal: string): void {
+    this.depsByCredential.delete(principal);
+  }
+
+  /** How many callers' deps are kept (for tests of what a flood or a closed session leaves). */
+  get cachedCallers(): number {
+    return this.depsByCredential.size;
+  }
+
+  /** Keyed by who calls (`k:<credential>` for a key, the grant's principal for OAuth). */
+  private cached(
+    key: string,
+    credential: string,
+    auth: { apiKey: string } | { bearer: (stale?: string) => Promise<string> },
+  ) {
+    let deps = this.depsByCredential.get(key);
     if (deps) {
-      this.depsByCredential.delete(credential); // most recently used last
+      this.depsByCredential.delete(key); // most recently used last
     } else {
       deps = this.depsFor(auth, credential);
       if (this.depsByCredential.size >= MAX_CACHED_CREDENTIALS) {
         this.depsByCredential.delete(this.depsByCredential.keys().next().value!);
       }
     }
-    this.depsByCredential.set(credential, deps);
+    this.depsByCredential.set(key, deps);
     return deps;
   }
 

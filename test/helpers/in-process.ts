@@ -78,6 +78,7 @@ export interface InProcessHttpServer {
   url: string;
   stderr(): string;
   sessions(): number;
+  cachedCallers(): number;
   close(): Promise<void>;
 }
 
@@ -105,6 +106,7 @@ export async function startHttpInProcess(
     url: running.url,
     stderr: logs.text,
     sessions: running.sessions,
+    cachedCallers: () => runtime.parts.cachedCallers,
     // Idempotent: a test may close it itself and again in its cleanup.
     close: () =>
       (closed ??= (async () => {

@@ -76,6 +76,7 @@ describe("a flood of random keys from one address", () => {
 
       expect([...statuses.keys()].sort()).toEqual([401, 429]);
       expect(s.sessions(), "only the known caller's session is open").toBe(1);
+      expect(s.cachedCallers(), "only the known caller's client and guard are kept").toBe(1);
       // The address's bucket: a burst of twice the rate, then the rate per second.
       const admitted = statuses.get(401)!;
       expect(admitted).toBeLessThanOrEqual(2 * RATE + Math.ceil(seconds * RATE) + 1);

@@ -66,6 +66,8 @@ export interface HttpServer {
   stderr(): string;
   /** Open protocol sessions. */
   sessions(): number;
+  /** Callers whose client and guard the server keeps (freed with a caller's last session). */
+  cachedCallers(): number;
   /** Closes it as SIGTERM would: in-flight calls finish, then sessions close. */
   stop(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function startHttp(
     origin: parsed.origin,
     stderr: running.stderr,
     sessions: running.sessions,
+    cachedCallers: running.cachedCallers,
     stop: () => running.close(),
   };
 }

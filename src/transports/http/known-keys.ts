@@ -25,6 +25,11 @@ export class KnownKeys {
     return true;
   }
 
+  /** Lets a key go (its caller's last session closed): the next one is asked about again. */
+  forget(principal: string): void {
+    this.known.delete(principal);
+  }
+
   /** Asks RevCent about a key not known yet; remembers it when accepted. */
   async verify(principal: string, apiKey: string): Promise<KeyVerdict> {
     let verdict = this.pending.get(principal);

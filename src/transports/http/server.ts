@@ -47,6 +47,8 @@ export interface HttpOptions {
   trustProxy: boolean;
   /** Asks RevCent whether a caller's own key is real (callers' own keys only). */
   checkKey?: (apiKey: string) => Promise<KeyVerdict>;
+  /** A caller's last session closed: what is kept per caller can be freed. */
+  released?: (principal: string) => void;
 }
 
 export const HTTP_DEFAULTS = {
@@ -76,7 +78,12 @@ export async function serveHttp(
   logger: Logger,
   options: HttpOptions,
 ): Promise<RunningHttpServer> {
-  const sessions = new SessionTable(options.idleMs, options.now);
+  // A caller's last session gone: the deps kept for their credential and their key's
+  // acceptance are let go (a later session rebuilds them; nothing in them is state).
+  const sessions = new SessionTable(options.idleMs, options.now, (principal) => {
+    knownKeys?.forget(principal);
+    options.released?.(principal);
+  });
   const rateLimit = new CallerRateLimit(options.rate, options.now);
   const authenticate = authenticator(options.auth);
   // Callers' own keys: any value passes authenticate(); RevCent is the judge of whether it is real.

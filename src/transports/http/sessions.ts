@@ -13,10 +13,13 @@ interface Session {
 
 export class SessionTable {
   private readonly sessions = new Map<string, Session>();
+  /** Open sessions per caller: when a caller's last one closes, what was kept for them can go. */
+  private readonly perCaller = new Map<string, number>();
 
   constructor(
     private readonly idleMs: number,
     private readonly now: () => number = Date.now,
+    private readonly lastClosed: (principal: string) => void = () => {},
   ) {}
 
   get size(): number {
@@ -25,10 +28,19 @@ export class SessionTable {
 
   open(id: string, transport: NodeStreamableHTTPServerTransport, server: McpServer, principal: string): void {
     this.sessions.set(id, { transport, server, principal, lastSeen: this.now(), busy: 0 });
+    this.perCaller.set(principal, (this.perCaller.get(principal) ?? 0) + 1);
   }
 
   forget(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
     this.sessions.delete(id);
+    const left = (this.perCaller.get(session.principal) ?? 1) - 1;
+    if (left > 0) this.perCaller.set(session.principal, left);
+    else {
+      this.perCaller.delete(session.principal);
+      this.lastClosed(session.principal);
+    }
   }
 
   /** The caller's own session with this id, if it is open. */
@@ -53,7 +65,7 @@ export class SessionTable {
     const now = this.now();
     for (const [id, session] of this.sessions) {
       if (session.busy === 0 && now - session.lastSeen > this.idleMs) {
-        this.sessions.delete(id);
+        this.forget(id);
         void session.transport.close();
         void session.server.close();
       }
@@ -66,5 +78,6 @@ export class SessionTable {
       await session.server.close().catch(() => undefined);
     }
     this.sessions.clear();
+    this.perCaller.clear();
   }
 }
