@@ -33,7 +33,13 @@ export class MoneyRules {
     return this.confirm === "auto" || this.confirm === "token";
   }
 
-  route(clientCanElicit: boolean): ConfirmationRoute {
+  /**
+   * How this call is confirmed. A public support chatbot's money calls (support refunds) always
+   * need the visitor's own yes through the client's form: a token only checks the model, and in a
+   * public chat the model is what an attacker talks to.
+   */
+  route(clientCanElicit: boolean, op?: Operation, profile?: string): ConfirmationRoute {
+    if (profile === "support" && op?.movesMoney) return clientCanElicit ? "elicit" : "impossible";
     switch (this.confirm) {
       case "off":
         return "off";

@@ -74,7 +74,7 @@ export async function gatedCall(
     );
   const who = caller.session ? `s:${caller.session}` : `p:${caller.principal}`;
   const digest = callDigest(who, op.id, callArgs);
-  const route = ctx.rules.route(human?.canElicit ?? false);
+  const route = ctx.rules.route(human?.canElicit ?? false, op, ctx.profile);
   // Nobody to ask and no limit on this operation: the call goes as it would without the gate,
   // with no extra read (its audit lines then name the targets, not an amount).
   const bare = allowancesFor(ctx.rules.limits, {

@@ -94,6 +94,31 @@ describe("support refunds", () => {
     }
   });
 
+  it("need the visitor's own yes: a chat client that cannot show a form gets no token, and nothing is sent", async () => {
+    for (const confirm of ["auto", "token", "off"]) {
+      const started = await startInProcessOnSandbox(proxy.url, [
+        "--profile",
+        "support",
+        "--support-refunds",
+        "--confirm",
+        confirm,
+      ]);
+      try {
+        const call = (name: string, a: Record<string, unknown>) => started.client.callTool({ name, arguments: a });
+        await call("VerifyCustomer", { customer_id: JANE.id, factor: "zip", value: JANE.zip });
+        const before = refundsSent();
+        const result = await call("RefundTransaction", { transaction_id: jane.transaction, amount: 1 });
+        expect(text(result), confirm).toMatch(
+          /^\[confirmation_required\] RefundTransaction needs a person's confirmation/,
+        );
+        expect(text(result)).not.toContain("cf_");
+        expect(refundsSent()).toBe(before);
+      } finally {
+        await started.close();
+      }
+    }
+  });
+
   it("the per-customer cap: 100 in 30 days, however it is split", async () => {
     const big = await upstream(sandbox, "POST", "/sales", {
       campaign: SEED_IDS.campaign,
