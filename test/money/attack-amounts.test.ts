@@ -1,27 +1,19 @@
 // Attack: amounts that are not an amount of money. A refund of 0 is counted as nothing against
 // every limit (and shown to the person as "refund 0.00"), while an API that reads 0 as "no amount
 // given" refunds everything; a negative amount has no meaning at all. Neither may reach RevCent.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
-import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
+import { SEED_IDS } from "../http/helpers.js";
+import { recordedSandbox, textOf } from "./upstream.js";
 
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 const dir = mkdtempSync(join(tmpdir(), "revcent-attack-amounts-"));
 
-let sandbox: Sandbox;
-let proxy: RecordingProxy;
-beforeAll(async () => {
-  sandbox = await newSandbox();
-  proxy = await recordingProxy(sandbox);
-});
-afterAll(async () => {
-  await proxy.close();
-  await sandbox.close();
-});
-const refundPosts = () => proxy.seen.filter((r) => r.method === "POST" && r.path.includes("/refund")).length;
+const upstream = recordedSandbox();
+const refundPosts = () => upstream.proxy.seen.filter((r) => r.method === "POST" && r.path.includes("/refund")).length;
 
 describe.each([
   ["no limits", undefined],
@@ -34,7 +26,7 @@ describe.each([
       writeFileSync(file, JSON.stringify(limits));
       args.push("--limits", file);
     }
-    const s = await startInProcessOnSandbox(proxy.url, args);
+    const s = await startInProcessOnSandbox(upstream.proxy.url, args);
     try {
       const before = refundPosts();
       const result = await s.client.callTool({

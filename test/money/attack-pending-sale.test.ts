@@ -2,33 +2,32 @@
 // its own arguments and RevCent applies them before charging, so the pending sale's record is not
 // what will be charged. A model that creates a 19.99 pending sale and processes it with 50 more
 // shirts must not have the limits count (and the person see) 19.99.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
-import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
+import { SEED_IDS } from "../http/helpers.js";
+import { recordedSandbox, textOf } from "./upstream.js";
 
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 const dir = mkdtempSync(join(tmpdir(), "revcent-attack-pending-"));
 
-let sandbox: Sandbox;
-let proxy: RecordingProxy;
-beforeAll(async () => {
-  sandbox = await newSandbox();
-  proxy = await recordingProxy(sandbox);
-});
-afterAll(async () => {
-  await proxy.close();
-  await sandbox.close();
-});
-const processPosts = () => proxy.seen.filter((r) => r.method === "POST" && r.path.endsWith("/process")).length;
+const upstream = recordedSandbox();
+const processPosts = () => upstream.proxy.seen.filter((r) => r.method === "POST" && r.path.endsWith("/process")).length;
 
 describe("ProcessPendingSale with arguments that change what is charged", () => {
   it("is not counted at the pending sale's old total: a per-call max refuses what it cannot measure", async () => {
     const limits = join(dir, "limits.json");
     writeFileSync(limits, JSON.stringify({ sales: { max_amount: 100 } }));
-    const s = await startInProcessOnSandbox(proxy.url, ["--toolsets", "all", "--confirm", "off", "--limits", limits]);
+    const s = await startInProcessOnSandbox(upstream.proxy.url, [
+      "--toolsets",
+      "all",
+      "--confirm",
+      "off",
+      "--limits",
+      limits,
+    ]);
     try {
       const call = (name: string, args: Record<string, unknown>) => s.client.callTool({ name, arguments: args });
       const created = await call("CreatePendingSale", {

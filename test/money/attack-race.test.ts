@@ -3,29 +3,28 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
-import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
+import { SEED_IDS } from "../http/helpers.js";
+import { recordedSandbox, textOf } from "./upstream.js";
 
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 const TXN = SEED_IDS.transaction;
-let sandbox: Sandbox;
-let proxy: RecordingProxy;
-beforeAll(async () => {
-  sandbox = await newSandbox();
-  proxy = await recordingProxy(sandbox);
-});
-afterAll(async () => {
-  await proxy.close();
-  await sandbox.close();
-});
-const refunds = () => proxy.seen.filter((r) => r.method === "POST" && r.path.includes("/refund")).length;
+const upstream = recordedSandbox();
+const refunds = () => upstream.proxy.seen.filter((r) => r.method === "POST" && r.path.includes("/refund")).length;
 
 describe("racing in one process", () => {
   it("30 concurrent refunds of 1.00 under max_total 5: exactly 5 reach RevCent", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "revcent-race-")), "limits.json");
     writeFileSync(file, JSON.stringify({ refunds: { max_amount: 1, max_total: 5 } }));
-    const s = await startInProcessOnSandbox(proxy.url, ["--toolsets", "all", "--confirm", "off", "--limits", file]);
+    const s = await startInProcessOnSandbox(upstream.proxy.url, [
+      "--toolsets",
+      "all",
+      "--confirm",
+      "off",
+      "--limits",
+      file,
+    ]);
     try {
       const before = refunds();
       const results = await Promise.all(
@@ -42,7 +41,7 @@ describe("racing in one process", () => {
   });
 
   it("one token redeemed by 10 concurrent calls runs once", async () => {
-    const s = await startInProcessOnSandbox(proxy.url, ["--toolsets", "all", "--confirm", "token"]);
+    const s = await startInProcessOnSandbox(upstream.proxy.url, ["--toolsets", "all", "--confirm", "token"]);
     try {
       const args = { transaction_id: TXN, amount: 1 };
       const asked = await s.client.callTool({ name: "RefundTransaction", arguments: args });

@@ -2,29 +2,21 @@
 // gate as the tool itself; a `confirmation` on a tool no rule holds back is an unknown argument,
 // not something passed on; a token carried from CallOperation to the static tool of another
 // session, or one of odd shape, runs nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
-import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
+import { SEED_IDS } from "../http/helpers.js";
+import { recordedSandbox, textOf } from "./upstream.js";
 
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 const TXN = SEED_IDS.transaction;
 
-let sandbox: Sandbox;
-let proxy: RecordingProxy;
-beforeAll(async () => {
-  sandbox = await newSandbox();
-  proxy = await recordingProxy(sandbox);
-});
-afterAll(async () => {
-  await proxy.close();
-  await sandbox.close();
-});
-const posts = () => proxy.seen.filter((r) => r.method === "POST").length;
+const upstream = recordedSandbox();
+const posts = () => upstream.proxy.seen.filter((r) => r.method === "POST").length;
 const tokenOf = (t: string) => /confirmation: "(cf_[^"]+)"/.exec(t)?.[1];
 
 describe("routes around the gate", () => {
   it("CallOperation in dynamic mode asks for confirmation, and its token works once, for that call only", async () => {
-    const s = await startInProcessOnSandbox(proxy.url, [
+    const s = await startInProcessOnSandbox(upstream.proxy.url, [
       "--toolsets",
       "all",
       "--tools-mode",
@@ -59,7 +51,7 @@ describe("routes around the gate", () => {
   });
 
   it("confirmation on a write no rule holds back is an unknown argument, and odd tokens run nothing", async () => {
-    const s = await startInProcessOnSandbox(proxy.url, ["--toolsets", "all", "--confirm", "token"]);
+    const s = await startInProcessOnSandbox(upstream.proxy.url, ["--toolsets", "all", "--confirm", "token"]);
     try {
       const before = posts();
       const note = await s.client.callTool({

@@ -15,6 +15,7 @@ import { JANE, saleFor } from "../guard/harness.js";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
 import { SEED_IDS, newSandbox, type Sandbox } from "../http/helpers.js";
+import { textOf } from "./upstream.js";
 
 const TXN = SEED_IDS.transaction;
 let sandbox: Sandbox;
@@ -32,7 +33,7 @@ const lines = (file: string): AuditLine[] =>
         .filter(Boolean)
         .map((l) => JSON.parse(l) as AuditLine)
     : [];
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 /** What a line says, without what changes from run to run. */
 const gist = (l: AuditLine) => [l.event, l.operation, l.outcome, l.confirmation].filter(Boolean).join(" ");
 

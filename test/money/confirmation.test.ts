@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHttpInProcess, startInProcessOnSandbox, type InProcessHttpServer } from "../helpers/in-process.js";
 import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
 import { modernRequest } from "../protocol/modern-request.js";
+import { textOf } from "./upstream.js";
 
 const TXN = SEED_IDS.transaction;
 const KEY = { "x-api-key": "sandbox-key" };
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 /** Refund POSTs RevCent received, as counted on its side of the wire. */
 const refundsSent = () => proxy.seen.filter((r) => r.method === "POST" && r.path.includes("/refund")).length;
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 
 async function refunded(): Promise<number> {
   const res = await fetch(`${sandbox.url}/transactions/${TXN}`, { headers: KEY });

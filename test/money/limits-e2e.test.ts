@@ -14,16 +14,9 @@ import { ConfigError } from "../../src/errors.js";
 import { startRuntime } from "../../src/runtime.js";
 import { createLogger } from "../../src/log.js";
 import { startHttpInProcess, startInProcessOnSandbox } from "../helpers/in-process.js";
-import {
-  SEED_IDS,
-  newSandbox,
-  recordingProxy,
-  startRedis,
-  type RecordingProxy,
-  type RedisProcess,
-  type Sandbox,
-} from "../http/helpers.js";
+import { SEED_IDS, newSandbox, startRedis, type RedisProcess, type Sandbox } from "../http/helpers.js";
 import type { Writable } from "node:stream";
+import { recordedSandbox, textOf } from "./upstream.js";
 
 const TXN = SEED_IDS.transaction;
 const KEY = { "x-api-key": "sandbox-key" };
@@ -46,23 +39,15 @@ function frozenClock() {
     },
   };
 }
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 
-let sandbox: Sandbox;
-let proxy: RecordingProxy;
-beforeAll(async () => {
-  sandbox = await newSandbox();
-  proxy = await recordingProxy(sandbox);
-});
-afterAll(async () => {
-  await proxy.close();
-  await sandbox.close();
-});
-const posts = (segment: string) => proxy.seen.filter((r) => r.method === "POST" && r.path.includes(segment)).length;
+const upstream = recordedSandbox();
+const posts = (segment: string) =>
+  upstream.proxy.seen.filter((r) => r.method === "POST" && r.path.includes(segment)).length;
 
 async function server(limits: unknown, now?: () => number) {
   const started = await startInProcessOnSandbox(
-    proxy.url,
+    upstream.proxy.url,
     ["--toolsets", "all", "--confirm", "off", "--limits", limitsFile(limits)],
     now ? { now } : {},
   );

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JANE, REFUSAL_TEXT, saleFor, seededCustomer, upstream } from "../guard/harness.js";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
 import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
+import { textOf } from "./upstream.js";
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 const refundsSent = () => proxy.seen.filter((r) => r.method === "POST" && r.path.includes("/refund")).length;
-const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]?.text ?? "") as string;
+const text = textOf;
 
 /** A visitor's conversation on the support profile; every form is accepted, as a willing visitor would. */
 async function visitor(args: string[] = ["--support-refunds"]) {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../helpers/browser.js";
 import { startHttpInProcess } from "../helpers/in-process.js";
 import { SEED_IDS, newSandbox, startHttpServer, startRedis, type RedisProcess, type Sandbox } from "../http/helpers.js";
-import { TestOAuthClient, oauthEnv, walkSignIn } from "./helpers.js";
+import { TestOAuthClient, oauthEnv, pingWithToken, revoke, walkSignIn } from "./helpers.js";
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -63,21 +63,8 @@ describe("two instances behind one Redis", () => {
       const result = await viaB.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } });
       expect(result.isError, JSON.stringify(result)).toBeFalsy();
       await viaB.close();
-      const revoked = await fetch(new URL("/revoke", b.url), {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ token: oauth.saved!.refresh_token!, client_id: oauth.info!.client_id }),
-      });
-      expect(revoked.status).toBe(200);
-      const onA = await fetch(a.url, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${oauth.saved!.access_token}`,
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-        },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
-      });
+      expect((await revoke(b.url, oauth.saved!.refresh_token!, oauth.info!.client_id)).status).toBe(200);
+      const onA = await pingWithToken(a.url, oauth.saved!.access_token);
       expect(onA.status).toBe(401);
     } finally {
       await Promise.all([a.close(), b.close()]);

@@ -120,3 +120,25 @@ export async function walkSignIn(start: URL, ours: Decision, revcent: Decision =
   }
   throw new Error("sign-in did not end within 25 steps");
 }
+
+/** A JSON-RPC ping to /mcp with this bearer token, as a client whose token may have been revoked sends it. */
+export function pingWithToken(mcpUrl: string, accessToken: string): Promise<Response> {
+  return fetch(mcpUrl, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${accessToken}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+  });
+}
+
+/** Revokes a refresh token (and so its grant) at the authorization server, as RFC 7009 says. */
+export function revoke(serverUrl: string, refreshToken: string, clientId: string): Promise<Response> {
+  return fetch(new URL("/revoke", serverUrl), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token", client_id: clientId }),
+  });
+}

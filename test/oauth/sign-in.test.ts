@@ -9,7 +9,7 @@ import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 import { SEED_IDS, newSandbox, recordingProxy, type RecordingProxy, type Sandbox } from "../http/helpers.js";
-import { TestOAuthClient, oauthEnv, walkSignIn } from "./helpers.js";
+import { TestOAuthClient, oauthEnv, pingWithToken, revoke, walkSignIn } from "./helpers.js";
 
 let sandbox: Sandbox;
 let proxy: RecordingProxy;
@@ -108,25 +108,8 @@ describe("sign-in through RevCent", () => {
   it("a revoked grant ends: the next call asks for a new sign-in", async () => {
     const { client, oauth } = await signedIn();
     expect((await customer(client)).isError).toBeFalsy();
-    const revoke = await fetch(new URL("/revoke", http.url), {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        token: oauth.saved!.refresh_token!,
-        token_type_hint: "refresh_token",
-        client_id: oauth.info!.client_id,
-      }),
-    });
-    expect(revoke.status).toBe(200);
-    const res = await fetch(http.url, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${oauth.saved!.access_token}`,
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-      },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
-    });
+    expect((await revoke(http.url, oauth.saved!.refresh_token!, oauth.info!.client_id)).status).toBe(200);
+    const res = await pingWithToken(http.url, oauth.saved!.access_token);
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toMatch(/resource_metadata="[^"]+oauth-protected-resource\/mcp"/);
   });
