@@ -35,6 +35,7 @@ export type DepsConfig = Pick<
   | "guard"
   | "allowCardData"
   | "requestTimeoutMs"
+  | "maxAnswerTokens"
   | "toolsMode"
   | "supportRefunds"
   | "confirm"
@@ -214,6 +215,7 @@ export class SharedServerParts {
         read: async (id, args) => (await client.call(this.byId.get(id)!, args)).body,
       },
       allowCardData: this.config.allowCardData,
+      maxAnswerTokens: this.config.maxAnswerTokens,
       credential,
       tableSchemas: this.tableSchemas,
       requestStateKey: this.requestStateKey,
