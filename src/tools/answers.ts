@@ -11,12 +11,13 @@ export const DEFAULT_MAX_ANSWER_TOKENS = 20_000;
 export const FULL_ITEMS = "*";
 
 /**
- * UTF-8 bytes per o200k token, rounded down from the fewest seen on the sandbox's answers (3.06,
- * on answers made mostly of random 20-character ids; whole records run 3.6-3.9). Dividing by it
- * over-counts, never under-counts, so an answer the estimate lets through fits. Non-ASCII text
- * takes 2-4 bytes per character and rarely more than one token each, so bytes keep it safe too.
+ * UTF-8 bytes per o200k token, rounded down from the fewest seen on the sandbox's answers (2.85,
+ * on short answers made mostly of random 20-character ids; whole records run 3.6-3.9, prose 4.2).
+ * Dividing by it over-counts, never under-counts, so an answer the estimate lets through fits;
+ * the price is up to 1.5x on prose. Non-ASCII text takes 2-4 bytes per character and rarely more
+ * than one token each, so counting bytes keeps it safe too.
  */
-const BYTES_PER_TOKEN = 3;
+const BYTES_PER_TOKEN = 2.8;
 
 export function estimateTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, "utf8") / BYTES_PER_TOKEN);
@@ -44,7 +45,7 @@ export function fitAnswer(
   answer: Record<string, unknown>,
   maxTokens: number,
 ): Record<string, unknown> {
-  const room = maxTokens * BYTES_PER_TOKEN;
+  const room = Math.floor(maxTokens * BYTES_PER_TOKEN);
   if (bytesOf(answer) <= room) return answer;
   const fitted = Array.isArray(answer.results) ? fitList(op, args, answer, room) : fitRecord(answer, room);
   return bytesOf(fitted) <= room ? fitted : fitRecord(fitted, room);
@@ -131,9 +132,9 @@ function continuation(
 }
 
 /**
- * A record within `room` bytes: its largest nested sections left out first and named, and when
- * only one section is left (fields named it), that section's own largest parts; long strings are
- * cut last, and only when nothing nested is left.
+ * A record within `room` bytes: its largest nested sections left out first and named, then its
+ * largest plain fields; a record that is one section (fields named it) is shrunk inside that
+ * section, and a lone long string is cut, so whatever is named comes back as much as fits.
  */
 function fitRecord(doc: Record<string, unknown>, room: number): Record<string, unknown> {
   const omitted: string[] = [];
@@ -141,42 +142,32 @@ function fitRecord(doc: Record<string, unknown>, room: number): Record<string, u
   const note = () => ({
     truncated: true,
     omitted,
-    more: "Left out to fit the answer budget; ask for them by name with fields (e.g. one of them, or its parts).",
+    more: "Left out to fit the answer budget; ask for them by name with fields (one at a time if need be).",
   });
   const over = () => bytesOf({ ...out, ...note() }) - room;
-  while (over() > 0) {
-    if (shrinkNested(out, over(), "", omitted)) continue;
-    if (!cutLongestString(out, over(), "", omitted)) break;
-  }
+  while (over() > 0) if (!shrink(out, over(), "", omitted)) break;
   if (over() > 0) return { truncated: true, more: "The answer is too large to show; name fewer fields." };
   return { ...out, ...note() };
 }
 
-const nestedEntries = (doc: Record<string, unknown>) =>
-  Object.entries(doc).filter(([, v]) => typeof v === "object" && v !== null);
+const isNested = (v: unknown) => typeof v === "object" && v !== null;
 
-/** Leaves out the largest nested section, or shrinks inside it when it is the only one. */
-function shrinkNested(doc: Record<string, unknown>, excess: number, prefix: string, omitted: string[]): boolean {
-  const nested = nestedEntries(doc).sort(([, a], [, b]) => bytesOf(b) - bytesOf(a));
-  const [largest] = nested;
+/** One step smaller: false when nothing is left to leave out. */
+function shrink(doc: Record<string, unknown>, excess: number, prefix: string, omitted: string[]): boolean {
+  const entries = Object.entries(doc).sort(([, a], [, b]) => bytesOf(b) - bytesOf(a));
+  const [largest] = entries;
   if (!largest) return false;
   const [key, value] = largest;
-  if (nested.length === 1 && isObject(value) && bytesOf(value) > excess && nestedEntries(value).length) {
-    return shrinkNested(value, excess, `${prefix}${key}.`, omitted);
+  if (entries.length === 1) {
+    if (isObject(value)) return shrink(value, excess, `${prefix}${key}.`, omitted);
+    if (typeof value !== "string" || value.length <= 16) return false;
+    // A character takes at least one byte, so cutting the excess in characters is enough.
+    doc[key] = `${value.slice(0, Math.max(0, value.length - excess - 16))}…`;
+    if (!omitted.includes(`${prefix}${key} (cut)`)) omitted.push(`${prefix}${key} (cut)`);
+    return true;
   }
-  delete doc[key];
-  omitted.push(prefix + key);
-  return true;
-}
-
-function cutLongestString(doc: Record<string, unknown>, excess: number, prefix: string, omitted: string[]): boolean {
-  let longest: [string, string] | undefined;
-  for (const [key, value] of Object.entries(doc))
-    if (typeof value === "string" && value.length > (longest?.[1].length ?? 16)) longest = [key, value];
-  if (!longest) return false;
-  const [key, value] = longest;
-  // Characters may take up to 4 bytes; cutting by the excess in bytes is enough, and a little more.
-  doc[key] = `${value.slice(0, Math.max(0, value.length - excess - 16))}…`;
-  omitted.push(`${prefix}${key} (cut)`);
+  const [nestedKey] = entries.find(([, v]) => isNested(v)) ?? [key];
+  delete doc[nestedKey];
+  omitted.push(prefix + nestedKey);
   return true;
 }
