@@ -134,7 +134,75 @@ export function contextCostTable(c) {
   return rows.join("\n");
 }
 
+const DAY = 86_400;
+
+/**
+ * Tokens of one page of 25 of every list and search in the default toolsets, as summaries and whole
+ * (`fields: ["*"]`), over the sandbox's whole seeded range (about 60 days), and of the largest
+ * all_pages answer; the text content only, which is what a client hands the model.
+ */
+export async function measureAnswers(root) {
+  const server = startServer([root + "dist/server.js", "--sandbox"], {});
+  try {
+    await server.initialize();
+    const { tools } = await server.request("tools/list", {});
+    const now = Math.floor(Date.now() / 1000);
+    const rows = [];
+    for (const tool of tools) {
+      const p = tool.inputSchema.properties ?? {};
+      const known = ["date_start", "date_end", "limit", "page", "search_term"];
+      if (!tool.annotations?.readOnlyHint || !p.fields) continue;
+      if ((tool.inputSchema.required ?? []).some((name) => !known.includes(name))) continue;
+      const args = p.search_term
+        ? { search_term: "a" }
+        : p.page
+          ? { date_start: now - 89 * DAY, date_end: now, limit: 25, page: 1 }
+          : {};
+      const call = async (extra) => {
+        const r = await server.request("tools/call", { name: tool.name, arguments: { ...args, ...extra } });
+        const text = answerText(r);
+        const answer = JSON.parse(text);
+        // The envelope (ids, counts, the view's note) is paid once per answer, items once each.
+        const envelope = answer.results ? tokens({ ...answer, results: [] }) : 0;
+        return { tokens: tokens(text), items: answer.results?.length, envelope };
+      };
+      const summary = await call({});
+      if (summary.items === undefined) continue;
+      const whole = await call({ fields: ["*"] });
+      const all = p.all_pages ? await call({ all_pages: true, max_items: 1000, fields: ["*"] }) : undefined;
+      rows.push({
+        tool: tool.name,
+        items: whole.items,
+        summary: summary.tokens,
+        envelope: summary.envelope,
+        whole: whole.tokens,
+        all,
+      });
+    }
+    return rows;
+  } finally {
+    server.close();
+  }
+}
+
+export function answersTable(rows) {
+  const lines = [
+    '| list or search (default toolsets) | items | summary tokens | whole (`fields: ["*"]`) tokens | summary / whole | summary, a page of 25 (projected) | all_pages whole, max_items 1000 |',
+    "|---|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const r of rows) {
+    const ratio = r.whole ? `${((100 * r.summary) / r.whole).toFixed(0)}%` : "—";
+    const all = r.all ? `${r.all.items} items, ${r.all.tokens} tokens` : "—";
+    // Most sandbox families hold a few items; a page of 25 of them costs about this much.
+    const per25 = r.items ? r.envelope + Math.round(((r.summary - r.envelope) / r.items) * 25) : "—";
+    lines.push(`| ${r.tool} | ${r.items} | ${r.summary} | ${r.whole} | ${ratio} | ${per25} | ${all} |`);
+  }
+  return lines.join("\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const root = new URL("..", import.meta.url).pathname;
   console.log(contextCostTable(await measureContextCost(root)));
+  console.log();
+  console.log(answersTable(await measureAnswers(root)));
 }

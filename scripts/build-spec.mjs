@@ -7,6 +7,7 @@
 //   usage-notes.json   operationId -> how to use it without surprises, in our own words (resource
 //                      pages and DescribeOperation show it; tools/list does not)
 //   search-keywords.json  operationId -> merchants' words for it, for SearchOperations only
+//   summaries.json     per API section, the fields a list or search item shows by default
 //   ../official/       facts read from RevCent's official per-operation files (see official-facts.mjs)
 //   ../../test/fixtures/official/GetTransactions.json  the one operation of RevCent's official
 //                      OpenAPI file we have; used verbatim
@@ -28,6 +29,7 @@ const usageNotes = read("spec/src/usage-notes.json");
 // Operations that move money, by the class their limits are counted in (refunds, voids, sales).
 const moneyClasses = read("spec/src/money.json");
 const searchKeywords = read("spec/src/search-keywords.json").keywords;
+const summaries = read("spec/src/summaries.json");
 const officialFacts = loadOfficialFacts(root + "spec/official/");
 const official = { GetTransactions: read("test/fixtures/official/GetTransactions.json") };
 
@@ -214,6 +216,17 @@ function moneyMarks(id) {
   return moneyClass ? { "x-revcent-moves-money": true, "x-revcent-money-class": moneyClass } : {};
 }
 
+/**
+ * The item summary of a list or search, from its section's entry in summaries.json; none where the
+ * section asks for whole items, and none on reads of one record. A collection GET without paging
+ * (a singleton) answers with items only in some sections, so only a section's own entry applies.
+ */
+function summaryMark(op, kind) {
+  if (kind !== "list" && kind !== "search" && kind !== "singleton") return {};
+  const fields = summaries.tags[op.tag] ?? (kind === "singleton" ? "full" : summaries.default);
+  return fields === "full" ? {} : { "x-revcent-summary": fields };
+}
+
 function buildOperation(op) {
   const kind = kindOf(op);
   if (official[op.operationId]) {
@@ -224,6 +237,7 @@ function buildOperation(op) {
       description: description(op, kind),
       tags: [op.tag],
       ...(op.maxRangeDays ? { "x-revcent-max-range-days": op.maxRangeDays } : {}),
+      ...summaryMark(op, kind),
       parameters: o.parameters,
       requestBody: o.requestBody,
       responses: o.responses,
@@ -239,6 +253,7 @@ function buildOperation(op) {
   if (kind === "list" && op.maxRangeDays) out["x-revcent-max-range-days"] = op.maxRangeDays;
   if (verb && DESTRUCTIVE_VERBS.test(verb)) out["x-revcent-destructive"] = true;
   if (READ_ONLY_POSTS.has(op.operationId)) out["x-revcent-read-only"] = true;
+  Object.assign(out, summaryMark(op, kind));
   const entry = officialFacts.get(`${op.method} ${op.path}`);
   const query = queryParameters(op, kind);
   const parameters = [
@@ -418,6 +433,8 @@ for (const id of Object.keys(moneyClasses))
   if (!operations.some((op) => op.operationId === id))
     throw new Error(`spec/src/money.json names ${id}, which is no operation`);
 const tagNames = [...new Set(operations.map((o) => o.tag))];
+for (const tag of Object.keys(summaries.tags))
+  if (!tagNames.includes(tag)) throw new Error(`spec/src/summaries.json names ${tag}, which is no API section`);
 const spec = {
   openapi: "3.1.0",
   info: {

@@ -66,6 +66,8 @@ export interface Config extends PolicyConfig {
   logLevel: string;
   /** Upstream deadline per request. */
   requestTimeoutMs: number;
+  /** No tool answer is larger, in o200k tokens (estimated). */
+  maxAnswerTokens: number;
   /** The audit trail's file (src/audit/file-sink.ts); undefined = no file. */
   auditLog?: string;
 }

@@ -36,6 +36,7 @@ export type DepsConfig = Pick<
   | "guard"
   | "allowCardData"
   | "requestTimeoutMs"
+  | "maxAnswerTokens"
   | "toolsMode"
   | "supportRefunds"
   | "confirm"
@@ -231,6 +232,7 @@ export class SharedServerParts {
         read: async (id, args) => (await client.call(this.byId.get(id)!, args)).body,
       },
       allowCardData: this.config.allowCardData,
+      maxAnswerTokens: this.config.maxAnswerTokens,
       credential,
       tableSchemas: this.tableSchemas,
       requestStateKey: this.requestStateKey,

@@ -31,6 +31,7 @@ export interface Setting {
 }
 
 import { CONFIRM_MODES } from "./money/rules.js";
+import { DEFAULT_MAX_ANSWER_TOKENS } from "./tools/answers.js";
 
 /** RevCent's OAuth endpoints (its knowledge base names them). */
 const REVCENT_OAUTH_DEFAULTS = {
@@ -225,6 +226,20 @@ export const SETTINGS: readonly Setting[] = [
     arg: "N",
     help: "upstream deadline per request",
     readme: { default: "`30000`", meaning: "upstream deadline per call" },
+  },
+  {
+    key: "maxAnswerTokens",
+    flag: "max-answer-tokens",
+    env: "REVCENT_MAX_ANSWER_TOKENS",
+    kind: { type: "count" },
+    default: String(DEFAULT_MAX_ANSWER_TOKENS),
+    arg: "N",
+    help: "no tool answer larger than N tokens (lists cut, saying where to continue)",
+    readme: {
+      default: `\`${DEFAULT_MAX_ANSWER_TOKENS}\``,
+      meaning:
+        "no tool answer is larger (o200k tokens, estimated on the safe side): a list keeps the items that fit and says how to continue, a record leaves out its largest sections and names them",
+    },
   },
   {
     key: "auditLog",

@@ -94,3 +94,30 @@ const matches = (item: unknown, field: string, values: string[]) => {
   const v = getPath(item, field);
   return v !== undefined && v !== null && values.includes(String(v));
 };
+
+/**
+ * The named paths of one object, and nothing else: `customer.first_name` keeps that field of the
+ * nested object, `products.name` that field of each element of the array. What the object lacks
+ * stays absent, so the projection can only ever show less than it was given.
+ */
+export function pickFields(value: unknown, paths: readonly string[]): unknown {
+  if (Array.isArray(value)) return value.map((element) => pickFields(element, paths));
+  if (!isObject(value)) return value;
+  const byHead = new Map<string, string[]>();
+  for (const path of paths) {
+    const dot = path.indexOf(".");
+    const head = dot < 0 ? path : path.slice(0, dot);
+    const rest = byHead.get(head) ?? [];
+    if (dot >= 0) rest.push(path.slice(dot + 1));
+    else rest.push("");
+    byHead.set(head, rest);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [head, rests] of byHead) {
+    if (!(head in value)) continue;
+    const child = value[head];
+    // The whole field when it is named itself; else only the named parts of it.
+    out[head] = rests.includes("") || child === null || typeof child !== "object" ? child : pickFields(child, rests);
+  }
+  return out;
+}

@@ -48,6 +48,7 @@ type RawOperation = {
   "x-revcent-usage"?: string;
   "x-revcent-aliases"?: string[];
   "x-revcent-keywords"?: string;
+  "x-revcent-summary"?: string[];
 };
 
 export class SpecError extends Error {
@@ -190,6 +191,9 @@ function buildOperation(
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
   if (typeof raw["x-revcent-usage"] === "string") op.usage = raw["x-revcent-usage"];
   if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
+  const summary = raw["x-revcent-summary"];
+  if (Array.isArray(summary) && summary.length && summary.every((f) => typeof f === "string"))
+    op.summaryFields = summary;
   const aliases = (raw["x-revcent-aliases"] ?? []).filter(
     (alias): alias is string => typeof alias === "string" && alias !== id,
   );

@@ -86,6 +86,11 @@ export interface Operation {
   usage?: string;
   /** Merchants' words for what it does, beyond its name and description: for SearchOperations only. */
   keywords?: string;
+  /**
+   * A list's or search's item summary: the paths (fields grammar) each item shows by default, from
+   * the spec's x-revcent-summary. Absent: items come whole.
+   */
+  summaryFields?: string[];
   /** JSON Schema of a successful response, where the spec documents one. */
   outputSchema?: JsonSchema;
   /** For a change: the read operation that shows whether it took effect (GetSale for VoidSale). */

@@ -31,7 +31,8 @@ import {
   type HumanChannel,
 } from "./money-gate.js";
 import type { ResultHygiene } from "./result-hygiene.js";
-import { failed, filtered, succeeded, successResult, type CallOutcome } from "./results.js";
+import { FULL_ITEMS, fitAnswer, summarized } from "./answers.js";
+import { failed, filtered, structuredOf, succeeded, successResult, type CallOutcome } from "./results.js";
 
 export interface ToolCallDeps {
   catalog: ToolCatalog;
@@ -44,6 +45,8 @@ export interface ToolCallDeps {
   guard: Guard | undefined;
   /** PCI-scoped deployments: card numbers may pass as arguments. */
   allowCardData: boolean;
+  /** No answer is larger than this, in o200k tokens as answers.ts estimates them. */
+  maxAnswerTokens: number;
 }
 
 export async function callTool(
@@ -81,7 +84,9 @@ export async function callTool(
   }
   try {
     const { [RESULT_FILTER_ARGUMENT]: fields, ...args } = checkArguments(deps, op, rawArgs ?? {});
-    const filters = fieldFilters(op, fields);
+    // Any `fields` picks from whole items; "*" alone asks for them unfiltered.
+    const wholeItems = Array.isArray(fields) && fields.length > 0;
+    const filters = fieldFilters(op, wholeItems ? fields.filter((f) => String(f).trim() !== FULL_ITEMS) : undefined);
     const call = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
     const send = isPaged(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
     const execute = op.readOnly
@@ -90,8 +95,12 @@ export async function callTool(
         ? (a: Record<string, unknown>) => gatedCall(deps.gate, caller, op, a, human, send)
         : (a: Record<string, unknown>) => recordedWrite(deps.gate, caller, op, a, send);
     const body = deps.guard ? await deps.guard.run(caller, op, args, signal, execute) : await execute(args);
+    // Shaped only after the guard and hygiene, and only ever by leaving things out, so neither view
+    // can show what they withheld.
     const clean = deps.hygiene.clean(op, body);
-    return succeeded(successResult(filters.length && isObject(clean) ? filtered(op, clean, filters) : clean));
+    const shaped = filters.length && isObject(clean) ? filtered(op, clean, filters) : clean;
+    const answer = structuredOf(wholeItems ? shaped : summarized(op, shaped));
+    return succeeded(successResult(fitAnswer(op, args, answer, deps.maxAnswerTokens)));
   } catch (err) {
     if (err instanceof InputNeeded) return { result: err.result, outcome: "input_required" };
     if (err instanceof RevCentError) {

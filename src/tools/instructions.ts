@@ -38,11 +38,12 @@ export function serverInstructions(operations: readonly Operation[], confirm: Co
     `RevCent payments API. RevCent ids are ${ID_LENGTH} characters.`,
     `Lists need date_start/date_end (unix seconds), ${limitText} and page (from 1); they filter by customer_id, campaign_filter (campaign ids) and metadata_filter ([{name, value}], all must match; value METADATA_NAME_EXISTS matches any value).`,
     "Searches take search_term.",
-    "Lists (Get<Plural>) and searches (Search<Plural>) return ids and summaries; the matching Get<Singular> returns one item in full.",
+    'Lists (Get<Plural>) and searches (Search<Plural>) return item summaries, whole with `fields: ["*"]`; the matching Get<Singular> returns one item in full.',
     "For counts or totals use BigQueryRunQuery.",
     confirmationText(confirm),
     `Lists accept all_pages (follow every page, up to max_items: 1-${MAX_ITEMS_LIMIT}, default ${DEFAULT_MAX_ITEMS}) and split a date range longer than they allow into windows, merged.`,
-    "Read tools accept `fields` to shorten their answer (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
+    "Answers fit a token budget: a cut one says truncated, what it left out and how to continue.",
+    "Read tools accept `fields` to shape their answer from whole items (paths into the result; lists keep their items under results): `name` keeps only that top-level field, `-name` drops it, `results.amount` keeps only that field of each item, `-results.customer` drops it, `results.status=settled` keeps only matching items, `-results.status=refunded` drops them.",
     "Resources: revcent://guide explains errors, paging, filters and idempotency; revcent://operations/{operationId} documents one operation.",
   ].join(" ");
 }

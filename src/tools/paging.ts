@@ -81,6 +81,7 @@ export async function fetchList(
   }
   return {
     ...last,
+    ...(truncated ? stillMore(query, items.length >= maxItems, windows !== undefined, firstPage, maxItems) : {}),
     results: items.slice(0, maxItems),
     current_count: Math.min(items.length, maxItems),
     total_count: totalCount,
@@ -90,4 +91,21 @@ export async function fetchList(
     current_page: undefined,
     total_pages: undefined,
   };
+}
+
+/** Where a list cut short by paging continues: the page after max_items, or all_pages to follow windows. */
+function stillMore(
+  query: Record<string, unknown>,
+  full: boolean,
+  windows: boolean,
+  firstPage: number,
+  maxItems: number,
+): Record<string, unknown> {
+  if (!full) return { more: "Some date windows have more pages: add all_pages to follow them." };
+  const limit = query.limit;
+  if (!windows && typeof limit === "number" && maxItems % limit === 0) {
+    const next = { page: firstPage + maxItems / limit, [ALL_PAGES_ARGUMENT]: true };
+    return { more: `max_items reached: continue with page ${next.page}, or a narrower date range.`, next };
+  }
+  return { more: `max_items reached: raise it (up to ${MAX_ITEMS_LIMIT}) or ask for a narrower date range.` };
 }

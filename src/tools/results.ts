@@ -32,11 +32,15 @@ export function filtered(op: Operation, doc: Record<string, unknown>, filters: F
   );
 }
 
+/** An answer as an object, which structuredContent must be: anything else goes under `result`. */
+export function structuredOf(body: unknown): Record<string, unknown> {
+  return typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : { result: body };
+}
+
 export function successResult(body: unknown): CallToolResult {
-  const structured =
-    typeof body === "object" && body !== null && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : { result: body };
+  const structured = structuredOf(body);
   return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
 }
 

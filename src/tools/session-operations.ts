@@ -5,6 +5,8 @@ import { ProtocolError, ProtocolErrorCode, type ServerContext } from "@modelcont
 import type { ClientLog, OperationEvent } from "./client-log.js";
 import type { CallerContext } from "../guard/guard.js";
 import { callTool, type ToolCallDeps } from "./call-tool.js";
+import { FULL_ITEMS } from "./answers.js";
+import { RESULT_FILTER_ARGUMENT } from "./catalog.js";
 import type { CallOutcome } from "./results.js";
 import type { Progress } from "./paging.js";
 import type { HumanChannel } from "./money-gate.js";
@@ -78,7 +80,8 @@ export class SessionOperations {
     args: Record<string, unknown>,
     extra: RequestExtra | undefined,
   ): Promise<Record<string, unknown>> {
-    const called = await this.run(via, name, args, extra);
+    // Resources and prompts show records whole (a table's schema, an entity); the budget still holds.
+    const called = await this.run(via, name, { ...args, [RESULT_FILTER_ARGUMENT]: [FULL_ITEMS] }, extra);
     // Reads never wait for a person; a resource or prompt has no way to ask one.
     if (called.outcome === "input_required")
       throw new ProtocolError(ProtocolErrorCode.InternalError, `${name} needs a person's confirmation; call the tool.`);
