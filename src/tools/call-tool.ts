@@ -100,7 +100,7 @@ export async function callTool(
     const clean = deps.hygiene.clean(op, body);
     const shaped = filters.length && isObject(clean) ? filtered(op, clean, filters) : clean;
     const answer = structuredOf(wholeItems ? shaped : summarized(op, shaped));
-    return succeeded(successResult(fitAnswer(op, args, answer, deps.maxAnswerTokens)));
+    return succeeded(successResult(fitAnswer(op, args, answer, deps.maxAnswerTokens), op.outputSchema !== undefined));
   } catch (err) {
     if (err instanceof InputNeeded) return { result: err.result, outcome: "input_required" };
     if (err instanceof RevCentError) {
@@ -138,7 +138,7 @@ function discover(catalog: ToolCatalog, name: string, rawArgs: Record<string, un
     );
   const { name: operation, description, inputSchema, annotations } = toolFor(op);
   const described = { operation, description, ...(op.usage ? { usage: op.usage } : {}), annotations, inputSchema };
-  return succeeded({ content: [{ type: "text", text: JSON.stringify(described) }], structuredContent: described });
+  return succeeded({ content: [{ type: "text", text: JSON.stringify(described) }] });
 }
 
 async function verifyCustomer(

@@ -39,9 +39,15 @@ export function structuredOf(body: unknown): Record<string, unknown> {
     : { result: body };
 }
 
-export function successResult(body: unknown): CallToolResult {
-  const structured = structuredOf(body);
-  return { content: [{ type: "text", text: JSON.stringify(structured) }], structuredContent: structured };
+/**
+ * The answer as the client gets it. One copy: the JSON text, which every client shows the model;
+ * `structuredContent` too only where the tool declares an outputSchema, which obliges it (a second
+ * copy of every answer would double what travels, and what some clients put in context).
+ */
+export function successResult(body: unknown, structured: boolean): CallToolResult {
+  const answer = structuredOf(body);
+  const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(answer) }];
+  return structured ? { content, structuredContent: answer } : { content };
 }
 
 /**

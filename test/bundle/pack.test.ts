@@ -14,6 +14,7 @@ import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { loadOperations } from "../../src/operations/openapi.js";
 import { startStdioServer, type StartedClient } from "../helpers/stdio-client.js";
 import { hostLaunch, type UserConfig } from "./host-launch.js";
+import { answerOf } from "../helpers/answer.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const operations = loadOperations(JSON.parse(readFileSync(join(ROOT, "spec/revcent-v2.openapi.json"), "utf8")));
@@ -73,7 +74,7 @@ describe("the packed .mcpb bundle", () => {
         arguments: { customer_id: SEED_IDS.customer },
       })) as CallToolResult;
       expect(jane.isError, JSON.stringify(jane.content)).toBeFalsy();
-      expect(jane.structuredContent).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane" });
+      expect(answerOf(jane)).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane" });
     } finally {
       await server.close();
     }

@@ -6,6 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 let s: StartedClient;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ async function ok(name: string, args: Record<string, unknown>): Promise<Record<s
   const r = (await s.client.callTool({ name, arguments: args })) as CallToolResult;
   const text = (r.content[0] as { text: string }).text;
   expect(r.isError, `${name}: ${text}`).toBeFalsy();
-  return (r.structuredContent ?? {}) as Record<string, any>;
+  return (answerOf(r) ?? {}) as Record<string, any>;
 }
 
 /** [kind, create tool and args, id field, edit tool, edit args, get tool, what the read shows]. */

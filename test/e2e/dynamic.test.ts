@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 /** One o200k encoder for the file: building one takes about a second. */
@@ -122,7 +123,7 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
       name: "DescribeOperation",
       arguments: { operation: "GetTransactions" },
     })) as CallToolResult;
-    const d = r.structuredContent as {
+    const d = answerOf(r) as {
       inputSchema: { properties: Record<string, { items?: { enum?: string[] } }> };
       annotations: object;
     };
@@ -132,7 +133,7 @@ describe("--tools-mode dynamic (operator, all toolsets)", () => {
       name: "DescribeOperation",
       arguments: { operation: "RefundTransaction" },
     })) as CallToolResult;
-    expect((refund.structuredContent as { usage?: string }).usage).toMatch(
+    expect((answerOf(refund) as { usage?: string }).usage).toMatch(
       /^Moves money back\. Confirm the amount with the user/,
     );
   });

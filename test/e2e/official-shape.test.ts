@@ -12,6 +12,7 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const official = (file: string) =>
   JSON.parse(readFileSync(new URL(`../../spec/official/${file}.json`, import.meta.url), "utf8"));
@@ -122,8 +123,8 @@ describe("driven by a document in the official files' shape", () => {
   it("performs writes: a gateway group is created and reads back, a refund is recorded, a subscription reactivated", async () => {
     const created = await call("CreateGatewayGroup", { name: "Rotation A", enabled: true });
     expect(created.isError, text(created)).toBeFalsy();
-    const id = (created.structuredContent as { gateway_group_id: string }).gateway_group_id;
-    expect((await call("GetGatewayGroup", { gateway_group_id: id })).structuredContent).toMatchObject({
+    const id = (answerOf(created) as { gateway_group_id: string }).gateway_group_id;
+    expect(answerOf(await call("GetGatewayGroup", { gateway_group_id: id }))).toMatchObject({
       id,
       name: "Rotation A",
     });
@@ -132,7 +133,7 @@ describe("driven by a document in the official files' shape", () => {
     expect(refund.isError, text(refund)).toBeFalsy();
     expect(
       (
-        (await call("GetTransaction", { transaction_id: SEED_IDS.transaction })).structuredContent as {
+        answerOf(await call("GetTransaction", { transaction_id: SEED_IDS.transaction })) as {
           amount_refunded: number;
         }
       ).amount_refunded,
@@ -142,9 +143,9 @@ describe("driven by a document in the official files' shape", () => {
     expect(suspended.isError, text(suspended)).toBeFalsy();
     const activated = await call("ActivateSubscription", { subscription_id: SEED_IDS.subscription });
     expect(activated.isError, text(activated)).toBeFalsy();
-    expect((await call("GetSubscription", { subscription_id: SEED_IDS.subscription })).structuredContent).toMatchObject(
-      { status: "Active" },
-    );
+    expect(answerOf(await call("GetSubscription", { subscription_id: SEED_IDS.subscription }))).toMatchObject({
+      status: "Active",
+    });
   });
 
   it("a parameter RevCent refuses is [bad_request], never [duplicate_request], and nothing is created", async () => {

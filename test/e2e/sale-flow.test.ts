@@ -9,6 +9,7 @@ import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { TEST_CARDS } from "../../src/sandbox/test-cards.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 type Json = Record<string, any>;
@@ -20,7 +21,7 @@ const tool = async (name: string, args: Record<string, unknown>) => {
   return {
     isError: Boolean(r.isError),
     text: (r.content[0] as { text: string }).text,
-    data: (r.structuredContent ?? {}) as Json,
+    data: (answerOf(r) ?? {}) as Json,
   };
 };
 const ok = async (name: string, args: Record<string, unknown>) => {

@@ -5,6 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const text = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const now = () => Math.floor(Date.now() / 1000);
@@ -33,7 +34,7 @@ describe("the server on RevCent's official OpenAPI style (--openapi)", () => {
         arguments: { date_start: now() - 100 * DAY, date_end: now(), limit: 2, page: 1 },
       })) as CallToolResult;
       expect(split.isError, text(split)).toBeFalsy();
-      expect(split.structuredContent).toMatchObject({ date_windows: 2 });
+      expect(answerOf(split)).toMatchObject({ date_windows: 2 });
     } finally {
       await s.close();
     }

@@ -7,6 +7,7 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { SERVER_ENTRY, startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
+import { answerOf } from "../helpers/answer.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specIds: string[] = Object.values(spec.paths as Record<string, Record<string, { operationId: string }>>).flatMap(
@@ -106,14 +107,21 @@ describe("stdio server with --sandbox --toolsets all", () => {
     expect(vs.annotations).toEqual({ destructiveHint: true });
   });
 
-  it("calls against the sandbox succeed, with structured content", async () => {
+  it("calls against the sandbox succeed; an answer travels once, as JSON text, and also structured only where an outputSchema asks", async () => {
     const list = (await s.client.callTool({
       name: "GetCustomers",
       arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 5, page: 1 },
     })) as CallToolResult;
     expect(list.isError).toBeFalsy();
-    expect(list.structuredContent).toMatchObject({ code: 1, current_page: 1 });
-    expect((list.structuredContent as { results: unknown[] }).results.length).toBeGreaterThan(0);
+    expect(list.structuredContent).toBeUndefined();
+    expect(list.content).toHaveLength(1);
+    const transactions = (await s.client.callTool({
+      name: "GetTransactions",
+      arguments: { date_start: now() - 80 * DAY, date_end: now(), limit: 2, page: 1 },
+    })) as CallToolResult;
+    expect(transactions.structuredContent).toEqual(JSON.parse((transactions.content[0] as { text: string }).text));
+    expect(answerOf(list)).toMatchObject({ code: 1, current_page: 1 });
+    expect((answerOf(list) as { results: unknown[] }).results.length).toBeGreaterThan(0);
 
     const one = (await s.client.callTool({
       name: "GetCustomer",
@@ -148,7 +156,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
       },
     })) as CallToolResult;
     expect(r.isError, text(r)).toBeFalsy();
-    const data = r.structuredContent as {
+    const data = answerOf(r) as {
       results: Record<string, unknown>[];
       api_call_id?: string;
       current_page: number;
@@ -162,7 +170,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
       arguments: { ...args, fields: ["results.id", "results.amount"] },
     })) as CallToolResult;
     expect(tx.isError, text(tx)).toBeFalsy();
-    for (const item of (tx.structuredContent as { results: object[] }).results)
+    for (const item of (answerOf(tx) as { results: object[] }).results)
       expect(Object.keys(item).sort()).toEqual(["amount", "id"]);
     const bad = (await s.client.callTool({
       name: "GetCustomers",
@@ -204,7 +212,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
       arguments: { date_start: now() - 5 * DAY, date_end: now(), limit: 5, page: 1 },
     })) as CallToolResult;
     expect(r.isError, text(r)).toBeFalsy();
-    expect(r.structuredContent).toMatchObject({ date_windows: 3 });
+    expect(answerOf(r)).toMatchObject({ date_windows: 3 });
   });
 
   it("a 200-day transaction query returns the merged result of three 90-day windows", async () => {
@@ -214,7 +222,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
       arguments: { date_start: end - 200 * DAY, date_end: end, limit: 25, page: 1, all_pages: true, max_items: 1000 },
     })) as CallToolResult;
     expect(merged.isError, text(merged)).toBeFalsy();
-    const m = merged.structuredContent as {
+    const m = answerOf(merged) as {
       date_windows: number;
       results: { id: string }[];
       total_count: number;
@@ -234,7 +242,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
         max_items: 1000,
       },
     })) as CallToolResult;
-    const r = recent.structuredContent as { results: { id: string }[]; total_count: number };
+    const r = answerOf(recent) as { results: { id: string }[]; total_count: number };
     expect(m.results.map((t) => t.id).sort()).toEqual(r.results.map((t) => t.id).sort());
     expect(m.total_count).toBe(r.total_count);
     expect(m.results.length).toBe(m.total_count);
@@ -246,7 +254,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
       arguments: { date_start: now() - 200 * DAY, date_end: now(), limit: 2, page: 1 },
     })) as CallToolResult;
     expect(r.isError, text(r)).toBeFalsy();
-    const data = r.structuredContent as {
+    const data = answerOf(r) as {
       results: unknown[];
       pages_fetched: number;
       date_windows: number;
@@ -287,7 +295,7 @@ describe("stdio server with --sandbox --toolsets all", () => {
       s.transport.onmessage = handle;
     }
     expect(r.isError, text(r)).toBeFalsy();
-    const data = r.structuredContent as {
+    const data = answerOf(r) as {
       results: unknown[];
       pages_fetched: number;
       truncated: boolean;

@@ -10,6 +10,7 @@ import { loadV1Operations } from "../../src/operations/v1-catalog.js";
 import { upstream as upstreamCall } from "../guard/harness.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const catalog = loadV1Operations(
@@ -24,7 +25,7 @@ const call = async (name: string, args: Record<string, unknown>) =>
 const ok = async (name: string, args: Record<string, unknown>) => {
   const r = await call(name, args);
   expect(r.isError, `${name}: ${text(r)}`).toBeFalsy();
-  return r.structuredContent as Record<string, any>;
+  return answerOf(r) as Record<string, any>;
 };
 
 const upstream = (method: "GET" | "POST", path: string, body?: unknown) => upstreamCall(sandbox, method, path, body);

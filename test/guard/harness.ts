@@ -9,6 +9,7 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { SEED_IDS, seedIdFor } from "../../src/sandbox/seed.js";
 import { startStdioClient, type StartedClient } from "../helpers/stdio-client.js";
 import { startInProcess } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 export { SEED_IDS, seedIdFor };
 export type { Sandbox };
@@ -96,7 +97,7 @@ export async function connect(sandbox: Sandbox, options: ConnectOptions = {}): P
     return {
       isError: Boolean(raw.isError),
       text: first?.text ?? "",
-      data: raw.structuredContent as Record<string, any> | undefined,
+      data: answerOf(raw) as Record<string, any> | undefined,
       raw,
     };
   };

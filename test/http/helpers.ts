@@ -24,6 +24,7 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
 import { startHttpInProcess } from "../helpers/in-process.js";
 import type { HttpOptions } from "../../src/transports/http/server.js";
+import { answerOf } from "../helpers/answer.js";
 
 export { SEED_IDS } from "../../src/sandbox/seed.js";
 export type { Sandbox };
@@ -327,7 +328,7 @@ export async function connectClient(
       return {
         isError: Boolean(raw.isError),
         text: first?.text ?? "",
-        data: raw.structuredContent as Record<string, any> | undefined,
+        data: answerOf(raw) as Record<string, any> | undefined,
       };
     },
     close: () => client.close().catch(() => undefined),

@@ -12,6 +12,7 @@ import { DEFAULT_TOOLSETS } from "../../src/operations/policy.js";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { LOG_DIR, SERVER_ENTRY } from "../helpers/stdio-client.js";
 import { operations } from "../helpers/registry.js";
+import { answerOf } from "../helpers/answer.js";
 
 const INSPECTOR_VERSION = "2.12.0";
 const INSPECTOR_DEADLINE_MS = 180_000;
@@ -141,7 +142,7 @@ describe("MCP Inspector CLI against dist/server.js --sandbox", () => {
       const { code, result, output } = await runs.call!;
       expect(code, output).toBe(0);
       expect(result.isError, output).toBeFalsy();
-      expect(result.structuredContent).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane", last_name: "Doe" });
+      expect(answerOf(result)).toMatchObject({ id: SEED_IDS.customer, first_name: "Jane", last_name: "Doe" });
     },
     INSPECTOR_DEADLINE_MS,
   );

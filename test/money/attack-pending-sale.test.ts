@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
 import { SEED_IDS } from "../http/helpers.js";
 import { recordedSandbox, textOf } from "./upstream.js";
+import { answerOf } from "../helpers/answer.js";
 
 const text = textOf;
 const dir = mkdtempSync(join(tmpdir(), "revcent-attack-pending-"));
@@ -37,15 +38,14 @@ describe("ProcessPendingSale with arguments that change what is charged", () => 
       });
       expect(created.isError, text(created)).toBeFalsy();
       const saleId =
-        (created.structuredContent as { id?: string; sale_id?: string }).sale_id ??
-        (created.structuredContent as { id: string }).id;
+        (answerOf(created) as { id?: string; sale_id?: string }).sale_id ?? (answerOf(created) as { id: string }).id;
       const before = processPosts();
       const processed = await call("ProcessPendingSale", {
         sale_id: saleId,
         product: [{ id: SEED_IDS.product, quantity: 50 }],
         pending_options: { exists_options: { product: "replace" } },
       });
-      const sale = (await call("GetSale", { sale_id: saleId })).structuredContent as Record<string, unknown>;
+      const sale = answerOf(await call("GetSale", { sale_id: saleId })) as Record<string, unknown>;
       // What happened: either refused with nothing sent, or charged no more than the limit.
       if (!processed.isError) expect(sale.amount_total as number).toBeLessThanOrEqual(100);
       expect(text(processed)).toMatch(/^\[limit_exceeded\]/);

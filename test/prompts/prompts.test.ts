@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specIds = new Set<string>(
@@ -95,7 +96,7 @@ describe("prompts in the default operator session", () => {
     const call = async (name: string, args: Record<string, unknown>) => {
       const r = await s.client.callTool({ name, arguments: args });
       expect(r.isError, `${name}: ${JSON.stringify(r.content)}`).toBeFalsy();
-      return r.structuredContent as Record<string, any>;
+      return answerOf(r) as Record<string, any>;
     };
     const gatewayId: string = (await upstream(sandbox, "GET", `/transactions/${SEED_IDS.transaction}`))
       .gateway_transaction_id;

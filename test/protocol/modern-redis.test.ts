@@ -16,6 +16,7 @@ import {
   type RedisProcess,
   type Sandbox,
 } from "../http/helpers.js";
+import { answerOf } from "../helpers/answer.js";
 
 const JANE = { id: SEED_IDS.customer, zip: "90210", email: "jane.doe@example.com" };
 
@@ -43,7 +44,7 @@ async function modernClient(
         content: { type: string; text?: string }[];
         structuredContent?: Record<string, unknown>;
       };
-      return { isError: Boolean(result.isError), text: result.content[0]?.text ?? "", data: result.structuredContent };
+      return { isError: Boolean(result.isError), text: result.content[0]?.text ?? "", data: answerOf(result) };
     },
     close: () => client.close(),
   };

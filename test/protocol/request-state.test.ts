@@ -8,6 +8,7 @@ import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { requestStateCodec } from "../../src/tools/request-state.js";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 import { modernRequest } from "./modern-request.js";
+import { answerOf } from "../helpers/answer.js";
 
 const SECRET = "request-state-secret-for-tests-0123456789";
 const TOKEN = "tok-request-state";
@@ -34,7 +35,7 @@ describe("2026-07-28 request state", () => {
   it("accepts state it sealed for this caller and this method", async () => {
     const reply = await callWith(await sealed(ownKey, "open", "tools/call"));
     expect(reply.error, JSON.stringify(reply.error)).toBeUndefined();
-    expect(reply.result?.structuredContent).toMatchObject({ email: "jane.doe@example.com" });
+    expect(answerOf(reply.result)).toMatchObject({ email: "jane.doe@example.com" });
   });
 
   for (const [what, state] of [

@@ -12,6 +12,7 @@ import { StdioClientTransport as StdioV2 } from "@modelcontextprotocol/client/st
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_IDS } from "../../src/sandbox/seed.js";
 import { SERVER_ENTRY, startStdioClient } from "../helpers/stdio-client.js";
+import { answerOf } from "../helpers/answer.js";
 
 interface Session {
   listTools(): Promise<{ tools: { name: string }[] }>;
@@ -34,7 +35,7 @@ async function exercise(session: Session): Promise<void> {
     structuredContent?: Record<string, unknown>;
   };
   expect(called.isError ?? false).toBe(false);
-  expect(called.structuredContent).toMatchObject({ email: "jane.doe@example.com" });
+  expect(answerOf(called)).toMatchObject({ email: "jane.doe@example.com" });
   const guide = await session.readResource({ uri: "revcent://guide" });
   expect(String(guide.contents[0]?.text)).toMatch(/verification_required/);
   const prompt = await session.getPrompt({ name: "revenue_report", arguments: { period: "last 30 days" } });

@@ -8,6 +8,7 @@ import { ERROR_CODES } from "../../src/errors.js";
 import { SEED_IDS, newSandbox, upstream, type Sandbox } from "../guard/harness.js";
 import type { StartedClient } from "../helpers/stdio-client.js";
 import { startInProcessOnSandbox } from "../helpers/in-process.js";
+import { answerOf } from "../helpers/answer.js";
 
 const spec = JSON.parse(readFileSync(new URL("../../spec/revcent-v2.openapi.json", import.meta.url), "utf8"));
 const specOps: { operationId: string; path: string; method: string }[] = Object.entries(
@@ -136,8 +137,9 @@ describe("resources in the default operator session", () => {
 
   it("reads entities through the same path as their Get tools", async () => {
     const customer = jsonOf(await s.client.readResource({ uri: `revcent://customers/${SEED_IDS.customer}` }));
-    const tool = (await s.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } }))
-      .structuredContent as Record<string, unknown>;
+    const tool = answerOf(
+      await s.client.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } }),
+    ) as Record<string, unknown>;
     expect(customer.id).toBe(SEED_IDS.customer);
     expect(
       Object.keys(customer)
