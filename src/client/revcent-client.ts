@@ -50,6 +50,8 @@ interface Endpoint {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** The call's idempotency key, when the caller records it (the audit trail); made here otherwise. */
+  idempotencyKey?: string;
 }
 
 export interface RevCentResponse {
@@ -144,7 +146,7 @@ export class RevCentClient {
     }
     // One key per tool call, reused on retries, so RevCent can reject a repeat of a POST that did
     // reach it but whose answer was lost. V1 takes no such key.
-    const idempotencyKey = op.method === "POST" && !op.v1 ? randomUUID() : undefined;
+    const idempotencyKey = op.method === "POST" && !op.v1 ? (options.idempotencyKey ?? randomUUID()) : undefined;
     const request = buildRequest(op, args, idempotencyKey);
     // Without a key, a repeated change could be carried out twice: only a 429 (RevCent did not
     // act) may be retried.

@@ -87,7 +87,8 @@ export async function callTool(
     // Any `fields` picks from whole items; "*" alone asks for them unfiltered.
     const wholeItems = Array.isArray(fields) && fields.length > 0;
     const filters = fieldFilters(op, wholeItems ? fields.filter((f) => String(f).trim() !== FULL_ITEMS) : undefined);
-    const call = async (a: Record<string, unknown>) => (await deps.client.call(op, a, signal ? { signal } : {})).body;
+    const call = async (a: Record<string, unknown>, options: { idempotencyKey?: string } = {}) =>
+      (await deps.client.call(op, a, { ...(signal ? { signal } : {}), ...options })).body;
     const send = isPaged(op) ? (a: Record<string, unknown>) => fetchList(op, a, call, progress) : call;
     const execute = op.readOnly
       ? send

@@ -4,7 +4,7 @@
 // audit trail gets the intent before anything is sent and the outcome after. Until every rule has
 // passed, nothing reaches RevCent.
 import { inputRequired, type InputRequiredResult } from "@modelcontextprotocol/server";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { AuditLine, AuditSink } from "../audit/audit-log.js";
 import { RevCentError } from "../errors.js";
 import type { CallerContext } from "../guard/guard.js";
@@ -37,6 +37,14 @@ export interface ConfirmState {
   nonce: string;
 }
 
+/** The upstream call; the gate names its idempotency key, so the audit trail can. */
+type Send = (args: Record<string, unknown>, options?: { idempotencyKey?: string }) => Promise<unknown>;
+
+/** The key a V2 write carries (V1 has none): made here so the intent line can name it. */
+function idempotencyKeyFor(op: Operation): { idempotency_key?: string } {
+  return op.method === "POST" && !op.v1 ? { idempotency_key: randomUUID() } : {};
+}
+
 /** Thrown inside the guard's call to end it with an input_required result instead of a body. */
 export class InputNeeded {
   constructor(readonly result: InputRequiredResult) {}
@@ -60,7 +68,7 @@ export async function gatedCall(
   op: Operation,
   args: Record<string, unknown>,
   human: HumanChannel | undefined,
-  send: (args: Record<string, unknown>) => Promise<unknown>,
+  send: Send,
 ): Promise<unknown> {
   const { [CONFIRMATION_ARGUMENT]: token, ...callArgs } = args;
   // An amount under a cent counts as nothing against every limit (and an API that reads 0 as "not
@@ -124,10 +132,10 @@ export async function gatedCall(
   const reservation = await ctx.rules.ledger.reserve(allowances);
   if (!reservation.ok)
     throw await decide("limit_exceeded", overLimit(summary, reservation.limit, reservation.remaining));
-  const intent = { ...line(), confirmation };
+  const intent = { ...line(), confirmation, ...idempotencyKeyFor(op) };
   await ctx.audit?.write({ ...intent, event: "intent" });
   try {
-    const body = await send(callArgs);
+    const body = await send(callArgs, { idempotencyKey: intent.idempotency_key });
     await ctx.audit?.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: "ok" });
     return body;
   } catch (err) {
@@ -276,13 +284,16 @@ export async function recordedWrite(
   caller: CallerContext,
   op: Operation,
   args: Record<string, unknown>,
-  send: (args: Record<string, unknown>) => Promise<unknown>,
+  send: Send,
 ): Promise<unknown> {
   if (!ctx.audit) return send(args);
-  const intent = auditBase(ctx, caller, op, { text: "", targets: targetsOf(op, args) })();
+  const intent = {
+    ...auditBase(ctx, caller, op, { text: "", targets: targetsOf(op, args) })(),
+    ...idempotencyKeyFor(op),
+  };
   await ctx.audit.write({ ...intent, event: "intent" });
   try {
-    const body = await send(args);
+    const body = await send(args, { idempotencyKey: intent.idempotency_key });
     await ctx.audit.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: "ok" });
     return body;
   } catch (err) {

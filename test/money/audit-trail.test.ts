@@ -87,6 +87,9 @@ describe("the lines each case leaves", () => {
     expect(first).toMatchObject({ profile: "operator", targets: { transaction_id: TXN }, amount: 1, currency: "USD" });
     expect(first.principal).toMatch(/^k:/);
     expect(trail[2]!.call).toBe(first.call);
+    // The key RevCent saw is the one the trail names, on the intent and its outcome alike.
+    expect(first.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
+    expect(trail[2]!.idempotency_key).toBe(first.idempotency_key);
     // What the model wrote in a note is not the trail's business.
     expect(readFileSync(file, "utf8")).not.toContain("called about a refund");
   });
