@@ -66,7 +66,7 @@ describe("a person's fresh sign-in", () => {
     const victim = new Browser();
     const own = await register("Victim's client", REDIRECT_URI);
     const signedIn = await victim.walk(authorizeUrl(own, REDIRECT_URI, "v".repeat(50)), at(REDIRECT_URI));
-    expect(signedIn.url.searchParams.get("code")).toBeTruthy();
+    expect(signedIn.url.searchParams.get("code"), signedIn.url.href + JSON.stringify(signedIn.pages)).toBeTruthy();
 
     // Minutes later the person opens the attacker's page, which navigates the tab to /authorize
     // for the attacker's client: top-level GET, so the person's cookies go along.
