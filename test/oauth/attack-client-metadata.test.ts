@@ -56,3 +56,31 @@ describe("a client metadata document URL", () => {
     expect(connections - before, "connections reached loopback").toBe(0);
   });
 });
+
+describe("which addresses count as public", () => {
+  it("reads IPv4 inside IPv6 in every spelling, and the reserved ranges of both", async () => {
+    const { isPublic } = await import("../../src/oauth/client-metadata-documents.js");
+    for (const address of [
+      "127.0.0.1",
+      "10.1.2.3",
+      "169.254.169.254",
+      "192.0.0.8",
+      "198.18.0.1",
+      "::1",
+      "::",
+      "::ffff:7f00:1",
+      "::ffff:127.0.0.1",
+      "0:0:0:0:0:ffff:a9fe:a9fe",
+      "::7f00:1",
+      "64:ff9b::a00:1",
+      "2002:a00:1::",
+      "fd00::1",
+      "fe80::1",
+      "fec0::1",
+      "ff02::1",
+    ])
+      expect(isPublic(address), address).toBe(false);
+    for (const address of ["93.184.215.14", "::ffff:5db8:d70e", "2606:4700::1111", "64:ff9b::808:808"])
+      expect(isPublic(address), address).toBe(true);
+  });
+});
