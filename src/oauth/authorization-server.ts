@@ -94,10 +94,23 @@ export class AuthorizationServer {
     app.get(REVCENT_CALLBACK, (req, res) => void this.revcentCallback(req, res).catch((e) => this.fail(res, e)));
   }
 
-  /** For the SDK's bearer check: a token of ours, for this resource, with its grant's account. */
+  /**
+   * For the SDK's bearer check, on every request: a token of ours, for this resource, whose grant
+   * still stands (as oidc-provider's own resource endpoints check) and still has RevCent's tokens
+   * behind it. A grant whose RevCent sign-in ended (refresh refused, record unreadable or gone) is
+   * revoked here, refresh tokens with it, so the client is told to sign in again.
+   */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
+    const invalid = () => new OAuthError(OAuthErrorCode.InvalidToken, "The access token is not valid.");
     const found = await this.provider.AccessToken.find(token);
-    if (!found || found.isExpired) throw new OAuthError(OAuthErrorCode.InvalidToken, "The access token is not valid.");
+    if (!found || found.isExpired || !found.grantId || !found.accountId) throw invalid();
+    const grant = await this.provider.Grant.find(found.grantId, { ignoreExpiration: true });
+    if (!grant || grant.isExpired || grant.clientId !== found.clientId || grant.accountId !== found.accountId)
+      throw invalid();
+    if (!(await this.options.vault.holds(found.accountId))) {
+      await this.endGrant(found.grantId);
+      throw invalid();
+    }
     const audience = Array.isArray(found.aud) ? found.aud : [found.aud];
     return {
       token,
@@ -280,6 +293,16 @@ export class AuthorizationServer {
       { login: { accountId: account }, consent: { grantId } },
       { mergeWithLastSubmission: false },
     );
+  }
+
+  /** Everything issued under a grant, and the grant itself. */
+  private async endGrant(grantId: string): Promise<void> {
+    await Promise.all([
+      this.provider.AccessToken.revokeByGrantId(grantId),
+      this.provider.RefreshToken.revokeByGrantId(grantId),
+      this.provider.AuthorizationCode.revokeByGrantId(grantId),
+    ]);
+    await (await this.provider.Grant.find(grantId, { ignoreExpiration: true }))?.destroy();
   }
 
   private callbackUrl(): string {
