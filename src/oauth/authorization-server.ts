@@ -19,6 +19,8 @@ import { PAGE_HEADERS, consentPage, errorPage } from "./pages.js";
 
 export const MCP_SCOPE = "mcp";
 const SIGN_IN_TTL_SECONDS = 600;
+/** What a grant may hold: this server's scope, and the two OpenID Connect ones oidc-provider always knows. */
+const GRANTABLE_SCOPES = new Set([MCP_SCOPE, "openid", "offline_access"]);
 const REVCENT_CALLBACK = "/oauth/revcent/callback";
 
 export interface AuthorizationServerOptions {
@@ -92,10 +94,23 @@ export class AuthorizationServer {
     app.get(REVCENT_CALLBACK, (req, res) => void this.revcentCallback(req, res).catch((e) => this.fail(res, e)));
   }
 
-  /** For the SDK's bearer check: a token of ours, for this resource, with its grant's account. */
+  /**
+   * For the SDK's bearer check, on every request: a token of ours, for this resource, whose grant
+   * still stands (as oidc-provider's own resource endpoints check) and still has RevCent's tokens
+   * behind it. A grant whose RevCent sign-in ended (refresh refused, record unreadable or gone) is
+   * revoked here, refresh tokens with it, so the client is told to sign in again.
+   */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
+    const invalid = () => new OAuthError(OAuthErrorCode.InvalidToken, "The access token is not valid.");
     const found = await this.provider.AccessToken.find(token);
-    if (!found || found.isExpired) throw new OAuthError(OAuthErrorCode.InvalidToken, "The access token is not valid.");
+    if (!found || found.isExpired || !found.grantId || !found.accountId) throw invalid();
+    const grant = await this.provider.Grant.find(found.grantId, { ignoreExpiration: true });
+    if (!grant || grant.isExpired || grant.clientId !== found.clientId || grant.accountId !== found.accountId)
+      throw invalid();
+    if (!(await this.options.vault.holds(found.accountId))) {
+      await this.endGrant(found.grantId);
+      throw invalid();
+    }
     const audience = Array.isArray(found.aud) ? found.aud : [found.aud];
     return {
       token,
@@ -170,11 +185,14 @@ export class AuthorizationServer {
     };
   }
 
-  /** A sign-in's page: who asks, for what; or, once signed in, the consent it already gave. */
+  /**
+   * A sign-in's page: who asks, for what. Always shown, and always followed by RevCent's consent:
+   * a browser that signed in minutes ago must not hand its account to the next client an
+   * attacker's page sends it to (the session's account is never granted without both consents).
+   */
   private async interaction(req: Request, res: Response): Promise<void> {
     const details = await this.provider.interactionDetails(req, res);
-    const { prompt, params, session } = details;
-    if (prompt.name === "consent" && session?.accountId) return this.grant(req, res, session.accountId);
+    const { params } = details;
     const client = await this.provider.Client.find(String(params.client_id));
     const redirect = new URL(String(params.redirect_uri));
     res
@@ -219,14 +237,14 @@ export class AuthorizationServer {
     }
     const { uid, verifier } = JSON.parse(stored) as { uid: string; verifier: string };
     const finish = randomBytes(24).toString("base64url");
-    let outcome: { account?: string; error?: string };
+    let outcome: { uid: string; account?: string; error?: string };
     try {
       const tokens = await this.options.revcent.exchange(url, state, this.callbackUrl(), verifier);
       const account = `rg_${randomBytes(18).toString("base64url")}`;
       await this.options.vault.save(account, tokens);
-      outcome = { account };
+      outcome = { uid, account };
     } catch {
-      outcome = { error: "RevCent did not grant access." };
+      outcome = { uid, error: "RevCent did not grant access." };
     }
     await this.options.pending.set(`finish:${finish}`, JSON.stringify(outcome), SIGN_IN_TTL_SECONDS);
     // The sign-in's cookie is scoped to its interaction's path: finish there.
@@ -234,8 +252,12 @@ export class AuthorizationServer {
   }
 
   private async finish(req: Request, res: Response): Promise<void> {
+    // The interaction is the one whose cookie this browser holds; a result finishes only the
+    // interaction it was made for (one taken elsewhere is spent, and refused).
+    const details = await this.provider.interactionDetails(req, res);
     const stored = await this.take(`finish:${String(req.query.result ?? "")}`);
-    const outcome = stored ? (JSON.parse(stored) as { account?: string; error?: string }) : { error: "expired" };
+    const found = stored ? (JSON.parse(stored) as { uid?: string; account?: string; error?: string }) : undefined;
+    const outcome = found && found.uid === details.uid ? found : { error: "This sign-in has expired." };
     if (!outcome.account) {
       await this.provider.interactionFinished(
         req,
@@ -252,12 +274,18 @@ export class AuthorizationServer {
   private async grant(req: Request, res: Response, account: string): Promise<void> {
     const details = await this.provider.interactionDetails(req, res);
     const clientId = String(details.params.client_id);
-    const grant = details.grantId
-      ? ((await this.provider.Grant.find(details.grantId)) ?? new this.provider.Grant({ accountId: account, clientId }))
-      : new this.provider.Grant({ accountId: account, clientId });
+    // An earlier grant of this client is extended only if it is this account's.
+    const earlier = details.grantId ? await this.provider.Grant.find(details.grantId) : undefined;
+    const grant =
+      earlier && earlier.accountId === account && earlier.clientId === clientId
+        ? earlier
+        : new this.provider.Grant({ accountId: account, clientId });
     grant.addResourceScope(this.resource, MCP_SCOPE);
+    // Everything asked for, at once: a second consent prompt would be a second interaction.
+    const asked = String(details.params.scope ?? "").split(" ");
     const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
-    if (missing.length) grant.addOIDCScope(missing.join(" "));
+    const scopes = [...new Set([...asked, ...missing])].filter((s) => GRANTABLE_SCOPES.has(s));
+    if (scopes.length) grant.addOIDCScope(scopes.join(" "));
     const grantId = await grant.save();
     await this.provider.interactionFinished(
       req,
@@ -265,6 +293,16 @@ export class AuthorizationServer {
       { login: { accountId: account }, consent: { grantId } },
       { mergeWithLastSubmission: false },
     );
+  }
+
+  /** Everything issued under a grant, and the grant itself. */
+  private async endGrant(grantId: string): Promise<void> {
+    await Promise.all([
+      this.provider.AccessToken.revokeByGrantId(grantId),
+      this.provider.RefreshToken.revokeByGrantId(grantId),
+      this.provider.AuthorizationCode.revokeByGrantId(grantId),
+    ]);
+    await (await this.provider.Grant.find(grantId, { ignoreExpiration: true }))?.destroy();
   }
 
   private callbackUrl(): string {

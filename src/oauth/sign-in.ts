@@ -30,6 +30,9 @@ export interface SignIn {
 export function createSignIn(options: SignInOptions): SignIn {
   const secret = options.tokenKey ?? randomBytes(32).toString("base64url");
   const store = options.redis ? new RedisVaultStore(options.redis) : new MemoryVaultStore(options.now);
+  // Sign-ins in progress cost an attacker nothing: in memory they get a bound of their own, so a
+  // flood of them pushes out other sign-ins in progress, never the grants in the vault.
+  const pending = options.redis ? store : new MemoryVaultStore(options.now);
   const revcent = new RevCentOAuth(options.revcent, options.now);
   const vault = new TokenVault(store, vaultKeyFrom(secret), revcent, options.now);
   // Cookies are signed with a key of their own, derived from the same secret (so every instance has it).
@@ -41,7 +44,7 @@ export function createSignIn(options: SignInOptions): SignIn {
         publicUrl: new URL(options.publicUrl ?? listening.href),
         revcent,
         vault,
-        pending: store,
+        pending,
         ...(options.redis ? { adapter: redisAdapter(options.redis) } : {}),
         cookieKeys: [cookieKey],
         ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),

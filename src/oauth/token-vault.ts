@@ -81,6 +81,22 @@ export class TokenVault {
     await this.store.set(grant, this.seal(grant, tokens), GRANT_TTL_SECONDS);
   }
 
+  /**
+   * Whether RevCent's tokens for the grant are here and open; a record that cannot be opened
+   * (altered, another MCP_TOKEN_KEY) is forgotten. Lapsed tokens still count: they are refreshed
+   * when used.
+   */
+  async holds(grant: string): Promise<boolean> {
+    try {
+      await this.load(grant);
+      return true;
+    } catch (err) {
+      if (!(err instanceof RevCentGrantEnded)) throw err;
+      await this.forget(grant);
+      return false;
+    }
+  }
+
   async forget(grant: string): Promise<void> {
     await this.store.delete(grant);
   }
