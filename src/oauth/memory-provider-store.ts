@@ -3,7 +3,7 @@
 // people already signed in; here each model has its own bound, and anything past its lifetime is
 // gone on the next look.
 import type { Adapter, AdapterPayload } from "oidc-provider";
-import type { AdapterFactory } from "./provider-store.js";
+import { CLIENT_TTL_SECONDS, type AdapterFactory } from "./provider-store.js";
 
 /** Entries kept per model (clients, codes, tokens, grants, sessions …); the oldest go first. */
 const MAX_PER_MODEL = 10_000;
@@ -39,7 +39,8 @@ class MemoryAdapter implements Adapter {
     const entries = this.table(this.model);
     entries.delete(id);
     if (entries.size >= MAX_PER_MODEL) entries.delete(entries.keys().next().value!);
-    entries.set(id, { payload: { ...payload }, until: expiresIn ? this.now() + expiresIn * 1000 : Infinity });
+    const lifetime = expiresIn || (this.model === "Client" ? CLIENT_TTL_SECONDS : 0);
+    entries.set(id, { payload: { ...payload }, until: lifetime ? this.now() + lifetime * 1000 : Infinity });
     if (payload.uid) this.uids.set(payload.uid, { model: this.model, id });
     if (GRANTABLE.has(this.model) && payload.grantId) {
       let members = this.grants.get(payload.grantId);
@@ -61,6 +62,7 @@ class MemoryAdapter implements Adapter {
       entries.delete(id);
       return undefined;
     }
+    if (this.model === "Client") entry.until = this.now() + CLIENT_TTL_SECONDS * 1000;
     return entry.payload;
   }
 

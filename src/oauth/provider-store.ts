@@ -10,6 +10,11 @@ import type { Adapter, AdapterPayload } from "oidc-provider";
 const GRANTABLE = new Set(["AccessToken", "AuthorizationCode", "RefreshToken", "DeviceCode"]);
 const CONSUMABLE = new Set(["AuthorizationCode", "RefreshToken", "DeviceCode"]);
 const DEFAULT_PREFIX = "revcent-mcp:oauth:";
+/**
+ * oidc-provider stores a registered client with no lifetime; anyone may register, so a client
+ * unused for this long is gone (each use restarts it), and registrations cannot pile up forever.
+ */
+export const CLIENT_TTL_SECONDS = 30 * 24 * 3600;
 
 export type AdapterFactory = (model: string) => Adapter;
 
@@ -44,7 +49,8 @@ class RedisAdapter implements Adapter {
       multi.del(key);
       multi.hset(key, { payload: JSON.stringify(payload) });
     } else multi.set(key, JSON.stringify(payload));
-    if (expiresIn) multi.expire(key, expiresIn);
+    const lifetime = expiresIn || (this.model === "Client" ? CLIENT_TTL_SECONDS : 0);
+    if (lifetime) multi.expire(key, lifetime);
     if (GRANTABLE.has(this.model) && payload.grantId) {
       const grantKey = this.grantKey(payload.grantId);
       multi.rpush(grantKey, key);
@@ -66,6 +72,7 @@ class RedisAdapter implements Adapter {
       return { ...(JSON.parse(payload) as AdapterPayload), ...(consumed ? { consumed: Number(consumed) } : {}) };
     }
     const data = await this.redis.get(key);
+    if (data && this.model === "Client") await this.redis.expire(key, CLIENT_TTL_SECONDS);
     return data ? (JSON.parse(data) as AdapterPayload) : undefined;
   }
 

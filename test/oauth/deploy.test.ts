@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { createServer, type Server } from "node:http";
+import { Redis } from "ioredis";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +60,14 @@ describe("two instances behind one Redis", () => {
     try {
       const oauth = new TestOAuthClient();
       await signIn(a.url, oauth, (url) => walkSignIn(url, "approve"));
+      // A registered client lives in Redis with a lifetime (registrations cannot pile up forever).
+      const store = new Redis(redis.url);
+      try {
+        const clientKey = `revcent-mcp:oauth:Client:${oauth.info!.client_id}`;
+        expect(await store.ttl(clientKey)).toBeGreaterThan(29 * 24 * 3600);
+      } finally {
+        store.disconnect();
+      }
       const viaB = await connected(b.url, oauth);
       const result = await viaB.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } });
       expect(result.isError, JSON.stringify(result)).toBeFalsy();

@@ -243,3 +243,29 @@ describe("/mcp", () => {
     });
   });
 });
+
+describe("/register", () => {
+  it("an address may register only a few clients an hour: a flood gets 429, not a store full of clients", async () => {
+    const fresh = await startHttpInProcess(["--api-url", sandbox.url, "--auth", "oauth"], oauthEnv(sandbox.url));
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const res = await fetch(new URL("/register", fresh.url), {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            client_name: `flood ${i}`,
+            redirect_uris: [REDIRECT_URI],
+            token_endpoint_auth_method: "none",
+          }),
+        });
+        statuses.push(res.status);
+        await res.body?.cancel();
+      }
+      expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+      expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -18,9 +18,14 @@ export function mountOAuth(
   app: Express,
   server: AuthorizationServer,
   takeAddressToken: (req: Request, res: Response) => boolean,
+  /** Registration makes a stored client: an address may make only a few an hour. */
+  takeRegistrationToken: (req: Request, res: Response) => boolean,
 ): RequestHandler {
   app.use(SIGN_IN_PATHS, (req, res, next) => {
     if (takeAddressToken(req, res)) next();
+  });
+  app.post("/register", (req, res, next) => {
+    if (takeRegistrationToken(req, res)) next();
   });
   server.mount(app);
   const resource = new URL(server.resource);

@@ -44,7 +44,10 @@ export class CallerRateLimit {
 
   forgetIdle(): void {
     const now = this.now();
-    for (const [principal, bucket] of this.buckets)
-      if (now - bucket.at > FORGET_AFTER_MS) this.buckets.delete(principal);
+    // Only a bucket that would be full again may be forgotten: forgetting sooner would refill it
+    // early (a slow limit, like registrations per hour, would reset every minute).
+    const refillMs = (this.rate.burst / this.rate.perSecond) * 1000;
+    const after = Math.max(FORGET_AFTER_MS, refillMs);
+    for (const [principal, bucket] of this.buckets) if (now - bucket.at > after) this.buckets.delete(principal);
   }
 }

@@ -51,6 +51,9 @@ export interface HttpOptions {
   released?: (principal: string) => void;
 }
 
+/** Dynamic client registrations one address may make per hour (OAuth). */
+const REGISTRATIONS_PER_HOUR = 20;
+
 export const HTTP_DEFAULTS = {
   maxSessions: 1000,
   idleMs: 30 * 60_000,
@@ -95,6 +98,12 @@ export async function serveHttp(
   );
   // Sign-in routes carry no credential at all: each address pays for them from a bucket of its own.
   const signInLimit = new CallerRateLimit(options.rate, options.now, "sign-in requests from this address");
+  // A client registers once; a stream of registrations from one address is a flood of stored clients.
+  const registrationLimit = new CallerRateLimit(
+    { perSecond: REGISTRATIONS_PER_HOUR / 3600, burst: REGISTRATIONS_PER_HOUR },
+    options.now,
+    "client registrations from this address",
+  );
   const listens = new ListenStreams(options.idleMs);
   const modern = modernRequests(
     (caller) => serverFor(caller, "none"),
@@ -302,6 +311,7 @@ export async function serveHttp(
       rateLimit.forgetIdle();
       addressLimit.forgetIdle();
       signInLimit.forgetIdle();
+      registrationLimit.forgetIdle();
     },
     options.sweepEveryMs ?? Math.min(60_000, Math.max(1000, options.idleMs / 4)),
   );
@@ -330,8 +340,12 @@ export async function serveHttp(
   if (options.auth.mode === "oauth") {
     const { mountOAuth } = await import("./oauth-routes.js");
     const server = options.auth.authorizationServer(new URL(`http://${urlHost}:${port}`));
-    oauthBearer = mountOAuth(app, server, (req, res) =>
-      signInLimit.take(`a:${addressOf(req, options.trustProxy)}`, res),
+    const address = (req: Request) => `a:${addressOf(req, options.trustProxy)}`;
+    oauthBearer = mountOAuth(
+      app,
+      server,
+      (req, res) => signInLimit.take(address(req), res),
+      (req, res) => registrationLimit.take(address(req), res),
     );
   }
 
