@@ -4,7 +4,7 @@
 // opaque access tokens, refresh tokens rotated on every use (a reused one revokes its grant),
 // revocation. What it adds is the sign-in: a page naming the client that asks, then RevCent's own
 // consent; RevCent's tokens go into the vault, and the MCP grant's account is the vault entry.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import type { Express, Request, Response } from "express";
 import express from "express";
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
@@ -22,6 +22,17 @@ const SIGN_IN_TTL_SECONDS = 600;
 /** What a grant may hold: this server's scope, and the two OpenID Connect ones oidc-provider always knows. */
 const GRANTABLE_SCOPES = new Set([MCP_SCOPE, "openid", "offline_access"]);
 const REVCENT_CALLBACK = "/oauth/revcent/callback";
+const SIGN_IN_COOKIE = "revcent_mcp_signin";
+
+const stateDigest = (state: string) => createHash("sha256").update(state).digest("base64url");
+
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
 
 export interface AuthorizationServerOptions {
   /** Where clients reach this server (MCP_PUBLIC_URL): the issuer, and `<it>/mcp` the resource. */
@@ -220,6 +231,15 @@ export class AuthorizationServer {
       JSON.stringify({ uid: details.uid, verifier }),
       SIGN_IN_TTL_SECONDS,
     );
+    // The browser that went to RevCent must be the one that comes back: a state carried to another
+    // browser (a link an attacker sends) would save someone's RevCent tokens for nobody's sign-in.
+    res.cookie(SIGN_IN_COOKIE, stateDigest(state), {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: this.issuer.startsWith("https:"),
+      path: REVCENT_CALLBACK,
+      maxAge: SIGN_IN_TTL_SECONDS * 1000,
+    });
     res.redirect(303, url);
   }
 
@@ -227,6 +247,15 @@ export class AuthorizationServer {
   private async revcentCallback(req: Request, res: Response): Promise<void> {
     const url = new URL(req.originalUrl, this.issuer);
     const state = url.searchParams.get("state") ?? "";
+    if (cookieOf(req, SIGN_IN_COOKIE) !== stateDigest(state)) {
+      res
+        .status(400)
+        .set(PAGE_HEADERS)
+        .type("html")
+        .send(errorPage("This sign-in was started in another browser. Start again from your MCP client, in this one."));
+      return;
+    }
+    res.clearCookie(SIGN_IN_COOKIE, { path: REVCENT_CALLBACK });
     const stored = await this.take(`signin:${state}`);
     if (!stored) {
       res

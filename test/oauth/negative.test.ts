@@ -269,3 +269,39 @@ describe("/register", () => {
     }
   });
 });
+
+describe("RevCent's callback", () => {
+  it("belongs to the browser that went to RevCent: a state carried to another browser is refused, and stays usable in the right one", async () => {
+    const clientId = await register();
+    // As far as the redirect to RevCent, by hand, keeping this browser's cookies.
+    const jar: string[] = [];
+    const step = async (url: URL, init: RequestInit = {}) => {
+      const res = await fetch(url, {
+        ...init,
+        redirect: "manual",
+        headers: { ...(init.headers as object), cookie: jar.join("; ") },
+      });
+      for (const line of res.headers.getSetCookie()) jar.push(line.split(";")[0]!);
+      return res;
+    };
+    const toInteraction = await step(authorizeUrl(clientId));
+    const interaction = new URL(toInteraction.headers.get("location")!, origin);
+    await (await step(interaction)).text();
+    const toRevCent = await step(interaction, {
+      method: "POST",
+      body: "decision=approve",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin },
+    });
+    const state = new URL(toRevCent.headers.get("location")!).searchParams.get("state")!;
+    const callback = new URL(`/oauth/revcent/callback?code=anything&state=${state}`, origin);
+
+    const elsewhere = await fetch(callback, { redirect: "manual" });
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toContain("started in another browser");
+    // This browser still finishes (RevCent's code here is made up, so RevCent refuses it: the
+    // sign-in goes back to the client as denied, which shows the state was still there to use).
+    const here = await step(callback);
+    expect(here.status).toBe(303);
+    expect(here.headers.get("location")).toMatch(/^\/interaction\/[^/]+\/finish\?result=/);
+  });
+});
