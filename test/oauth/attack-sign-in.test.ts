@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 import { newSandbox, type Sandbox } from "../http/helpers.js";
 import { REDIRECT_URI, oauthEnv } from "./helpers.js";
+import { registerClient } from "./helpers.js";
 import { Browser } from "./attack-browser.js";
 
 const ATTACKER_REDIRECT = "http://127.0.0.1:9/attacker";
@@ -27,21 +28,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function register(name: string, redirect: string): Promise<string> {
-  const res = await fetch(`${origin}/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      client_name: name,
-      redirect_uris: [redirect],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { client_id: string }).client_id;
-}
+const register = (name: string, redirect: string) => registerClient(origin, name, redirect);
 
 function authorizeUrl(clientId: string, redirect: string, verifier: string, extra: Record<string, string> = {}): URL {
   const url = new URL(`${origin}/authorize`);

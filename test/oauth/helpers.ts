@@ -142,3 +142,20 @@ export function revoke(serverUrl: string, refreshToken: string, clientId: string
     body: new URLSearchParams({ token: refreshToken, token_type_hint: "refresh_token", client_id: clientId }),
   });
 }
+
+/** Registers a public client (RFC 7591) at the server's origin; returns its client_id. */
+export async function registerClient(origin: string, name: string, redirect = REDIRECT_URI): Promise<string> {
+  const res = await fetch(`${origin}/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_name: name,
+      redirect_uris: [redirect],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    }),
+  });
+  if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { client_id: string }).client_id;
+}

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { startHttpInProcess, type InProcessHttpServer } from "../helpers/in-process.js";
 import { newSandbox, type Sandbox } from "../http/helpers.js";
 import { REDIRECT_URI, oauthEnv, walkSignIn } from "./helpers.js";
+import { registerClient } from "./helpers.js";
 
 let sandbox: Sandbox;
 let http: InProcessHttpServer;
@@ -30,21 +31,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function register(): Promise<string> {
-  const res = await fetch(`${origin}/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      client_name: "attacker's own",
-      redirect_uris: [REDIRECT_URI],
-      grant_types: ["authorization_code", "refresh_token"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "none",
-    }),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { client_id: string }).client_id;
-}
+const register = () => registerClient(origin, "attacker's own");
 
 function authorizeUrl(clientId: string, extra: Record<string, string> = {}, verifier = "v".repeat(50)): URL {
   const url = new URL(`${origin}/authorize`);
