@@ -222,6 +222,8 @@ describe("/mcp", () => {
     >;
     expect(prm.resource).toBe(resource);
     expect(prm.authorization_servers).toEqual([origin]);
+    // Clients that look at the root (the resource's path left off) find the same document.
+    expect(await (await fetch(`${origin}/.well-known/oauth-protected-resource`)).json()).toEqual(prm);
     const as = (await (await fetch(`${origin}/.well-known/oauth-authorization-server`)).json()) as Record<string, any>;
     expect(as).toMatchObject({
       issuer: origin,

@@ -29,6 +29,11 @@ export function mountOAuth(
   });
   server.mount(app);
   const resource = new URL(server.resource);
+  // Clients that look for the metadata at the root (the resource's path left off) get the same one.
+  app.get("/.well-known/oauth-protected-resource", (req, _res, next) => {
+    req.url = `/.well-known/oauth-protected-resource${resource.pathname}`;
+    next();
+  });
   app.use(
     mcpAuthMetadataRouter({
       oauthMetadata: server.metadata(),
