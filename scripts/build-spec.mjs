@@ -28,6 +28,8 @@ const bodies = read("spec/src/bodies.json");
 const usageNotes = read("spec/src/usage-notes.json");
 // Operations that move money, by the class their limits are counted in (refunds, voids, sales).
 const moneyClasses = read("spec/src/money.json");
+// A charge with no record to read before it runs (a new sale) is priced by this read-only operation.
+const estimates = read("spec/src/estimates.json");
 const searchKeywords = read("spec/src/search-keywords.json").keywords;
 const summaries = read("spec/src/summaries.json");
 const officialFacts = loadOfficialFacts(root + "spec/official/");
@@ -213,7 +215,9 @@ function description(op, kind) {
 /** The marks the server's confirmation and limits read: official operations carry them too. */
 function moneyMarks(id) {
   const moneyClass = moneyClasses[id];
-  return moneyClass ? { "x-revcent-moves-money": true, "x-revcent-money-class": moneyClass } : {};
+  if (!moneyClass) return {};
+  const estimate = estimates[id] ? { "x-revcent-estimate-with": estimates[id] } : {};
+  return { "x-revcent-moves-money": true, "x-revcent-money-class": moneyClass, ...estimate };
 }
 
 /**
@@ -429,6 +433,9 @@ for (const op of operations) {
   paths[op.path] ??= {};
   paths[op.path][op.method.toLowerCase()] = { ...buildOperation(op), ...moneyMarks(op.operationId) };
 }
+for (const [id, estimate] of Object.entries(estimates))
+  if (!moneyClasses[id] || !operations.some((op) => op.operationId === estimate))
+    throw new Error(`spec/src/estimates.json: ${id} must move money and ${estimate} must be an operation`);
 for (const id of Object.keys(moneyClasses))
   if (!operations.some((op) => op.operationId === id))
     throw new Error(`spec/src/money.json names ${id}, which is no operation`);

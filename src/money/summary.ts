@@ -53,14 +53,12 @@ export async function summarize(
 ): Promise<ChangeSummary> {
   const targets = targetsOf(op, args);
   const record = await recordOf(op, args, operations, read);
+  const estimate = await estimateOf(op, args, operations, read);
   const total = record ? firstNumber(record, op.movesMoney === "sales" ? CHARGE_FIELDS : CHARGED_FIELDS) : undefined;
   const refunded = record ? firstNumber(record, ["amount_refunded"]) : undefined;
   // Strings a record holds were written by whoever made it (a checkout, an import): only an ISO
   // code and an id-shaped customer reach the person's summary, the limits and the audit trail.
-  const currency =
-    record && typeof record.iso_currency === "string" && ISO_CURRENCY.test(record.iso_currency)
-      ? record.iso_currency
-      : undefined;
+  const currency = isoCurrency(record) ?? estimate?.currency;
   // A charge whose arguments change the record before it is charged: its total says nothing.
   const changes = op.movesMoney === "sales" && op.kind !== "create" ? chargeChanges(op, args) : [];
   const argCustomer = typeof args.customer_id === "string" ? args.customer_id : undefined;
@@ -96,8 +94,9 @@ export async function summarize(
       );
       break;
     case "sales":
-      amount = asked ?? (op.kind === "create" || changes.length ? undefined : (total ?? undefined));
+      amount = asked ?? estimate?.amount ?? (op.kind === "create" || changes.length ? undefined : (total ?? undefined));
       parts.push(`${op.title}: charge ${money(amount)}${on ? ` on ${on}` : ""}.`);
+      if (estimate) parts.push(`That is RevCent's own estimate (${op.estimateWith}) for what the call names now.`);
       if (changes.length && total !== undefined)
         parts.push(
           `RevCent shows ${money(total)} on it now, but this call also sets ${changes.join(", ")}, which change what is charged.`,
@@ -114,6 +113,41 @@ export async function summarize(
     ...(currency ? { currency } : {}),
     ...(customer ? { customer } : {}),
   };
+}
+
+/** Only an ISO code reaches the summary: a record's strings were written by whoever made it. */
+function isoCurrency(doc: Record<string, unknown> | undefined): string | undefined {
+  return doc && typeof doc.iso_currency === "string" && ISO_CURRENCY.test(doc.iso_currency)
+    ? doc.iso_currency
+    : undefined;
+}
+
+/**
+ * What a charge with no record before it runs (a new sale) will take, priced by RevCent itself
+ * through the operation that estimates it, from the same arguments; undefined when RevCent cannot
+ * price them (the limits then refuse rather than guess).
+ */
+async function estimateOf(
+  op: Operation,
+  args: Record<string, unknown>,
+  operations: ReadonlyMap<string, Operation>,
+  read: RecordReader,
+): Promise<{ amount: number; currency?: string } | undefined> {
+  const estimator = op.estimateWith ? operations.get(op.estimateWith) : undefined;
+  if (!estimator) return undefined;
+  const body = Object.fromEntries(
+    Object.entries(args).filter(([name]) => estimator.bodyFields.includes(name) && name !== "idempotency_key"),
+  );
+  try {
+    const answer = await read(estimator.id, body);
+    if (!isObject(answer)) return undefined;
+    const amount = firstNumber(answer, ["amount_bill_now", "amount_total"]);
+    const currency = isoCurrency(answer);
+    return amount === undefined ? undefined : { amount, ...(currency ? { currency } : {}) };
+  } catch (err) {
+    if (err instanceof RevCentError && (err.code === "bad_request" || err.code === "not_found")) return undefined;
+    throw err;
+  }
 }
 
 /** The ids a call names: its path parameters, the V1 record argument, a customer_id, a note's item, a fraud detection's source. */

@@ -43,6 +43,7 @@ type RawOperation = {
   "x-revcent-destructive"?: boolean;
   "x-revcent-moves-money"?: boolean;
   "x-revcent-money-class"?: string;
+  "x-revcent-estimate-with"?: string;
   "x-revcent-read-only"?: boolean;
   "x-revcent-idempotent"?: boolean;
   "x-revcent-usage"?: string;
@@ -189,6 +190,7 @@ function buildOperation(
     secretFields: input.secretFields,
   };
   if (maxRangeDays) op.maxRangeDays = maxRangeDays;
+  if (raw["x-revcent-estimate-with"]) op.estimateWith = raw["x-revcent-estimate-with"];
   if (typeof raw["x-revcent-usage"] === "string") op.usage = raw["x-revcent-usage"];
   if (typeof raw["x-revcent-keywords"] === "string") op.keywords = raw["x-revcent-keywords"];
   const summary = raw["x-revcent-summary"];

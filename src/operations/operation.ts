@@ -95,6 +95,8 @@ export interface Operation {
   outputSchema?: JsonSchema;
   /** For a change: the read operation that shows whether it took effect (GetSale for VoidSale). */
   verifyWith?: string;
+  /** For a charge with no record before it runs: the read-only operation that prices it (EstimateSale for CreateSale). */
+  estimateWith?: string;
   /**
    * Present for operations of RevCent's legacy V1 API, which is one POST endpoint: the request's
    * `type` and `method`, sent as `{"request": {type, method, ...arguments}}` (method and path

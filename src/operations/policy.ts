@@ -129,8 +129,10 @@ export class Policy {
     }
     // A call held for confirmation is summarised from its record, read by the server itself.
     for (const op of operations)
-      if (listed.has(op.id) && !op.readOnly && (op.movesMoney || op.destructive) && op.verifyWith)
-        callable.add(op.verifyWith);
+      if (listed.has(op.id) && !op.readOnly && (op.movesMoney || op.destructive)) {
+        if (op.verifyWith) callable.add(op.verifyWith);
+        if (op.estimateWith) callable.add(op.estimateWith);
+      }
     return new Policy(listed, callable, [...toolsets]);
   }
 

@@ -4,6 +4,7 @@
 // test; two instances over one Redis under 50 concurrent refunds; a bad file stops the start.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Redis } from "ioredis";
+import { seedIdFor } from "../../src/sandbox/seed-ids.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,19 +145,39 @@ describe("each limit at its boundary", () => {
     }
   });
 
-  it("a sale whose amount cannot be known before it runs is refused under an amount limit", async () => {
-    const s = await server({ sales: { max_total: 100 } });
-    try {
-      const before = posts("/sales");
-      const sale = await s.call("CreateSale", {
+  it("a new sale is counted at RevCent's own estimate of it, not at a figure the model gives", async () => {
+    const s = await server({ sales: { max_amount: 30 } });
+    const sale = (quantity: number) =>
+      s.call("CreateSale", {
         campaign: SEED_IDS.campaign,
         customer_id: SEED_IDS.customer,
-        product: [{ id: SEED_IDS.product }],
+        product: [{ id: SEED_IDS.product, quantity }],
       });
-      expect(text(sale)).toMatch(
+    try {
+      const before = posts("/sales");
+      const over = await sale(2);
+      expect(text(over)).toMatch(
+        /^\[limit_exceeded\] Create A Sale: charge 39\.98 USD on customer_id \w+\. That is RevCent's own estimate/,
+      );
+      expect(posts("/sales"), "only the estimate was asked").toBe(before + 1);
+      const within = await sale(1);
+      expect(within.isError, text(within)).toBeFalsy();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("a charge whose amount cannot be known before it runs is refused under an amount limit", async () => {
+    const s = await server({ sales: { max_total: 100 } });
+    try {
+      const before = posts("/process");
+      const salvage = await s.call("ProcessSalvageTransaction", {
+        salvage_transaction_id: seedIdFor("salvage_transaction_id", 0),
+      });
+      expect(text(salvage)).toMatch(
         /^\[limit_exceeded\] .*limited by sales\.max_total, and what it would count cannot be known/,
       );
-      expect(posts("/sales")).toBe(before);
+      expect(posts("/process")).toBe(before);
     } finally {
       await s.close();
     }
