@@ -72,6 +72,21 @@ describe("two instances behind one Redis", () => {
       const result = await viaB.callTool({ name: "GetCustomer", arguments: { customer_id: SEED_IDS.customer } });
       expect(result.isError, JSON.stringify(result)).toBeFalsy();
       await viaB.close();
+      // The same store behind another resource (another public URL): the token is not for it.
+      const other = await startHttpInProcess(["--api-url", sandbox.url, "--auth", "oauth"], {
+        ...env,
+        MCP_PUBLIC_URL: "https://other-server.example",
+      });
+      try {
+        const elsewhere = await pingWithToken(other.url, oauth.saved!.access_token);
+        expect(elsewhere.status).toBe(401);
+        expect(elsewhere.headers.get("www-authenticate")).toContain("invalid_token");
+      } finally {
+        await other.close();
+      }
+      expect((await pingWithToken(b.url, oauth.saved!.access_token)).status, "still good where it belongs").not.toBe(
+        401,
+      );
       expect((await revoke(b.url, oauth.saved!.refresh_token!, oauth.info!.client_id)).status).toBe(200);
       const onA = await pingWithToken(a.url, oauth.saved!.access_token);
       expect(onA.status).toBe(401);
