@@ -9,9 +9,23 @@ import type { Allowance } from "./ledger.js";
  * caller's bug), and past 2^53 cents, where integers stop being exact and Redis would get "1e+22".
  */
 export function toCents(amount: number): number {
-  const cents = Math.round(amount * 100);
-  if (!(amount >= 0 && Number.isSafeInteger(cents))) throw new RangeError(`not an amount of money: ${amount}`);
+  const cents = centsOf(amount);
+  if (cents === undefined) throw new RangeError(`not an amount of money: ${amount}`);
   return cents;
+}
+
+/**
+ * Whether an argument is an amount the limits can count: a number of at least one cent that
+ * toCents takes. Under a cent counts as nothing against every limit, and a negative or endless
+ * one cannot be counted at all.
+ */
+export function isCountableAmount(value: unknown): value is number {
+  return typeof value === "number" && (centsOf(value) ?? 0) >= 1;
+}
+
+function centsOf(amount: number): number | undefined {
+  const cents = Math.round(amount * 100);
+  return amount >= 0 && Number.isSafeInteger(cents) ? cents : undefined;
 }
 
 /** Cents back to the unit the limits file speaks (dollars, or calls). */

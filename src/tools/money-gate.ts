@@ -9,7 +9,8 @@ import type { AuditLine, AuditSink } from "../audit/audit-log.js";
 import { RevCentError } from "../errors.js";
 import type { CallerContext } from "../guard/guard.js";
 import { callDigest } from "../money/confirmation-tokens.js";
-import { allowancesFor, checkPerCall } from "../money/limits.js";
+import { isCountableAmount } from "../money/amounts.js";
+import { allowancesFor, checkPerCall, type MoneyCall } from "../money/limits.js";
 import type { ConfirmationRoute, MoneyRules } from "../money/rules.js";
 import { summarize, targetsOf, type ChangeSummary, type RecordReader } from "../money/summary.js";
 import type { Operation } from "../operations/operation.js";
@@ -74,7 +75,7 @@ export async function gatedCall(
   // An amount under a cent counts as nothing against every limit (and an API that reads 0 as "not
   // given" refunds everything), a negative one means nothing, and one past what cents can hold
   // cannot be counted at all: none is sent.
-  if (op.movesMoney && callArgs.amount !== undefined && !isAmount(callArgs.amount))
+  if (op.movesMoney && callArgs.amount !== undefined && !isCountableAmount(callArgs.amount))
     throw new RevCentError(
       "invalid_arguments",
       `amount must be at least 0.01 (omit it for everything RevCent allows); ${String(callArgs.amount)} was given and nothing was sent.`,
@@ -85,28 +86,26 @@ export async function gatedCall(
   const route = ctx.rules.route(human?.canElicit ?? false, op, ctx.profile);
   // Nobody to ask and no limit on this operation: the call goes as it would without the gate,
   // with no extra read (its audit lines then name the targets, not an amount).
-  const bare = allowancesFor(ctx.rules.limits, {
+  const limited: MoneyCall = {
     operation: op.id,
     ...(op.movesMoney ? { moneyClass: op.movesMoney } : {}),
     destructive: op.destructive,
     credential: caller.credential,
-  });
+  };
+  const bare = allowancesFor(ctx.rules.limits, limited);
   const unlimited = !bare.allowances.length && !bare.perCall && !bare.uncounted;
   const summary =
     route === "off" && unlimited
       ? { text: op.title, targets: targetsOf(op, callArgs) }
       : await summarize(op, callArgs, ctx.read, ctx.operations);
-  const line = auditBase(ctx, caller, op, summary);
+  const line = auditLine(ctx, caller, op.id, summary);
   const decide = async (code: string, error: RevCentError) => {
     await ctx.audit?.write({ ...line(), event: "decision", outcome: code });
     return error;
   };
 
   const { allowances, perCall, uncounted } = allowancesFor(ctx.rules.limits, {
-    operation: op.id,
-    ...(op.movesMoney ? { moneyClass: op.movesMoney } : {}),
-    destructive: op.destructive,
-    credential: caller.credential,
+    ...limited,
     ...(summary.customer ? { customer: summary.customer } : {}),
     ...(summary.amount !== undefined ? { amount: summary.amount } : {}),
   });
@@ -132,23 +131,36 @@ export async function gatedCall(
   const reservation = await ctx.rules.ledger.reserve(allowances);
   if (!reservation.ok)
     throw await decide("limit_exceeded", overLimit(summary, reservation.limit, reservation.remaining));
-  const intent = { ...line(), confirmation, ...idempotencyKeyFor(op) };
-  await ctx.audit?.write({ ...intent, event: "intent" });
+  return sendRecorded(ctx.audit, { ...line(), confirmation }, op, callArgs, send, async (err) => {
+    // Only a failure that certainly moved nothing gives the allowance back.
+    if (err instanceof RevCentError && !err.details.outcomeUnknown && err.code !== "gateway_hold")
+      await ctx.rules.ledger.release(reservation.id, allowances);
+  });
+}
+
+/**
+ * Sends the call between its two audit lines: the intent, durable before anything is sent, and
+ * the outcome. The call's idempotency key is made here, so both lines can name the key RevCent got.
+ */
+async function sendRecorded(
+  audit: AuditSink | undefined,
+  line: Omit<AuditLine, "event">,
+  op: Operation,
+  args: Record<string, unknown>,
+  send: Send,
+  failed: (err: unknown) => Promise<void> = async () => {},
+): Promise<unknown> {
+  const intent = { ...line, ...idempotencyKeyFor(op) };
+  await audit?.write({ ...intent, event: "intent" });
+  const outcome = (code: string) =>
+    audit?.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: code });
   try {
-    const body = await send(callArgs, { idempotencyKey: intent.idempotency_key });
-    await ctx.audit?.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: "ok" });
+    const body = await send(args, { idempotencyKey: intent.idempotency_key });
+    await outcome("ok");
     return body;
   } catch (err) {
-    const error = err instanceof RevCentError ? err : undefined;
-    // Only a failure that certainly moved nothing gives the allowance back.
-    if (error && !error.details.outcomeUnknown && error.code !== "gateway_hold")
-      await ctx.rules.ledger.release(reservation.id, allowances);
-    await ctx.audit?.write({
-      ...intent,
-      time: new Date().toISOString(),
-      event: "outcome",
-      outcome: outcomeOf(err),
-    });
+    await failed(err);
+    await outcome(outcomeOf(err));
     throw err;
   }
 }
@@ -236,18 +248,15 @@ async function confirm(
   );
 }
 
-function isAmount(value: unknown): boolean {
-  if (typeof value !== "number") return false;
-  const cents = Math.round(value * 100);
-  return cents >= 1 && Number.isSafeInteger(cents);
-}
-
-/** The audit fields every line of this call shares; `time` is taken when the line is made. */
-function auditBase(
+/**
+ * The fields every line of one call shares (who, where, what, on which ids, how much); `time` is
+ * taken when each line is made, and `call` joins them.
+ */
+function auditLine(
   ctx: GateContext,
   caller: CallerContext,
-  op: Operation,
-  summary: ChangeSummary,
+  operation: string,
+  about: Pick<ChangeSummary, "targets" | "amount" | "currency">,
 ): () => Omit<AuditLine, "event"> {
   const call = randomBytes(9).toString("base64url");
   return () => ({
@@ -255,10 +264,10 @@ function auditBase(
     principal: caller.principal,
     profile: ctx.profile,
     ...(caller.session ? { session: caller.session } : {}),
-    operation: op.id,
-    targets: summary.targets,
-    ...(summary.amount !== undefined ? { amount: summary.amount } : {}),
-    ...(summary.currency ? { currency: summary.currency } : {}),
+    operation,
+    targets: about.targets,
+    ...(about.amount !== undefined ? { amount: about.amount } : {}),
+    ...(about.currency ? { currency: about.currency } : {}),
     call,
   });
 }
@@ -287,19 +296,7 @@ export async function recordedWrite(
   send: Send,
 ): Promise<unknown> {
   if (!ctx.audit) return send(args);
-  const intent = {
-    ...auditBase(ctx, caller, op, { text: "", targets: targetsOf(op, args) })(),
-    ...idempotencyKeyFor(op),
-  };
-  await ctx.audit.write({ ...intent, event: "intent" });
-  try {
-    const body = await send(args, { idempotencyKey: intent.idempotency_key });
-    await ctx.audit.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: "ok" });
-    return body;
-  } catch (err) {
-    await ctx.audit.write({ ...intent, time: new Date().toISOString(), event: "outcome", outcome: outcomeOf(err) });
-    throw err;
-  }
+  return sendRecorded(ctx.audit, auditLine(ctx, caller, op.id, { targets: targetsOf(op, args) })(), op, args, send);
 }
 
 /** A guard decision (a verification, or a refusal) for the audit trail: ids only, never the value tried. */
@@ -311,18 +308,9 @@ export async function recordGuardDecision(
   args: Record<string, unknown> | undefined,
 ): Promise<void> {
   if (!ctx.audit) return;
-  const customer = typeof args?.customer_id === "string" ? { customer_id: args.customer_id } : undefined;
-  await ctx.audit.write({
-    time: new Date().toISOString(),
-    event: "guard",
-    principal: caller.principal,
-    profile: ctx.profile,
-    ...(caller.session ? { session: caller.session } : {}),
-    operation,
-    ...(customer ? { targets: customer } : {}),
-    outcome,
-    call: randomBytes(9).toString("base64url"),
-  });
+  const targets: Record<string, string> =
+    typeof args?.customer_id === "string" ? { customer_id: args.customer_id } : {};
+  await ctx.audit.write({ ...auditLine(ctx, caller, operation, { targets })(), event: "guard", outcome });
 }
 
 function outcomeOf(err: unknown): string {
