@@ -12,7 +12,7 @@ import { OAuthError, OAuthErrorCode, type AuthInfo, type OAuthMetadata } from "@
 import type { Logger } from "pino";
 import type { AdapterFactory } from "./provider-store.js";
 import { memoryAdapter } from "./memory-provider-store.js";
-import { withClientMetadataDocuments } from "./client-metadata-documents.js";
+import { isLoopbackHost, withClientMetadataDocuments } from "./client-metadata-documents.js";
 import type { RevCentOAuth } from "./revcent-oauth.js";
 import { GRANT_TTL_SECONDS, type TokenVault, type VaultStore } from "./token-vault.js";
 import { PAGE_HEADERS, consentPage, errorPage } from "./pages.js";
@@ -22,6 +22,14 @@ const SIGN_IN_TTL_SECONDS = 600;
 /** What a grant may hold: this server's scope, and the two OpenID Connect ones oidc-provider always knows. */
 const GRANTABLE_SCOPES = new Set([MCP_SCOPE, "openid", "offline_access"]);
 const REVCENT_CALLBACK = "/oauth/revcent/callback";
+/** oidc-provider's endpoints, named once: its configuration, our routes to it and the metadata use them. */
+const ROUTES = {
+  authorization: "/authorize",
+  token: "/token",
+  registration: "/register",
+  revocation: "/revoke",
+  jwks: "/jwks",
+} as const;
 const SIGN_IN_COOKIE = "revcent_mcp_signin";
 
 const stateDigest = (state: string) => createHash("sha256").update(state).digest("base64url");
@@ -39,7 +47,7 @@ export interface AuthorizationServerOptions {
   publicUrl: URL;
   revcent: RevCentOAuth;
   vault: TokenVault;
-  /** Short-lived sign-in state (which interaction a RevCent callback belongs to); the vault's store. */
+  /** Short-lived sign-in state (which interaction a RevCent callback belongs to), taken once. */
   pending: VaultStore;
   /** oidc-provider's storage: memory for one process, Redis for several. */
   adapter?: AdapterFactory;
@@ -64,7 +72,7 @@ export class AuthorizationServer {
     this.provider.proxy = options.trustProxy ?? false;
     // Many MCP clients ask for no scope at all; what they can mean is this server's one scope.
     this.provider.use(async (ctx, next) => {
-      if (ctx.path === "/authorize" && ctx.method === "GET" && !ctx.query.scope)
+      if (ctx.path === ROUTES.authorization && ctx.method === "GET" && !ctx.query.scope)
         ctx.query = { ...ctx.query, scope: MCP_SCOPE };
       await next();
     });
@@ -78,10 +86,10 @@ export class AuthorizationServer {
     const at = (path: string) => `${this.issuer}${path}`;
     return {
       issuer: this.issuer,
-      authorization_endpoint: at("/authorize"),
-      token_endpoint: at("/token"),
-      registration_endpoint: at("/register"),
-      revocation_endpoint: at("/revoke"),
+      authorization_endpoint: at(ROUTES.authorization),
+      token_endpoint: at(ROUTES.token),
+      registration_endpoint: at(ROUTES.registration),
+      revocation_endpoint: at(ROUTES.revocation),
       response_types_supported: ["code"],
       grant_types_supported: ["authorization_code", "refresh_token"],
       code_challenge_methods_supported: ["S256"],
@@ -96,7 +104,8 @@ export class AuthorizationServer {
   mount(app: Express): void {
     const callback = this.provider.callback();
     const toProvider = (req: Request, res: Response) => void callback(req, res);
-    for (const path of ["/authorize", "/authorize/:uid", "/token", "/register", "/register/:id", "/revoke", "/jwks"])
+    // The authorization and registration endpoints have a resume and a management path under them.
+    for (const path of [...Object.values(ROUTES), `${ROUTES.authorization}/:uid`, `${ROUTES.registration}/:id`])
       app.all(path, toProvider);
     const form = express.urlencoded({ extended: false, limit: "4kb" });
     app.get("/interaction/:uid", (req, res) => void this.interaction(req, res).catch((e) => this.fail(res, e)));
@@ -139,7 +148,8 @@ export class AuthorizationServer {
     return {
       // A client id that is an https URL is its own metadata document, fetched when first used.
       adapter: withClientMetadataDocuments(this.options.adapter ?? memoryAdapter(), {
-        allowLoopback: isLoopbackOrigin(this.options.publicUrl),
+        // A loopback issuer (the sandbox, tests) may fetch them over plain http from loopback.
+        allowLoopback: isLoopbackHost(this.options.publicUrl.hostname),
       }),
       clients: [],
       clientDefaults: {
@@ -181,13 +191,7 @@ export class AuthorizationServer {
         Session: SIGN_IN_TTL_SECONDS,
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-      routes: {
-        authorization: "/authorize",
-        token: "/token",
-        registration: "/register",
-        revocation: "/revoke",
-        jwks: "/jwks",
-      },
+      routes: ROUTES,
       findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
       renderError: async (ctx, out) => {
         ctx.type = "html";
@@ -247,23 +251,15 @@ export class AuthorizationServer {
   private async revcentCallback(req: Request, res: Response): Promise<void> {
     const url = new URL(req.originalUrl, this.issuer);
     const state = url.searchParams.get("state") ?? "";
-    if (cookieOf(req, SIGN_IN_COOKIE) !== stateDigest(state)) {
-      res
-        .status(400)
-        .set(PAGE_HEADERS)
-        .type("html")
-        .send(errorPage("This sign-in was started in another browser. Start again from your MCP client, in this one."));
-      return;
-    }
+    if (cookieOf(req, SIGN_IN_COOKIE) !== stateDigest(state))
+      return sendErrorPage(
+        res,
+        "This sign-in was started in another browser. Start again from your MCP client, in this one.",
+      );
     res.clearCookie(SIGN_IN_COOKIE, { path: REVCENT_CALLBACK });
-    const stored = await this.take(`signin:${state}`);
-    if (!stored) {
-      res
-        .status(400)
-        .type("html")
-        .send(errorPage("This sign-in has expired or was already used. Start again from your MCP client."));
-      return;
-    }
+    const stored = await this.options.pending.take(`signin:${state}`);
+    if (!stored)
+      return sendErrorPage(res, "This sign-in has expired or was already used. Start again from your MCP client.");
     const { uid, verifier } = JSON.parse(stored) as { uid: string; verifier: string };
     const finish = randomBytes(24).toString("base64url");
     let outcome: { uid: string; account?: string; error?: string };
@@ -284,7 +280,7 @@ export class AuthorizationServer {
     // The interaction is the one whose cookie this browser holds; a result finishes only the
     // interaction it was made for (one taken elsewhere is spent, and refused).
     const details = await this.provider.interactionDetails(req, res);
-    const stored = await this.take(`finish:${String(req.query.result ?? "")}`);
+    const stored = await this.options.pending.take(`finish:${String(req.query.result ?? "")}`);
     const found = stored ? (JSON.parse(stored) as { uid?: string; account?: string; error?: string }) : undefined;
     const outcome = found && found.uid === details.uid ? found : { error: "This sign-in has expired." };
     if (!outcome.account) {
@@ -338,20 +334,10 @@ export class AuthorizationServer {
     return `${this.issuer}${REVCENT_CALLBACK}`;
   }
 
-  /** A one-time value: read and removed together, so a callback cannot be replayed. */
-  private take(key: string): Promise<string | undefined> {
-    return this.options.pending.take(key);
-  }
-
   private fail(res: Response, err: unknown): void {
     const name = (err as Error)?.name ?? "Error";
     this.options.logger.info({ err: { name } }, "sign-in step failed");
-    if (!res.headersSent)
-      res
-        .status(400)
-        .set(PAGE_HEADERS)
-        .type("html")
-        .send(errorPage("This sign-in cannot continue. Start again from your MCP client."));
+    if (!res.headersSent) sendErrorPage(res, "This sign-in cannot continue. Start again from your MCP client.");
   }
 }
 
@@ -360,8 +346,7 @@ function signingKey() {
   return { ...privateKey.export({ format: "jwk" }), kid: randomBytes(8).toString("hex"), use: "sig", alg: "ES256" };
 }
 
-/** A loopback issuer (the sandbox, tests) may fetch client documents over plain http from loopback. */
-function isLoopbackOrigin(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
+/** A sign-in that cannot go on: a 400 page under the same headers as every page of ours. */
+function sendErrorPage(res: Response, message: string): void {
+  res.status(400).set(PAGE_HEADERS).type("html").send(errorPage(message));
 }

@@ -151,7 +151,8 @@ function allowed(address: string, allowLoopback: boolean): boolean {
   return (allowLoopback && isLoopbackHost(address)) || isPublic(address);
 }
 
-function isLoopbackHost(host: string): boolean {
+/** A loopback host name or address, bracketed IPv6 or not: where plain http stays on this machine. */
+export function isLoopbackHost(host: string): boolean {
   return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
 }
 
