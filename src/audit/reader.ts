@@ -39,6 +39,27 @@ function parseAuditLine(raw: string): AuditLine | undefined {
   return texts && !Number.isNaN(Date.parse(line.time as string)) ? (value as AuditLine) : undefined;
 }
 
+/**
+ * A source over stored texts: each reading parses them afresh and counts the ones that are not
+ * audit lines. `texts` yields the stored texts, undefined for an entry that holds none.
+ */
+function sourceOf(texts: () => AsyncIterable<string | undefined>, keep: (line: AuditLine) => boolean): AuditSource {
+  let unreadable = 0;
+  return {
+    get unreadable() {
+      return unreadable;
+    },
+    async *lines() {
+      unreadable = 0;
+      for await (const raw of texts()) {
+        const line = raw === undefined ? undefined : parseAuditLine(raw);
+        if (raw === undefined || !line) unreadable += 1;
+        else if (keep(line)) yield { raw, line };
+      }
+    },
+  };
+}
+
 /** The file's lines whose time is at or after `since` (ms; undefined = all). */
 export function fileSource(path: string, since?: number): AuditSource {
   let size: number;
@@ -48,23 +69,15 @@ export function fileSource(path: string, since?: number): AuditSource {
     const code = (err as NodeJS.ErrnoException).code;
     throw new AuditReadError(`cannot read ${path}: ${code === "ENOENT" ? "no such file" : (code ?? String(err))}`);
   }
-  let unreadable = 0;
-  return {
-    get unreadable() {
-      return unreadable;
-    },
-    async *lines() {
-      unreadable = 0;
+  return sourceOf(
+    async function* () {
       if (size === 0) return;
       const input = createReadStream(path, { encoding: "utf8", start: 0, end: size - 1 });
-      for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
-        if (raw === "") continue;
-        const line = parseAuditLine(raw);
-        if (!line) unreadable += 1;
-        else if (since === undefined || Date.parse(line.time) >= since) yield { raw, line };
-      }
+      for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }))
+        if (raw !== "") yield raw;
     },
-  };
+    (line) => since === undefined || Date.parse(line.time) >= since,
+  );
 }
 
 const PAGE = 500;
@@ -76,29 +89,21 @@ const PAGE = 500;
 export async function streamSource(redis: Redis, key: string, since?: number): Promise<AuditSource> {
   const newest = await redis.xrevrange(key, "+", "-", "COUNT", 1);
   const last = newest[0]?.[0];
-  let unreadable = 0;
-  return {
-    get unreadable() {
-      return unreadable;
-    },
-    async *lines() {
-      unreadable = 0;
+  return sourceOf(
+    async function* () {
       if (last === undefined) return;
       let start = since === undefined ? "-" : String(Math.max(0, Math.floor(since)));
       for (;;) {
         const page: [id: string, fields: string[]][] = await redis.xrange(key, start, last, "COUNT", PAGE);
-        for (const [, fields] of page) {
-          const raw = fieldValue(fields, "line");
-          const line = raw === undefined ? undefined : parseAuditLine(raw);
-          if (raw === undefined || !line) unreadable += 1;
-          else yield { raw, line };
-        }
+        for (const [, fields] of page) yield fieldValue(fields, "line");
         const lastId = page.at(-1)?.[0];
         if (page.length < PAGE || lastId === undefined || lastId === last) return;
         start = nextId(lastId);
       }
     },
-  };
+    // The range is Redis's clock already (see above).
+    () => true,
+  );
 }
 
 /** A stream entry's field, from XRANGE's flat [name, value, name, value …]. */
