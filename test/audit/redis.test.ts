@@ -37,7 +37,8 @@ async function audit(args: string[], env: NodeJS.ProcessEnv) {
 
 describe("RedisAuditSink", () => {
   it("adds one entry per line to revcent:audit, one field `line` holding the redacted JSON, trimmed with MAXLEN ~ 100000", async () => {
-    const monitor = await redis.duplicate().monitor();
+    // monitor() opens a connection of its own (closed below); redis itself stays as it is.
+    const monitor = await redis.monitor();
     const commands: string[][] = [];
     // MONITOR reports commands on its own connection, after they ran: wait until both XADDs are seen.
     const seenBoth = new Promise<void>((resolve) =>
