@@ -32,7 +32,7 @@ import {
 } from "./money-gate.js";
 import type { ResultHygiene } from "./result-hygiene.js";
 import { FULL_ITEMS, fitAnswer, summarized } from "./answers.js";
-import { failed, filtered, structuredOf, succeeded, successResult, type CallOutcome } from "./results.js";
+import { answered, failed, filtered, structuredOf, succeeded, type CallOutcome } from "./results.js";
 
 export interface ToolCallDeps {
   catalog: ToolCatalog;
@@ -101,7 +101,7 @@ export async function callTool(
     const clean = deps.hygiene.clean(op, body);
     const shaped = filters.length && isObject(clean) ? filtered(op, clean, filters) : clean;
     const answer = structuredOf(wholeItems ? shaped : summarized(op, shaped));
-    return succeeded(successResult(fitAnswer(op, args, answer, deps.maxAnswerTokens), op.outputSchema !== undefined));
+    return answered(fitAnswer(op, args, answer, deps.maxAnswerTokens), op.outputSchema !== undefined);
   } catch (err) {
     if (err instanceof InputNeeded) return { result: err.result, outcome: "input_required" };
     if (err instanceof RevCentError) {

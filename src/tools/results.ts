@@ -1,4 +1,4 @@
-// What a call gives back: a success with its structured content, or an error the model can act on,
+// What a call gives back: a success with its answer (as JSON text, and as data), or an error the model can act on,
 // with the call's outcome (ok, or the error code) as data for logs and audit.
 import type { CallToolResult, InputRequiredResult } from "@modelcontextprotocol/server";
 import { RevCentError, type ErrorCode } from "../errors.js";
@@ -11,7 +11,8 @@ import { maskCardNumbers } from "../secrets/card-numbers.js";
  * error code, or "input_required" when the server waits for the human (the result then asks).
  */
 export type CallOutcome =
-  | { result: CallToolResult; outcome: "ok" | ErrorCode }
+  /** `answer`: an operation's answer as data, for the server's own readers (resources, prompts). */
+  | { result: CallToolResult; outcome: "ok" | ErrorCode; answer?: Record<string, unknown> }
   | { result: InputRequiredResult; outcome: "input_required" };
 
 /**
@@ -44,10 +45,9 @@ export function structuredOf(body: unknown): Record<string, unknown> {
  * `structuredContent` too only where the tool declares an outputSchema, which obliges it (a second
  * copy of every answer would double what travels, and what some clients put in context).
  */
-export function successResult(body: unknown, structured: boolean): CallToolResult {
-  const answer = structuredOf(body);
+export function answered(answer: Record<string, unknown>, structured: boolean): CallOutcome {
   const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(answer) }];
-  return structured ? { content, structuredContent: answer } : { content };
+  return { result: structured ? { content, structuredContent: answer } : { content }, outcome: "ok", answer };
 }
 
 /**

@@ -90,9 +90,7 @@ export class SessionOperations {
       const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
       throw new ProtocolError(REFUSALS[outcome] ?? ProtocolErrorCode.InternalError, text);
     }
-    // The answer travels as JSON text (structured content only where an outputSchema asks for it).
-    if (result.structuredContent) return result.structuredContent as Record<string, unknown>;
-    const text = result.content.find((c) => c.type === "text");
-    return text?.type === "text" ? (JSON.parse(text.text) as Record<string, unknown>) : {};
+    // The answer as data, not parsed back from the text made of it.
+    return called.answer ?? {};
   }
 }
