@@ -1,5 +1,5 @@
-// What a call gives back: a success with its answer (as JSON text, and as data), or an error the model can act on,
-// with the call's outcome (ok, or the error code) as data for logs and audit.
+// What a call gives back: a success with its answer (as JSON text, and as data), or an error the
+// model can act on, with the call's outcome (ok, or the error code) as data for logs and audit.
 import type { CallToolResult, InputRequiredResult } from "@modelcontextprotocol/server";
 import { RevCentError, type ErrorCode } from "../errors.js";
 import { applyFieldFilters, type FieldFilter } from "../operations/field-filter.js";
