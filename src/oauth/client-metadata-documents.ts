@@ -11,6 +11,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import type { Adapter, AdapterPayload } from "oidc-provider";
+import { TtlCache } from "../resources/ttl-cache.js";
 import type { AdapterFactory } from "./provider-store.js";
 
 const MAX_BYTES = 5 * 1024;
@@ -26,17 +27,14 @@ export interface MetadataDocumentOptions {
 
 /** Wraps the store so that a client id that is an https URL is looked up at that URL. */
 export function withClientMetadataDocuments(base: AdapterFactory, options: MetadataDocumentOptions): AdapterFactory {
-  const cache = new Map<string, { client: AdapterPayload | undefined; until: number }>();
-  const now = options.now ?? (() => Date.now());
-  const fetchClient = async (id: string): Promise<AdapterPayload | undefined> => {
-    const cached = cache.get(id);
-    if (cached && cached.until > now()) return cached.client;
-    const client = await fetchDocument(id, options.allowLoopback).catch(() => undefined);
-    cache.delete(id);
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(id, { client, until: now() + CACHE_MS });
-    return client;
-  };
+  // A document that could not be fetched or used is remembered as none, for as long as a good one.
+  const cache = new TtlCache<AdapterPayload | undefined>({
+    ttlMs: CACHE_MS,
+    maxEntries: MAX_CACHED,
+    now: options.now ?? (() => Date.now()),
+  });
+  const fetchClient = (id: string) =>
+    cache.get(id, () => fetchDocument(id, options.allowLoopback).catch(() => undefined));
   return (model) => {
     const inner = base(model);
     if (model !== "Client") return inner;
